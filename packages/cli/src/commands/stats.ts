@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Placeholder; filled by the work on this command. */
+export function registerStats(_program: Command): void {}

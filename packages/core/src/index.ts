@@ -1,0 +1,1 @@
+export type { StoredPayload, PayloadReplay, PayloadLookup, PayloadStore } from './store.js';

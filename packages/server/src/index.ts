@@ -1,0 +1,2 @@
+export type * from './backends/types.js';
+export { BackendUnavailableError } from './backends/types.js';
