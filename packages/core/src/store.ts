@@ -6,8 +6,10 @@ export interface StoredPayload {
   /** Unguessable id, `kz_` + 128 random bits (base62/base64url). */
   id: string;
   tenant: string;
-  /** The encoded KTOF text returned by prompts.encode. */
-  ktof: string;
+  /** The encoded prompt returned by prompts.encode: KTOF text, or a chat request whose contents are KTOF. */
+  encoded: unknown;
+  /** The prompt exactly as received; prompts.decode by id returns it, so nothing is ever lost. */
+  original: unknown;
   /** Caller metadata at encode time plus the server's audit fields (never overwritten). */
   metadata: Record<string, unknown>;
   /** What encoding found (detections, schemas used, format version). */

@@ -1,6 +1,9 @@
 /**
- * @kaizen/prompt — interim surface (issue 5 fills it). The server's prompt routes and the
- * SDK's local client call exactly these two functions.
+ * @kaizen/prompt — interim surface (issue 5 fills it). @kaizen/core calls exactly these:
+ * optimize.request and prompts.encode return `encodePrompt(...).prompt` as `result` (a chat
+ * request keeps its shape with JSON inside strings rewritten as KTOF; any other JSON value
+ * becomes one KTOF string) and put `detections` in `meta`; prompts.decode with inline text and
+ * optimize.response use `decodeReply`; prompts.decode by payload id returns the stored original.
  */
 import { encode, decode, type EncodeOptions, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
 
@@ -23,7 +26,7 @@ export interface EncodePromptOptions {
 export interface EncodedPrompt {
   /** The prompt with JSON re-expressed as KTOF (same shape as the input when it was a chat request). */
   prompt: JsonValue;
-  /** The whole prompt as one KTOF text (what prompts.encode stores and returns in `result`). */
+  /** The whole prompt as one KTOF text (for callers that want a single string). */
   ktof: string;
   detections: Detection[];
 }
@@ -31,6 +34,11 @@ export interface EncodedPrompt {
 export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {}): EncodedPrompt {
   const ktof = encode(prompt, options.encodeOptions);
   return { prompt, ktof, detections: [] };
+}
+
+/** Inverse of encodePrompt(...).prompt: restores every rewritten string byte for byte. */
+export function decodePrompt(encoded: JsonValue, _options: DecodeOptions = {}): JsonValue {
+  return encoded;
 }
 
 export interface DecodedReply {
