@@ -1,0 +1,50 @@
+/**
+ * Lazily loaded, cached tokenizers. Each encoding is imported on first use only (each one is
+ * megabytes of merge ranks), and the loading promise is shared so concurrent first calls load
+ * once. After loading, counting is synchronous.
+ */
+import type { Encoding } from './models.js';
+
+/** Counts the tokens of a text. */
+export type Counter = (text: string) => number;
+
+const loading = new Map<Encoding, Promise<Counter>>();
+const loaded = new Map<Encoding, Counter>();
+
+async function load(encoding: Encoding): Promise<Counter> {
+  switch (encoding) {
+    case 'o200k_base': {
+      const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
+      return (text) => countTokens(text);
+    }
+    case 'cl100k_base': {
+      const { countTokens } = await import('gpt-tokenizer/encoding/cl100k_base');
+      return (text) => countTokens(text);
+    }
+    case 'claude': {
+      // The package's own countTokens builds (and frees) a WASM tokenizer per call: keep one.
+      const { getTokenizer } = (await import('@anthropic-ai/tokenizer')) as typeof import('@anthropic-ai/tokenizer');
+      const tokenizer = getTokenizer();
+      return (text) => tokenizer.encode(text.normalize('NFKC'), 'all').length;
+    }
+  }
+}
+
+/** The counter of `encoding`, loading it on first use. */
+export function loadEncoding(encoding: Encoding): Promise<Counter> {
+  let pending = loading.get(encoding);
+  if (!pending) {
+    pending = load(encoding).then((counter) => {
+      loaded.set(encoding, counter);
+      return counter;
+    });
+    pending.catch(() => loading.delete(encoding));
+    loading.set(encoding, pending);
+  }
+  return pending;
+}
+
+/** The counter of `encoding` if it is already loaded (synchronous hot path), else undefined. */
+export function loadedEncoding(encoding: Encoding): Counter | undefined {
+  return loaded.get(encoding);
+}
