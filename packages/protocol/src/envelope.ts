@@ -83,11 +83,12 @@ export interface PromptMeta extends FormatMeta {
   schemas_used: string[];
 }
 
+/** `result` is the prompt with its JSON re-expressed as KTOF: a chat request keeps its shape; any other value becomes one KTOF string. */
 export interface OptimizeRequestResponse extends EnvelopeBase<'optimize.request', unknown> {
   stats: Stats;
   token_stats: TokenStats;
   metadata: Record<string, unknown> | null;
-  meta: PromptMeta & { ktof: string };
+  meta: PromptMeta;
 }
 
 export interface OptimizeResponseResponse extends EnvelopeBase<'optimize.response', unknown> {
@@ -99,7 +100,8 @@ export interface OptimizeResponseResponse extends EnvelopeBase<'optimize.respons
   };
 }
 
-export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', string> {
+/** `result` as in optimize.request; the original prompt is stored under `meta.payload_id`. */
+export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', unknown> {
   stats: Stats;
   token_stats: TokenStats;
   metadata: Record<string, unknown> | null;

@@ -40,3 +40,15 @@ export type RouteName = keyof typeof ROUTES;
 export const PAYLOAD_ID_PREFIX = 'kz_';
 /** A payload id: `kz_` + 128 random bits in base64url (22 characters). */
 export const PAYLOAD_ID_PATTERN = /^kz_[A-Za-z0-9_-]{22}$/;
+
+/** The parsed (defaults applied) body of each POST route. */
+export interface ParsedBodies {
+  compress: import('./schemas.js').ParsedEncodeRequest;
+  decompress: import('./schemas.js').ParsedDecodeRequest;
+  optimize: import('./schemas.js').ParsedOptimizeRequest;
+  optimizeRequest: import('./schemas.js').ParsedOptimizeRequestPayload;
+  optimizeResponse: import('./schemas.js').ParsedOptimizeResponsePayload;
+  promptsEncode: import('./schemas.js').ParsedPromptEncodePayload;
+  promptsDecode: import('./schemas.js').ParsedPromptDecodePayload;
+}
+export type BodyRouteName = keyof ParsedBodies;

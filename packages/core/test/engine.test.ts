@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decode, encode } from '@kaizen/ktof';
+import { parseRequest, PAYLOAD_ID_PATTERN, type KaizenProblem } from '@kaizen/protocol';
+import { AUDIT_KEY, createEngine, MemoryPayloadStore, newPayloadId, utf8Length } from '../src/index.js';
+
+const T0 = Date.UTC(2030, 0, 1);
+const ctx = (tenant = 'acme', now = T0) => ({ tenant, requestId: 'req-1', now });
+
+function setup(ttl = 60) {
+  const store = new MemoryPayloadStore({ tombstoneSeconds: 120, now: () => T0 });
+  const engine = createEngine({ store, version: '9.9.9', payloadTtlSeconds: ttl, now: () => T0 });
+  return { store, engine };
+}
+
+async function problemOf(promise: Promise<unknown>): Promise<KaizenProblem> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as KaizenProblem;
+  }
+  throw new Error('expected a problem');
+}
+
+const chat = {
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system', content: 'You extract invoices.' },
+    { role: 'user', content: JSON.stringify({ items: [{ sku: 'A-1', qty: 2, price: 9.5 }, { sku: 'B-2', qty: 1, price: 20 }] }) },
+  ],
+};
+
+describe('engine', () => {
+  it('health reports version and uptime', () => {
+    const { engine } = setup();
+    expect(engine.health()).toMatchObject({ operation: 'health', status: 'ok', version: '9.9.9', uptime: 0 });
+  });
+
+  it('compress: KTOF result with UTF-8 byte stats of compact JSON vs KTOF', async () => {
+    const { engine } = setup();
+    const data = { name: 'Zoë', tags: ['東京', 'x'], n: null };
+    const out = await engine.compress(parseRequest('compress', { data }), ctx());
+    expect(out.operation).toBe('compress');
+    expect(out.result).toBe(encode(data));
+    expect(out.stats.original_bytes).toBe(new TextEncoder().encode(JSON.stringify(data)).length);
+    expect(out.stats.compressed_bytes).toBe(new TextEncoder().encode(out.result).length);
+    expect(out.stats.reduction_ratio).toBeCloseTo(out.stats.compressed_bytes / out.stats.original_bytes, 3);
+    expect(out.meta.format).toBe('ktof');
+  });
+
+  it('optimize: per-model token stats and deltas', async () => {
+    const { engine } = setup();
+    const out = await engine.optimize(parseRequest('optimize', { data: chat, token_models: ['gpt-4o-mini', 'claude-3-5-sonnet', 'gpt-4o-mini'] }), ctx());
+    expect(Object.keys(out.token_stats)).toEqual(['gpt-4o-mini', 'claude-3-5-sonnet']);
+    expect(out.token_stats['gpt-4o-mini']).toMatchObject({ estimated: false, encoding: 'o200k_base' });
+    expect(out.token_stats['claude-3-5-sonnet']!.estimated).toBe(true);
+    const t = out.token_stats['gpt-4o-mini']!;
+    expect(out.stats.tokens_saved!['gpt-4o-mini']).toBe(t.original - t.compressed);
+  });
+
+  it('unknown token model: 422 pointing at the entry and listing families', async () => {
+    const { engine } = setup();
+    const problem = await problemOf(engine.optimize(parseRequest('optimize', { data: 1, token_models: ['gpt-4o', 'bogus-1'] }), ctx()));
+    expect(problem.status).toBe(422);
+    expect(problem.code).toBe('unknown_token_model');
+    expect(problem.detail).toEqual([expect.objectContaining({ loc: ['body', 'token_models', 1], type: 'value_error' })]);
+    expect(JSON.stringify(problem.detail)).toContain('claude-*');
+  });
+
+  it('null data/prompt and blank ktof are 400s', async () => {
+    const { engine } = setup();
+    expect((await problemOf(engine.compress(parseRequest('compress', { data: null }), ctx()))).status).toBe(400);
+    expect((await problemOf(engine.promptsEncode(parseRequest('promptsEncode', { prompt: null }), ctx()))).code).toBe('invalid_payload');
+    expect((await problemOf(engine.decompress(parseRequest('decompress', { data: '  ' }), ctx()))).status).toBe(400);
+    expect((await problemOf(engine.promptsDecode(parseRequest('promptsDecode', { ktof: '' }), ctx()))).status).toBe(400);
+  });
+
+  it('decompress: value in data and result; malformed KTOF is a 400 with line and column', async () => {
+    const { engine } = setup();
+    const value = { a: [1, 2, { b: 'c' }], d: true };
+    const out = await engine.decompress(parseRequest('decompress', { data: encode(value) }), ctx());
+    expect(out.data).toEqual(value);
+    expect(out.result).toEqual(value);
+    const problem = await problemOf(engine.decompress(parseRequest('decompress', { data: 'a:\n  - [' + '\n}}}{{{' }), ctx()));
+    expect(problem.status).toBe(400);
+    expect(problem.code).toBe('malformed_ktof');
+    expect(problem.toBody('r')).toMatchObject({ line: expect.any(Number), column: expect.any(Number), request_id: 'r' });
+  });
+
+  it('property: compress then decompress is lossless', async () => {
+    const { engine } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }).filter((v) => v !== null), async (data) => {
+        const ktof = (await engine.compress(parseRequest('compress', { data }), ctx())).result;
+        const back = await engine.decompress(parseRequest('decompress', { data: ktof }), ctx());
+        expect(back.data).toEqual(JSON.parse(JSON.stringify(data)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('optimize.request echoes metadata and reports detections', async () => {
+    const { engine } = setup();
+    const out = await engine.optimizeRequest(parseRequest('optimizeRequest', { prompt: chat, metadata: { trace: 't-1' }, token_models: ['gpt-4o'] }), ctx());
+    expect(out.operation).toBe('optimize.request');
+    expect(out.metadata).toEqual({ trace: 't-1' });
+    expect(Array.isArray(out.meta.detections)).toBe(true);
+    expect(out.meta.auto_detect_json).toBe(true);
+    expect(out.token_stats['gpt-4o']!.original).toBeGreaterThan(0);
+  });
+
+  it('optimize.response: KTOF reply decoded; plain text comes back flagged, not an error', async () => {
+    const { engine } = setup();
+    const ok = await engine.optimizeResponse(parseRequest('optimizeResponse', { ktof: encode({ total: 39 }) }), ctx());
+    expect(ok.result).toEqual({ total: 39 });
+    expect(ok.meta.is_ktof).toBe(true);
+  });
+
+  it('prompts.encode stores; decode by id returns the original and merges metadata (stored wins)', async () => {
+    const { engine, store } = setup();
+    const enc = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: chat, metadata: { user: 'u1', trace: 'a' } }), ctx());
+    expect(enc.meta.payload_id).toMatch(PAYLOAD_ID_PATTERN);
+    expect(enc.metadata).toEqual({ user: 'u1', trace: 'a' });
+    const dec = await engine.promptsDecode(
+      parseRequest('promptsDecode', { ktof: enc.meta.payload_id, metadata: { trace: 'b', extra: 1 }, replay_meta: { why: 'audit' } }),
+      { tenant: 'acme', requestId: 'req-2', now: T0 + 1000 },
+    );
+    expect(dec.data).toEqual(chat);
+    expect(dec.metadata).toMatchObject({ user: 'u1', trace: 'a', extra: 1 });
+    expect((dec.metadata as any)[AUDIT_KEY]).toMatchObject({ request_id: 'req-1', created_at: new Date(T0).toISOString() });
+    expect(dec.meta).toMatchObject({ source: 'payload', payload_id: enc.meta.payload_id, replay_recorded: true });
+    expect(store.replays('acme', enc.meta.payload_id)).toEqual([{ at: T0 + 1000, requestId: 'req-2', replayMeta: { why: 'audit' }, metadata: { trace: 'b', extra: 1 } }]);
+  });
+
+  it('payload ids: other tenant 404; after TTL 410 while the tombstone lasts, then 404', async () => {
+    const { engine } = setup(60);
+    const { meta } = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: { a: 1 } }), ctx());
+    const decodeAt = (tenant: string, now: number) => engine.promptsDecode(parseRequest('promptsDecode', { ktof: meta.payload_id }), ctx(tenant, now));
+    expect((await problemOf(decodeAt('other', T0))).status).toBe(404);
+    expect((await decodeAt('acme', T0 + 59_000)).data).toEqual({ a: 1 });
+    expect((await problemOf(decodeAt('acme', T0 + 60_000))).status).toBe(410);
+    expect((await problemOf(decodeAt('acme', T0 + 170_000))).status).toBe(410);
+    expect((await problemOf(decodeAt('acme', T0 + 181_000))).code).toBe('payload_not_found');
+    expect((await problemOf(decodeAt('acme', T0 + 60_000))).status).toBe(404);
+  });
+
+  it('prompts.decode inline KTOF works, and malformed inline KTOF is a 400', async () => {
+    const { engine } = setup();
+    const out = await engine.promptsDecode(parseRequest('promptsDecode', { ktof: encode({ x: [1, 2] }), metadata: { m: 1 } }), ctx());
+    expect(out.data).toEqual({ x: [1, 2] });
+    expect(out.metadata).toEqual({ m: 1 });
+    expect(out.meta.source).toBe('inline');
+    expect(decode(encode('kz_not-an-id'))).toBe('kz_not-an-id');
+  });
+});
+
+describe('payload ids and bytes', () => {
+  it('are kz_ + 22 base64url chars (128 bits) and do not repeat', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const id = newPayloadId();
+      expect(id).toMatch(PAYLOAD_ID_PATTERN);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(5000);
+  });
+
+  it('property: utf8Length equals TextEncoder length', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => { expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length); }), { numRuns: 300 });
+  });
+});
