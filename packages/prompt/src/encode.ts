@@ -1,0 +1,106 @@
+/**
+ * encodePrompt / decodePrompt: a chat request (or a prompt string) with the JSON inside its
+ * strings re-expressed as KTOF fragments, and back. Any other JSON value becomes one KTOF text.
+ */
+import { encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { isChatRequest, isPlainObject, mapChatStrings, type StringSite } from './chat.js';
+import { decodeText, escapeLiteral } from './fragment.js';
+import { encodeText } from './text.js';
+import { estimateTokens, type TokenCounter } from './tokens.js';
+
+export interface Detection {
+  /** JSON-pointer-like path of the string that held JSON, e.g. "/messages/2/content". */
+  path: string;
+  kind: 'whole' | 'fenced' | 'embedded' | 'value';
+  originalTokens?: number;
+  encodedTokens?: number;
+  /** Character span of the JSON in the original string (absent for kind "value"). */
+  start?: number;
+  end?: number;
+  /** The caller schema (by tool or field name) that guided this detection. */
+  schema?: string;
+}
+
+export interface EncodePromptOptions {
+  /** Look for JSON in every content string (default true); when false only strings with a schema are encoded. */
+  autoDetectJson?: boolean;
+  /** JSON Schemas keyed by tool name or field name. */
+  schemas?: Record<string, unknown>;
+  encodeOptions?: EncodeOptions;
+  /** Counts tokens for the "never grow" check; an estimate is used when absent. */
+  countTokens?: (text: string) => number;
+}
+
+export interface EncodedPrompt {
+  /** The prompt with JSON re-expressed as KTOF (same shape as the input when it was a chat request). */
+  prompt: JsonValue;
+  /** The whole prompt as one KTOF text (for callers that want a single string). */
+  ktof: string;
+  detections: Detection[];
+  /** Names of the caller schemas that guided at least one detection. */
+  schemasUsed: string[];
+  /** Tokens saved over all detections (by the counter in use). */
+  tokensSaved: number;
+}
+
+/** Re-expresses the JSON inside a prompt as KTOF; decodePrompt undoes it byte for byte. */
+export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {}): EncodedPrompt {
+  const countTokens: TokenCounter = options.countTokens ?? estimateTokens;
+  const detections: Detection[] = [];
+  const schemasUsed = new Set<string>();
+
+  if (typeof prompt !== 'string' && !isChatRequest(prompt)) {
+    const ktof = encode(prompt, options.encodeOptions);
+    const originalTokens = countTokens(JSON.stringify(prompt));
+    detections.push({ path: '', kind: 'value', originalTokens, encodedTokens: countTokens(ktof) });
+    return { prompt: ktof, ktof, detections, schemasUsed: [], tokensSaved: originalTokens - countTokens(ktof) };
+  }
+
+  const visit = (text: string, site: StringSite): string => {
+    const schemaName = findSchema(options.schemas, site);
+    if (options.autoDetectJson === false && schemaName === undefined) return escapeLiteral(text);
+    const schema = schemaName === undefined ? undefined : options.schemas?.[schemaName];
+    const encoded = encodeText(text, {
+      countTokens,
+      ...(options.encodeOptions && { encodeOptions: options.encodeOptions }),
+      ...(schema !== undefined && { accept: (value: JsonValue) => matchesSchemaType(value, schema) }),
+    });
+    for (const fragment of encoded.fragments) {
+      detections.push({ path: site.path, ...fragment, ...(schemaName !== undefined && { schema: schemaName }) });
+      if (schemaName !== undefined) schemasUsed.add(schemaName);
+    }
+    return encoded.text;
+  };
+  const result = typeof prompt === 'string' ? visit(prompt, { path: '', key: '' }) : mapChatStrings(prompt, visit);
+  return {
+    prompt: result,
+    ktof: encode(prompt, options.encodeOptions),
+    detections,
+    schemasUsed: [...schemasUsed],
+    tokensSaved: detections.reduce((sum, d) => sum + (d.originalTokens ?? 0) - (d.encodedTokens ?? 0), 0),
+  };
+}
+
+/** Inverse of encodePrompt(...).prompt for chat requests and strings: restores every rewritten string byte for byte. */
+export function decodePrompt(encoded: JsonValue, options: DecodeOptions = {}): JsonValue {
+  if (typeof encoded === 'string') return decodeText(encoded, options);
+  if (!isChatRequest(encoded)) return encoded;
+  return mapChatStrings(encoded, (text) => decodeText(text, options));
+}
+
+/** The schema for a string: by tool name first, then by the field that holds it. */
+function findSchema(schemas: Record<string, unknown> | undefined, site: StringSite): string | undefined {
+  if (!schemas) return undefined;
+  if (site.tool !== undefined && Object.hasOwn(schemas, site.tool)) return site.tool;
+  if (site.key !== '' && Object.hasOwn(schemas, site.key)) return site.key;
+  return undefined;
+}
+
+/** A JSON Schema's top-level `type` as a guard: JSON of another shape in that field is not encoded. */
+function matchesSchemaType(value: JsonValue, schema: unknown): boolean {
+  if (!isPlainObject(schema as JsonValue)) return true;
+  const type = (schema as { type?: unknown }).type;
+  const types = Array.isArray(type) ? type : [type];
+  if (type === undefined) return true;
+  return types.some((t) => (t === 'array' ? Array.isArray(value) : t === 'object' ? isPlainObject(value) : false));
+}

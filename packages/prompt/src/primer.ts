@@ -1,0 +1,25 @@
+/**
+ * The system-prompt primer: the codec's KTOF primer plus one line about fragments, added once
+ * to a system prompt when a request carries KTOF.
+ */
+import { KTOF_PRIMER } from '@kaizen/ktof';
+
+/** Explains the ```ktof fragments that prompt encoding writes into messages. */
+export const FRAGMENT_NOTE =
+  'A ```ktof block inside a message is JSON data written in KTOF; the tag after "ktof" (e.g. j2) only records the original JSON layout.';
+
+/** What a model needs to read KTOF fragments in a prompt. */
+export const PROMPT_PRIMER = `${KTOF_PRIMER}\n${FRAGMENT_NOTE}`;
+
+/** Optional instruction that asks for structured replies in KTOF (decodeReply reads them). */
+export const REPLY_IN_KTOF = 'When you answer with structured data, write it as one ```ktof block.';
+
+/**
+ * `system` with `primer` in front, exactly once: a system prompt that already holds the primer
+ * is returned unchanged. The primer goes first so it stays a stable, cacheable prefix.
+ */
+export function addPrimer(system: string | undefined | null, primer: string = PROMPT_PRIMER): string {
+  if (!system) return primer;
+  if (system.includes(primer)) return system;
+  return `${primer}\n\n${system}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Encoding one string: every restorable JSON candidate that gets cheaper becomes a KTOF
+ * fragment; the rest of the text is kept (escaped where it imitates a fragment opener).
+ * The result is verified by decoding it, so a string is never changed in a way that cannot be
+ * undone, and its token count never grows.
+ */
+import type { EncodeOptions, JsonValue } from '@kaizen/ktof';
+import { decodeText, escapeLiteral, renderFragment, type FragmentTag } from './fragment.js';
+import { findJson, type CandidateKind, type JsonCandidate } from './scan.js';
+import type { TokenCounter } from './tokens.js';
+
+export interface TextFragment {
+  kind: CandidateKind;
+  start: number;
+  end: number;
+  originalTokens: number;
+  encodedTokens: number;
+}
+
+export interface EncodeTextOptions {
+  encodeOptions?: EncodeOptions;
+  countTokens: TokenCounter;
+  /** Only candidates this accepts are encoded (schema checks live here). */
+  accept?: (value: JsonValue) => boolean;
+}
+
+export interface EncodedText {
+  text: string;
+  fragments: TextFragment[];
+}
+
+interface Planned extends TextFragment {
+  replacement: string;
+}
+
+/** Re-expresses the JSON inside `text` as KTOF fragments (or returns it escaped and unchanged). */
+export function encodeText(text: string, options: EncodeTextOptions): EncodedText {
+  const planned: Planned[] = [];
+  for (const candidate of findJson(text)) {
+    if (options.accept && !options.accept(candidate.value)) continue;
+    const plan = planFragment(text, candidate, options);
+    if (plan) planned.push(plan);
+  }
+  const baseline = escapeLiteral(text);
+  if (planned.length === 0) return { text: baseline, fragments: [] };
+
+  // Token counts are not additive across fragment boundaries, so check the whole string and
+  // drop the least profitable fragments until it is no larger than before.
+  const limit = options.countTokens(text);
+  while (planned.length > 0) {
+    const encoded = assemble(text, planned);
+    if (options.countTokens(encoded) < limit && decodeText(encoded) === text) {
+      return { text: encoded, fragments: planned.map(({ replacement: _, ...fragment }) => fragment) };
+    }
+    let worst = 0;
+    planned.forEach((p, i) => {
+      const best = planned[worst]!;
+      if (p.originalTokens - p.encodedTokens < best.originalTokens - best.encodedTokens) worst = i;
+    });
+    planned.splice(worst, 1);
+  }
+  return { text: baseline, fragments: [] };
+}
+
+function planFragment(text: string, candidate: JsonCandidate, options: EncodeTextOptions): Planned | undefined {
+  const tag: FragmentTag = {
+    fenced: candidate.kind === 'fenced',
+    layout: candidate.layout,
+    breakBefore: candidate.start > 0 && text[candidate.start - 1] !== '\n',
+    breakAfter: candidate.end < text.length && text[candidate.end] !== '\n',
+  };
+  let replacement: string;
+  try {
+    replacement = renderFragment(candidate.value, tag, options.encodeOptions);
+  } catch {
+    return undefined; // a value the codec refuses (e.g. too deep) stays as JSON
+  }
+  const originalTokens = options.countTokens(text.slice(candidate.start, candidate.end));
+  const encodedTokens = options.countTokens(replacement);
+  if (encodedTokens >= originalTokens) return undefined;
+  return { kind: candidate.kind, start: candidate.start, end: candidate.end, originalTokens, encodedTokens, replacement };
+}
+
+function assemble(text: string, planned: readonly Planned[]): string {
+  let out = '';
+  let pos = 0;
+  for (const p of planned) {
+    out += escapeLiteral(text.slice(pos, p.start)) + p.replacement;
+    pos = p.end;
+  }
+  return out + escapeLiteral(text.slice(pos));
+}
