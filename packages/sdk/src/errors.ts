@@ -38,6 +38,7 @@ export interface KaizenAPIErrorInit {
   /** The parsed JSON body, or the raw text when the body was not JSON. */
   payload: unknown;
   headers: Record<string, string>;
+  /** The id the call was sent with (used when the response names none). */
   requestId?: string | undefined;
   message?: string;
 }
@@ -64,7 +65,8 @@ export class KaizenAPIError extends KaizenError {
     this.headers = init.headers;
     this.detail = detail;
     this.code = body && typeof body.code === 'string' ? body.code : undefined;
-    this.requestId = init.requestId ?? (body && typeof body.request_id === 'string' ? body.request_id : undefined) ?? init.headers['x-request-id'];
+    // What the server says wins (it echoes ours when we sent one); ours is the fallback.
+    this.requestId = init.headers['x-request-id'] ?? (body && typeof body.request_id === 'string' ? body.request_id : undefined) ?? init.requestId;
   }
 }
 

@@ -175,7 +175,7 @@ export class RemoteTransport implements Transport {
         statusCode: status,
         payload: parsed.ok ? parsed.value : text,
         headers: responseHeaders,
-        requestId: responseHeaders['x-request-id'] ?? call.requestId,
+        requestId: call.requestId,
         retryAfter: hintMs !== undefined ? hintMs / 1000 : undefined,
       });
       return { ok: false, error, retryable: isRetryableStatus(status), status, ...(hintMs !== undefined ? { waitMs: hintMs } : {}) };
