@@ -2,6 +2,7 @@
  * Backend contracts of the server. Each has an SQLite implementation (embedded default,
  * backends/sqlite) and a Redis one (fleet, backends/redis); the app depends only on these.
  */
+import type { PayloadStore } from '@kaizen/core';
 export type { PayloadStore, StoredPayload, PayloadLookup, PayloadReplay } from '@kaizen/core';
 
 export interface RateDecision {
@@ -37,7 +38,11 @@ export interface KeyStore {
   list(): Promise<ApiKeyRecord[]>;
   /** Revokes by id or by the full key; false when nothing matched. */
   revoke(idOrKey: string): Promise<boolean>;
-  /** The active record for a presented key (constant-time hash comparison), or null. */
+  /**
+   * The record of a presented key (constant-time hash comparison), or null when unknown.
+   * A revoked key's record is returned too (with `revokedAt` set) so the app can answer 403
+   * instead of 401.
+   */
   verify(key: string): Promise<ApiKeyRecord | null>;
   count(): Promise<number>;
   close(): Promise<void>;
@@ -46,4 +51,29 @@ export interface KeyStore {
 /** Thrown by a backend whose engine is unreachable; the app answers 503 with Retry-After. */
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
+}
+
+/** What a backend family needs to start (a subset of the server configuration). */
+export interface BackendOptions {
+  /** Directory of the embedded SQLite database (`kaizen.db`). */
+  dataDir: string;
+  /** When set, the Redis backends are used instead of SQLite. */
+  redisUrl?: string | undefined;
+  /** Requests per minute per tenant. */
+  rateLimitPerMinute: number;
+  /** How long an expired payload id keeps answering 410 before it answers 404. */
+  tombstoneSeconds: number;
+  /** SQLite only: "full" (default) fsyncs every commit; "normal" survives a process crash but not a power loss. */
+  sqliteSynchronous?: 'full' | 'normal';
+}
+
+/** The three backends the app runs on, from one family. */
+export interface Backends {
+  /** "sqlite" or "redis": reported by health. */
+  kind: string;
+  payloads: PayloadStore;
+  rateLimiter: RateLimiter;
+  keys: KeyStore;
+  /** Closes all three (idempotent). */
+  close(): Promise<void>;
 }

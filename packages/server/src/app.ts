@@ -1,0 +1,111 @@
+/**
+ * The HTTP application: request ids, logging and metrics around everything; auth and rate
+ * limiting in front of the /v1 operations; the operations themselves are @kaizen/core's.
+ */
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Engine } from '@kaizen/core';
+import { ErrorCode, generateOpenApi, KaizenProblem, parseRequest, ROUTES, type BodyRouteName } from '@kaizen/protocol';
+import type { Backends } from './backends/types.js';
+import type { ServerConfig } from './config.js';
+import type { Metrics } from './metrics.js';
+import { authMiddleware } from './http/auth.js';
+import { readJsonBody } from './http/body.js';
+import type { AppEnv } from './http/env.js';
+import { errorResponse, problemResponse } from './http/problems.js';
+import { RateLimited, rateLimitMiddleware } from './http/rate-limit.js';
+import { requestIdFrom } from './http/request-id.js';
+import { playgroundRoutes } from './playground/index.js';
+
+export interface AppDependencies {
+  config: ServerConfig;
+  engine: Engine;
+  backends: Backends;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const BODY_ROUTES = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((name): name is BodyRouteName => ROUTES[name].method === 'POST');
+const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json']);
+
+/** The metrics label of a path: known routes by name, everything else folded together. */
+function routeLabel(path: string): string {
+  if (KNOWN_PATHS.has(path)) return path;
+  return path.startsWith('/playground') ? '/playground' : 'unmatched';
+}
+
+export function createApp({ config, engine, backends, logger, metrics }: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const clock = config.now ?? Date.now;
+  const logFault = (c: { get(key: 'requestId'): string }) => (error: unknown) =>
+    logger.error({ request_id: c.get('requestId'), err: error }, 'request failed');
+
+  // Outermost: request id on every response, one log line and metrics per request.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
+    c.set('requestId', requestId);
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const path = c.req.path;
+    metrics.observeRequest(routeLabel(path), c.req.method, c.res.status, seconds);
+    if (logger.isLevelEnabled('info')) {
+      const line: Record<string, unknown> = {
+        request_id: requestId,
+        method: c.req.method,
+        path,
+        status: c.res.status,
+        duration_ms: Math.round(seconds * 100_000) / 100,
+        tenant: c.get('tenant'),
+        key_id: c.get('keyId'),
+      };
+      if (logger.isLevelEnabled('debug')) line['req'] = { headers: Object.fromEntries(c.req.raw.headers) };
+      logger.info(line, 'request');
+    }
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof RateLimited) return problemResponse(c, error, error.headers);
+    if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE) {
+      // The rest of the body was never read: do not reuse this connection.
+      return problemResponse(c, error, { connection: 'close' });
+    }
+    return errorResponse(c, error, logFault(c));
+  });
+  app.notFound((c) => problemResponse(c, new KaizenProblem(ErrorCode.NOT_FOUND, `No route ${c.req.method} ${c.req.path}. See /openapi.json.`)));
+
+  const health = {
+    backend: backends.kind,
+    auth: { anonymous_loopback: config.anonymousLoopback, schemes: ['x-api-key', 'bearer'] },
+    limits: { rate_limit_per_minute: config.rateLimitPerMinute, max_body_bytes: config.maxBodyBytes, payload_ttl_seconds: config.payloadTtlSeconds },
+  };
+  app.get('/', (c) => c.json({ ...engine.health(), ...health }));
+
+  let openapi: string | undefined;
+  app.get('/openapi.json', (c) => {
+    openapi ??= JSON.stringify(generateOpenApi({ version: config.version }));
+    return c.body(openapi, 200, { 'content-type': 'application/json' });
+  });
+
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  app.route('/playground', playgroundRoutes());
+
+  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
+  app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
+
+  for (const name of BODY_ROUTES) {
+    const route = ROUTES[name];
+    const run = engine[name] as (request: unknown, context: { tenant: string; requestId: string; now: number }) => Promise<unknown>;
+    app.post(route.path, async (c) => {
+      const body = await readJsonBody(c, config.maxBodyBytes);
+      const request = parseRequest(name, body);
+      const envelope = await run(request, { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock() });
+      metrics.observeSavings(route.operation, envelope);
+      return c.json(envelope);
+    });
+  }
+
+  return app;
+}

@@ -1,0 +1,41 @@
+/**
+ * API key material shared by every KeyStore: generation, hashing, constant-time comparison.
+ * Keys are `kzk_` + 192 random bits (base64url); only their SHA-256 is ever stored.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Recognisable prefix of Kaizen API keys (secret scanners can match `kzk_[A-Za-z0-9_-]{32}`). */
+export const API_KEY_PREFIX = 'kzk_';
+const KEY_PATTERN = /^kzk_[A-Za-z0-9_-]{32}$/;
+
+/** A new random API key. */
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(24).toString('base64url');
+}
+
+/** A new public key id (safe to print and to revoke by). */
+export function generateKeyId(): string {
+  return 'key_' + randomBytes(8).toString('hex');
+}
+
+/** Hex SHA-256 of a key: what stores keep. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** The first characters of a key, for recognising it in lists. */
+export function keyDisplayPrefix(key: string): string {
+  return key.slice(0, API_KEY_PREFIX.length + 6);
+}
+
+/** True when the text has the shape of a Kaizen key (cheap pre-check before hashing). */
+export function looksLikeApiKey(text: string): boolean {
+  return KEY_PATTERN.test(text);
+}
+
+/** Constant-time equality of two hex digests. */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,113 @@
+/**
+ * Server configuration: defaults, environment variables, explicit overrides (CLI flags), in
+ * increasing precedence. Every setting has one environment variable.
+ */
+import type { DestinationStream } from 'pino';
+import type { BackendOptions } from './backends/types.js';
+import { SERVER_VERSION } from './version.js';
+
+export interface ServerConfig extends BackendOptions {
+  port: number;
+  host: string;
+  /** Requests larger than this answer 413 (checked before the body is read). */
+  maxBodyBytes: number;
+  /** Retention of stored payloads, seconds. */
+  payloadTtlSeconds: number;
+  /** Let keyless requests from loopback addresses in as tenant "local" (development). */
+  anonymousLoopback: boolean;
+  logLevel: string;
+  /** Reported by health and /openapi.json. */
+  version: string;
+  /** A slow client must send its headers within this (ms). */
+  headersTimeoutMs: number;
+  /** ...and its whole request within this (ms). */
+  requestTimeoutMs: number;
+  /** On shutdown, how long in-flight requests may take before connections are cut (ms). */
+  shutdownGraceMs: number;
+  /** Where logs go (default stdout). Tests capture them here. */
+  logDestination?: DestinationStream;
+  /** Clock (epoch ms) for payload retention; tests shorten time with it. */
+  now?: () => number;
+  /** Extra knobs a backend family reads (e.g. redisKeyPrefix). */
+  [backendKnob: string]: unknown;
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
+  port: 8787,
+  host: '127.0.0.1',
+  dataDir: './data',
+  rateLimitPerMinute: 600,
+  maxBodyBytes: 4 * 1024 * 1024,
+  payloadTtlSeconds: 86_400,
+  tombstoneSeconds: 7 * 86_400,
+  anonymousLoopback: false,
+  logLevel: 'info',
+  version: SERVER_VERSION,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  shutdownGraceMs: 10_000,
+  sqliteSynchronous: 'full',
+};
+
+/** Environment variable of each setting (documented in the README configuration table). */
+export const ENV_VARS = {
+  port: 'PORT',
+  host: 'KAIZEN_HOST',
+  dataDir: 'KAIZEN_DATA_DIR',
+  rateLimitPerMinute: 'KAIZEN_RATE_LIMIT',
+  maxBodyBytes: 'KAIZEN_MAX_BODY_BYTES',
+  payloadTtlSeconds: 'KAIZEN_PAYLOAD_TTL',
+  tombstoneSeconds: 'KAIZEN_TOMBSTONE_TTL',
+  redisUrl: 'KAIZEN_REDIS_URL',
+  anonymousLoopback: 'KAIZEN_ANONYMOUS_LOOPBACK',
+  logLevel: 'KAIZEN_LOG_LEVEL',
+  sqliteSynchronous: 'KAIZEN_SQLITE_SYNCHRONOUS',
+} as const;
+
+/** A configuration error: the message says which setting and what is allowed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(name: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${String(raw)}".`);
+  return value;
+}
+
+function boolean(name: string, raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const text = String(raw).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${String(raw)}".`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Checks and normalises a full configuration. */
+export function validateConfig(config: ServerConfig): ServerConfig {
+  const out: ServerConfig = { ...config };
+  out.port = integer('port (--port / PORT)', config.port, 0, 65_535);
+  out.rateLimitPerMinute = integer('rate limit (--rate-limit / KAIZEN_RATE_LIMIT)', config.rateLimitPerMinute, 1);
+  out.maxBodyBytes = integer('max body (--max-body / KAIZEN_MAX_BODY_BYTES)', config.maxBodyBytes, 1);
+  out.payloadTtlSeconds = integer('payload TTL (--payload-ttl / KAIZEN_PAYLOAD_TTL)', config.payloadTtlSeconds, 1);
+  out.tombstoneSeconds = integer('tombstone TTL (KAIZEN_TOMBSTONE_TTL)', config.tombstoneSeconds, 0);
+  out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
+  if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);
+  if (config.sqliteSynchronous !== undefined && config.sqliteSynchronous !== 'full' && config.sqliteSynchronous !== 'normal')
+    throw new ConfigError(`KAIZEN_SQLITE_SYNCHRONOUS must be "full" or "normal", got "${String(config.sqliteSynchronous)}".`);
+  if (!out.redisUrl) delete out.redisUrl;
+  return out;
+}
+
+/** Defaults < environment < overrides (e.g. CLI flags; undefined entries are ignored). */
+export function loadConfig(overrides: Partial<ServerConfig> = {}, env: Record<string, string | undefined> = process.env): ServerConfig {
+  const fromEnv: Partial<ServerConfig> = {};
+  for (const [key, variable] of Object.entries(ENV_VARS)) {
+    const raw = env[variable];
+    if (raw !== undefined && raw !== '') (fromEnv as Record<string, unknown>)[key] = raw;
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return validateConfig({ ...DEFAULT_CONFIG, ...fromEnv, ...defined } as ServerConfig);
+}

@@ -1,0 +1,100 @@
+/**
+ * Reads a JSON request body with a hard size limit. A declared Content-Length over the limit
+ * is refused before a byte is read; an undeclared (chunked) body is counted as it streams and
+ * refused as soon as it passes the limit, so an oversized upload is never buffered whole.
+ */
+import type { Context } from 'hono';
+import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+import type { AppEnv } from './env.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function tooLarge(max: number): KaizenProblem {
+  return new KaizenProblem(ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds the limit of ${max} bytes (--max-body / KAIZEN_MAX_BODY_BYTES).`);
+}
+
+/** 413 early when the declared length is over the limit. */
+export function checkDeclaredLength(c: Context<AppEnv>, max: number): void {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > max) throw tooLarge(max);
+}
+
+async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const incoming = c.env?.incoming;
+  if (incoming && 'readableDidRead' in incoming && !incoming.readableDidRead) {
+    // Node fast path: read the socket stream directly instead of through a web stream.
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > max) {
+          cleanup();
+          incoming.pause();
+          reject(tooLarge(max));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const cleanup = () => {
+        incoming.off('data', onData);
+        incoming.off('end', onEnd);
+        incoming.off('error', onError);
+      };
+      incoming.on('data', onData);
+      incoming.on('end', onEnd);
+      incoming.on('error', onError);
+    });
+    return chunks;
+  }
+  const stream = c.req.raw.body;
+  if (!stream) return chunks;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge(max);
+    }
+    chunks.push(value);
+  }
+  return chunks;
+}
+
+/** The parsed JSON body; 413 over `max`, 400 for invalid UTF-8 or JSON. */
+export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<unknown> {
+  checkDeclaredLength(c, max);
+  const chunks = await readChunks(c, max);
+  let bytes: Uint8Array;
+  if (chunks.length === 1) bytes = chunks[0]!;
+  else {
+    bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+  }
+  if (bytes.length === 0) throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is empty: send a JSON object.');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new KaizenProblem(ErrorCode.MALFORMED_JSON, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
