@@ -20,7 +20,8 @@ export interface StringSite {
 }
 
 const CONTENT_ROOTS = new Set(['messages', 'input', 'contents', 'system', 'instructions', 'systemInstruction', 'system_instruction']);
-const CONTENT_KEYS = new Set(['content', 'contents', 'text', 'arguments', 'output', 'result', 'input', 'system', 'instructions', 'systemInstruction']);
+/** `value`: the Vercel AI SDK's tool-result output ({type: 'text', value}). */
+const CONTENT_KEYS = new Set(['content', 'contents', 'text', 'arguments', 'output', 'result', 'input', 'system', 'instructions', 'systemInstruction', 'value']);
 /** Objects under these keys are tool-call arguments (Anthropic tool_use.input, Gemini args): kept as sent. */
 const ARGUMENT_OBJECTS = new Set(['input', 'args']);
 /** Subtrees inside content that are binary, signed or structural. */
