@@ -2,7 +2,7 @@
  * Generates the OpenAPI 3.1 document served at /openapi.json from the same zod schemas that
  * validate requests, so the contract and the validation can never drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // namespace import: lets bundlers drop zod's locales (~360 KB) from browser builds
 import { ROUTES, type RouteSpec } from './routes.js';
 
 type Json = Record<string, unknown>;
