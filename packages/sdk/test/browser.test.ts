@@ -21,6 +21,8 @@ let browser: Browser;
 let origin: string;
 let bundle: string;
 let bundleInputs: string[];
+/** Bytes each input contributes to the bundle. */
+let bundleBytes: Record<string, number>;
 const seen: { path: string; headers: IncomingMessage['headers'] }[] = [];
 let flaky = 0;
 let closeSite: () => Promise<void>;
@@ -30,6 +32,7 @@ beforeAll(async () => {
   const result = await build({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, metafile: true, logLevel: 'silent' });
   bundle = result.outputFiles[0]!.text;
   bundleInputs = Object.keys(result.metafile.inputs);
+  bundleBytes = Object.fromEntries(Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).map(([path, v]) => [path, v.bytesInOutput]));
 
   const sockets = new Set<Socket>();
   const site = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -71,6 +74,9 @@ describe('KaizenClient in headless Chromium', () => {
     expect(bundleInputs.some((p) => p.includes('node_modules/undici'))).toBe(false);
     expect(bundleInputs.some((p) => p.includes('packages/core/'))).toBe(false);
     expect(bundleInputs.some((p) => p.startsWith('node:'))).toBe(false);
+    // zod's translated error messages (~360 KB) stay out: only the English locale is used.
+    const locales = Object.entries(bundleBytes).filter(([p, bytes]) => p.includes('zod/v4/locales/') && !p.endsWith('/en.js') && bytes > 0);
+    expect(locales).toEqual([]);
   });
 
   it('runs every kind of call against the real server, with typed errors', async () => {
