@@ -62,6 +62,9 @@ export const ENV_VARS = {
   anonymousLoopback: 'KAIZEN_ANONYMOUS_LOOPBACK',
   logLevel: 'KAIZEN_LOG_LEVEL',
   sqliteSynchronous: 'KAIZEN_SQLITE_SYNCHRONOUS',
+  headersTimeoutMs: 'KAIZEN_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'KAIZEN_REQUEST_TIMEOUT_MS',
+  shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -93,6 +96,9 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.maxBodyBytes = integer('max body (--max-body / KAIZEN_MAX_BODY_BYTES)', config.maxBodyBytes, 1);
   out.payloadTtlSeconds = integer('payload TTL (--payload-ttl / KAIZEN_PAYLOAD_TTL)', config.payloadTtlSeconds, 1);
   out.tombstoneSeconds = integer('tombstone TTL (KAIZEN_TOMBSTONE_TTL)', config.tombstoneSeconds, 0);
+  out.headersTimeoutMs = integer('headers timeout (KAIZEN_HEADERS_TIMEOUT_MS)', config.headersTimeoutMs, 100);
+  out.requestTimeoutMs = integer('request timeout (KAIZEN_REQUEST_TIMEOUT_MS)', config.requestTimeoutMs, 100);
+  out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);
   if (config.sqliteSynchronous !== undefined && config.sqliteSynchronous !== 'full' && config.sqliteSynchronous !== 'normal')

@@ -52,18 +52,21 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const metrics = createMetrics();
   const app = createApp({ config, engine, backends, logger, metrics });
 
+  const http = createAdaptorServer({
+    // Node checks those deadlines every connectionsCheckingInterval (30 s by default): check
+    // often enough that a short timeout is enforced on time.
+    serverOptions: { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(config.headersTimeoutMs / 2))) },
+    fetch: app.fetch,
+  }) as Server;
+  // In flight = from a request's arrival until its response is fully written (or aborted).
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  const http = createAdaptorServer({
-    fetch: async (request, env) => {
-      inFlight++;
-      try {
-        return await app.fetch(request, env);
-      } finally {
-        if (--inFlight === 0) drained?.();
-      }
-    },
-  }) as Server;
+  http.on('request', (_request, response) => {
+    inFlight++;
+    response.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+  });
   // Slow clients (slowloris) cannot hold a socket: headers and whole requests have deadlines.
   http.headersTimeout = config.headersTimeoutMs;
   http.requestTimeout = config.requestTimeoutMs;

@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { kaizen, serve } from './cli-process.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+describe('kaizen keys', () => {
+  it('create prints the key alone; list never shows it; revoke takes effect on a running server', async () => {
+    const dataDir = tempDir();
+    const created = await kaizen(['keys', 'create', '--data', dataDir, '--tenant', 'acme']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^kzk_[A-Za-z0-9_-]{32}\n$/);
+    const key = created.stdout.trim();
+
+    const list = await kaizen(['keys', 'list', '--data', dataDir, '--json']);
+    const records = JSON.parse(list.stdout);
+    expect(records).toEqual([expect.objectContaining({ tenant: 'acme', prefix: key.slice(0, 10), revokedAt: null })]);
+    expect(list.stdout).not.toContain(key);
+    const table = await kaizen(['keys', 'list', '--data', dataDir]);
+    expect(table.stdout).toContain(records[0].id);
+    expect(table.stdout).not.toContain(key);
+
+    const server = await serve(['--data', dataDir]);
+    try {
+      expect(server.stderr()).not.toContain('kzk_');
+      const call = () => fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: '{"data":[1]}' });
+      expect((await call()).status).toBe(200);
+      const revoked = await kaizen(['keys', 'revoke', records[0].id, '--data', dataDir]);
+      expect(revoked.code).toBe(0);
+      expect((await call()).status).toBe(403);
+      expect((await kaizen(['keys', 'revoke', records[0].id, '--data', dataDir])).code).not.toBe(0);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+    }
+  });
+
+  it('rejects a bad tenant name', async () => {
+    const r = await kaizen(['keys', 'create', '--data', tempDir(), '--tenant', 'no spaces']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid tenant');
+  });
+});
+
+describe('kaizen serve', () => {
+  it('creates and prints one key when the store has none, logs JSON with the URL, and exits 0 on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const first = await serve([], { KAIZEN_DATA_DIR: dataDir, KAIZEN_RATE_LIMIT: '1000' });
+    const key = /kzk_[A-Za-z0-9_-]{32}/.exec(first.stderr())?.[0];
+    expect(key).toBeTruthy();
+    const health = await (await fetch(first.url)).json();
+    expect(health).toMatchObject({ operation: 'health', limits: { rate_limit_per_minute: 1000 } });
+    const r = await fetch(`${first.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': key! }, body: '{"data":{"a":1}}' });
+    expect(r.status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    const lines = first.stdout().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.url === first.url)).toBe(true);
+    expect(first.stdout()).not.toContain(key!);
+
+    const second = await serve(['--data', dataDir]);
+    try {
+      expect(second.stderr()).not.toContain('kzk_');
+    } finally {
+      second.child.kill('SIGINT');
+      expect((await second.exited).code).toBe(0);
+    }
+  });
+
+  it('--anonymous-loopback lets keyless loopback requests in as tenant "local" and says so in health', async () => {
+    const server = await serve(['--data', tempDir(), '--anonymous-loopback']);
+    try {
+      expect((await (await fetch(server.url)).json()).auth.anonymous_loopback).toBe(true);
+      const r = await fetch(`${server.url}/v1/prompts/encode`, { method: 'POST', body: '{"prompt":{"x":1}}' });
+      expect(r.status).toBe(200);
+      // A wrong key is still refused: anonymity is only for requests without one.
+      expect((await fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': 'kzk_nope' }, body: '{"data":1}' })).status).toBe(401);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('refuses a bad setting with a clear message', async () => {
+    const r = await kaizen(['serve', '--port', '70000', '--data', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port');
+  });
+});
