@@ -1,5 +1,6 @@
 /** The examples in examples/ run as written against the real server (URL and key via env). */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealServer, startRealServer } from './helpers/real-server.js';
@@ -27,6 +28,17 @@ function runExample(file: string, env: Record<string, string>): Promise<{ code: 
 }
 
 describe('examples', () => {
+  it('quickstart.ts is the README quickstart, and runs as written', async () => {
+    const readme = readFileSync(`${ROOT}packages/sdk/README.md`, 'utf8');
+    const block = /`examples\/quickstart\.ts`:\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBe(readFileSync(`${ROOT}examples/quickstart.ts`, 'utf8'));
+    const { code, stdout, stderr } = await runExample('quickstart.ts', { KAIZEN_BASE_URL: real.url, KAIZEN_API_KEY: real.key });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain("'gpt-4o-mini': {");
+    expect(stdout).toContain('lossless: true');
+  });
+
   it('lifecycle.ts walks a prompt through encode, store, replay, reply and errors', async () => {
     const { code, stdout, stderr } = await runExample('lifecycle.ts', { KAIZEN_BASE_URL: real.url, KAIZEN_API_KEY: real.key });
     expect(stderr).toBe('');
