@@ -32,7 +32,13 @@ export function parseExact(text: string): { value: JsonValue; layout: JsonLayout
   } catch {
     return undefined;
   }
-  const layout = detectLayout(text, value);
+  let layout: JsonLayout | undefined;
+  try {
+    layout = detectLayout(text, value);
+  } catch {
+    // Nested too deep to lay out (stack overflow on hostile input): leave the text as it is.
+    return undefined;
+  }
   return layout && { value, layout };
 }
 
