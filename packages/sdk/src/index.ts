@@ -6,7 +6,7 @@ export type { KaizenRequestInfo, KaizenResponseInfo, KaizenRequestHook, KaizenRe
 export type { KaizenLogger, LogLevel } from './internal/log.js';
 export type { ResponseCacheOptions } from './internal/cache.js';
 export { withKaizenClient } from './lifecycle.js';
-export { decodeStream, KaizenDecodeError, type KtofStream, type KtofStreamEvent, type KtofChunks, type DecodeStreamOptions } from './stream.js';
+export { decodeStream, KaizenDecodeError, type KtofStream, type KtofStreamEvent, type KtofParseEvent, type KtofChunks, type DecodeStreamOptions } from './stream.js';
 export { SDK_VERSION } from './version.js';
 // The wire contract: request models (zod schemas + types) and typed envelopes.
 export {

@@ -2,6 +2,10 @@
  * Streaming decode: KTOF arriving in chunks (a model reply streamed token by token, a file
  * read in pieces) turned into parse events and the final value, locally. Chunks may split
  * lines and even UTF-8 characters anywhere.
+ *
+ * With the codec's incremental decoder (`KtofStreamDecoder`), events come out as soon as the
+ * lines that complete them arrive and memory stays bounded by one line. A codec build without
+ * it still yields the same events, after the whole text has arrived.
  */
 import * as ktof from '@kaizen/ktof';
 import { KaizenError } from './errors.js';
@@ -15,12 +19,17 @@ export interface DecodeStreamOptions {
   strict?: boolean;
 }
 
-/** What the decoder reports while text arrives, then the value once it has ended. */
-export type KtofStreamEvent =
-  /** A complete line was read (1-based `line`). */
-  | { type: 'line'; line: number; text: string }
-  /** The whole document decoded. Always the last event. */
-  | { type: 'value'; value: ktof.JsonValue };
+/** A parse event of the KTOF codec (document order; keys precede their values). */
+export type KtofParseEvent =
+  | { type: 'startObject' }
+  | { type: 'endObject' }
+  | { type: 'startArray'; length?: number }
+  | { type: 'endArray' }
+  | { type: 'key'; key: string }
+  | { type: 'primitive'; value: ktof.JsonPrimitive };
+
+/** Parse events while text arrives, then `{type: 'value'}` with the whole document, last. */
+export type KtofStreamEvent = KtofParseEvent | { type: 'value'; value: ktof.JsonValue };
 
 /** Raised when streamed KTOF is malformed; `line`/`column` say where (1-based). */
 export class KaizenDecodeError extends KaizenError {
@@ -41,6 +50,13 @@ export interface KtofStream extends AsyncIterable<KtofStreamEvent> {
   readonly value: Promise<ktof.JsonValue>;
 }
 
+/** The incremental API of the codec, when this build of it has one. */
+interface StreamingCodec {
+  KtofStreamDecoder?: new (options?: ktof.DecodeOptions) => { push(chunk: string): KtofParseEvent[]; end(): KtofParseEvent[] };
+  buildValue?: (events: Iterable<KtofParseEvent>) => ktof.JsonValue;
+}
+const codec = ktof as unknown as StreamingCodec;
+
 /** Decodes chunked KTOF locally (no server). See KtofStream. */
 export function decodeStream(chunks: KtofChunks, options: DecodeStreamOptions = {}): KtofStream {
   let started = false;
@@ -55,12 +71,10 @@ export function decodeStream(chunks: KtofChunks, options: DecodeStreamOptions = 
 
   async function* run(): AsyncGenerator<KtofStreamEvent> {
     try {
-      let result: ktof.JsonValue | undefined;
       for await (const event of events(chunks, options)) {
-        if (event.type === 'value') result = event.value;
+        if (event.type === 'value') resolveValue(event.value);
         yield event;
       }
-      resolveValue(result as ktof.JsonValue);
     } catch (error) {
       rejectValue(error);
       throw error;
@@ -94,49 +108,76 @@ export function decodeStream(chunks: KtofChunks, options: DecodeStreamOptions = 
 }
 
 async function* events(chunks: KtofChunks, options: DecodeStreamOptions): AsyncGenerator<KtofStreamEvent> {
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let pending = '';
-  let text = '';
-  let line = 0;
-  const lines = function* (final: boolean): Generator<KtofStreamEvent> {
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      const raw = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      yield { type: 'line', line: ++line, text: raw.endsWith('\r') ? raw.slice(0, -1) : raw };
-    }
-    if (final && pending) {
-      yield { type: 'line', line: ++line, text: pending };
-      pending = '';
-    }
-  };
-  for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) {
-    let piece: string;
+  const decodeOptions: ktof.DecodeOptions = { strict: options.strict ?? true, ...(options.indent !== undefined ? { indent: options.indent } : {}) };
+  const text = textOf(chunks);
+  const { KtofStreamDecoder, buildValue } = codec;
+  if (KtofStreamDecoder && buildValue) {
+    const decoder = new KtofStreamDecoder(decodeOptions);
+    const seen: KtofParseEvent[] = [];
     try {
-      piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
+      for await (const piece of text) {
+        for (const event of decoder.push(piece)) {
+          seen.push(event);
+          yield event;
+        }
+      }
+      for (const event of decoder.end()) {
+        seen.push(event);
+        yield event;
+      }
     } catch (error) {
-      throw new KaizenDecodeError('the stream is not valid UTF-8', undefined, undefined, { cause: error });
+      throw asDecodeError(error);
     }
-    pending += piece;
-    text += piece;
-    yield* lines(false);
+    yield { type: 'value', value: buildValue(seen) };
+    return;
   }
+  let all = '';
+  for await (const piece of text) all += piece;
+  let value: ktof.JsonValue;
   try {
-    const tail = utf8.decode();
-    pending += tail;
-    text += tail;
+    value = ktof.decode(all, decodeOptions);
   } catch (error) {
-    throw new KaizenDecodeError('the stream ends inside a UTF-8 character', undefined, undefined, { cause: error });
+    throw asDecodeError(error);
   }
-  yield* lines(true);
-  yield { type: 'value', value: decodeAll(text, options) };
+  yield* eventsOf(value);
+  yield { type: 'value', value };
 }
 
-function decodeAll(text: string, options: DecodeStreamOptions): ktof.JsonValue {
+/** Chunks as text; bytes are UTF-8 decoded across chunk boundaries. */
+async function* textOf(chunks: KtofChunks): AsyncGenerator<string> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   try {
-    return ktof.decode(text, { strict: options.strict ?? true, ...(options.indent !== undefined ? { indent: options.indent } : {}) });
+    for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) {
+      const piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
+      if (piece) yield piece;
+    }
+    const tail = utf8.decode();
+    if (tail) yield tail;
   } catch (error) {
-    if (error instanceof ktof.KtofDecodeError) throw new KaizenDecodeError(error.message, error.line, error.column, { cause: error });
+    if (error instanceof TypeError) throw new KaizenDecodeError('the stream is not valid UTF-8', undefined, undefined, { cause: error });
     throw error;
   }
+}
+
+/** The parse events of an already decoded value, in document order. */
+function* eventsOf(value: ktof.JsonValue): Generator<KtofParseEvent> {
+  if (Array.isArray(value)) {
+    yield { type: 'startArray', length: value.length };
+    for (const item of value) yield* eventsOf(item);
+    yield { type: 'endArray' };
+  } else if (value !== null && typeof value === 'object') {
+    yield { type: 'startObject' };
+    for (const [key, item] of Object.entries(value)) {
+      yield { type: 'key', key };
+      yield* eventsOf(item);
+    }
+    yield { type: 'endObject' };
+  } else {
+    yield { type: 'primitive', value };
+  }
+}
+
+function asDecodeError(error: unknown): unknown {
+  if (error instanceof ktof.KtofDecodeError) return new KaizenDecodeError(error.message, error.line, error.column, { cause: error });
+  return error;
 }

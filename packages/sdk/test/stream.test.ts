@@ -2,7 +2,30 @@
 import { decode, encode } from '@kaizen/ktof';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeStream, KaizenClient, KaizenDecodeError, KaizenError, type KtofStreamEvent } from '../src/index.js';
+import * as ktof from '@kaizen/ktof';
+import { decodeStream, KaizenClient, KaizenDecodeError, KaizenError, type KtofParseEvent, type KtofStreamEvent } from '../src/index.js';
+
+/** Rebuilds a value from parse events: the events must describe the document exactly. */
+function rebuild(events: KtofParseEvent[]): unknown {
+  const stack: { container: unknown[] | Record<string, unknown>; key?: string }[] = [];
+  let root: unknown;
+  const put = (value: unknown) => {
+    const top = stack.at(-1);
+    if (!top) root = value;
+    else if (Array.isArray(top.container)) top.container.push(value);
+    else top.container[top.key!] = value;
+  };
+  for (const e of events) {
+    if (e.type === 'startObject' || e.type === 'startArray') {
+      const container = e.type === 'startObject' ? {} : [];
+      put(container);
+      stack.push({ container });
+    } else if (e.type === 'endObject' || e.type === 'endArray') stack.pop();
+    else if (e.type === 'key') stack.at(-1)!.key = e.key;
+    else put(e.value);
+  }
+  return root;
+}
 
 /** Splits `text` at the given cut points. */
 function cut(text: string, points: number[]): string[] {
@@ -37,13 +60,28 @@ describe('decodeStream', () => {
         const stream = decodeStream(slowly(chunks));
         for await (const event of stream) events.push(event);
         expect(await stream.value).toEqual(expected);
-        const last = events.at(-1)!;
-        expect(last).toEqual({ type: 'value', value: expected });
-        const lines = events.flatMap((e) => (e.type === 'line' ? [e.text] : []));
-        expect(lines.join('\n')).toBe(text.replace(/\r?\n$/, '').replace(/\r\n/g, '\n'));
+        expect(events.at(-1)).toEqual({ type: 'value', value: expected });
+        expect(events.filter((e) => e.type === 'value')).toHaveLength(1);
+        expect(rebuild(events.slice(0, -1) as KtofParseEvent[])).toEqual(expected);
       }),
       { seed, numRuns: 150 },
     );
+  });
+
+  it.runIf('KtofStreamDecoder' in ktof)('yields events before the input has ended (incremental codec)', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `row ${i}` }));
+    const lines = encode({ rows }).split('\n');
+    let fed = 0;
+    async function* feed() {
+      for (const line of lines) {
+        fed++;
+        yield `${line}\n`;
+      }
+    }
+    let fedAtFirstEvent = -1;
+    for await (const event of decodeStream(feed())) if (fedAtFirstEvent < 0 && event.type !== 'value') fedAtFirstEvent = fed;
+    expect(fedAtFirstEvent).toBeGreaterThan(0);
+    expect(fedAtFirstEvent).toBeLessThan(lines.length);
   });
 
   it('reassembles a UTF-8 character split across byte chunks', async () => {
@@ -69,6 +107,7 @@ describe('decodeStream', () => {
     const events: KtofStreamEvent[] = [];
     for await (const e of stream) events.push(e);
     expect(events.at(-1)).toEqual({ type: 'value', value: [1, 2] });
+    expect(rebuild(events.slice(0, -1) as KtofParseEvent[])).toEqual([1, 2]);
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/only once/);
   });
 });
