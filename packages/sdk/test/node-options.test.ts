@@ -7,7 +7,8 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KaizenClient, KaizenRequestError } from '../src/index.js';
+import { createServer as createTcpServer } from 'node:net';
+import { KaizenClient, KaizenRequestError, KaizenTimeoutError } from '../src/index.js';
 import { type FaultServer, startFaultServer } from './helpers/fault-server.js';
 
 const HEALTH = { operation: 'health', status: 'ok', uptime: 1, version: 't', ktof_version: '1' };
@@ -114,5 +115,26 @@ describe('proxy and pool', () => {
     await using many = new KaizenClient({ baseUrl: target.url, maxConnections: 3, logLevel: 'off' });
     await Promise.all([many.health(), many.health(), many.health()]);
     expect(new Set(target.requests.map((r) => r.remotePort)).size).toBe(3);
+  });
+});
+
+describe('connectTimeout', () => {
+  it('gives up on a TLS handshake that never completes, separately from timeout', async () => {
+    // Accepts TCP and then says nothing: the TLS handshake (part of connecting) stalls.
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    try {
+      await using kz = new KaizenClient({ baseUrl: url, connectTimeout: 0.3, timeout: 20, maxRetries: 0, logLevel: 'off' });
+      const started = performance.now();
+      const error = await kz.health().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KaizenTimeoutError);
+      expect((error as Error).message).toMatch(/connect timeout/);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
