@@ -15,6 +15,7 @@ import type { AppEnv } from './http/env.js';
 import { errorResponse, problemResponse } from './http/problems.js';
 import { RateLimited, rateLimitMiddleware } from './http/rate-limit.js';
 import { requestIdFrom } from './http/request-id.js';
+import { oneCredential } from './middleware/one-credential.js';
 import { playgroundRoutes } from './playground/index.js';
 
 export interface AppDependencies {
@@ -92,6 +93,7 @@ export function createApp({ config, engine, backends, logger, metrics }: AppDepe
 
   app.route('/playground', playgroundRoutes());
 
+  app.use('/v1/*', oneCredential());
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
 

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+import { assertJsonDepth } from '../middleware/json-depth.js';
 import type { AppEnv } from './env.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -92,6 +93,7 @@ export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<unk
   } catch {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is not valid UTF-8.');
   }
+  assertJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -172,12 +172,23 @@ export class KaizenProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await waitFor(`kaizen serve on ${this.port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`kaizen serve exited with ${child.exitCode}: ${this.output}`);
+    let onExit: (() => void) | undefined;
+    const died = new Promise<never>((_, reject) => {
+      onExit = () => reject(new Error(`kaizen serve exited with ${child.exitCode}: ${this.output}`));
+      child.once('exit', onExit);
+    });
+    const ready = waitFor(`kaizen serve on ${this.port}`, async () => {
       const response = await fetch(this.url + '/', { signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
       return response.status === 200;
     }, 15_000);
+    try {
+      await Promise.race([ready, died]);
+    } finally {
+      child.off('exit', onExit!);
+      died.catch(() => {});
+      ready.catch(() => {});
+    }
     return this;
   }
 
@@ -268,4 +279,33 @@ export function samplePrompt(seed: number): { messages: { role: string; content:
       { role: 'user', content: `Summarise these accounts:\n${JSON.stringify({ accounts: rows })}` },
     ],
   };
+}
+
+/**
+ * Sends raw bytes on one TCP connection and collects everything until the server closes it
+ * (or `timeoutMs` passes). For tests that need exact bytes: header casing, duplicated
+ * headers, conflicting lengths, broken chunked encoding.
+ */
+export async function rawExchange(port: number, payload: string | Buffer, timeoutMs = 3_000): Promise<{ text: string; closedByServer: boolean; ms: number }> {
+  const { connect } = await import('node:net');
+  const started = Date.now();
+  return new Promise((resolveExchange) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let closedByServer = false;
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('end', () => (closedByServer = true));
+    socket.on('error', () => (closedByServer = true));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolveExchange({ text, closedByServer, ms: Date.now() - started });
+    });
+    socket.write(payload);
+  });
+}
+
+/** The status codes of every HTTP response in a raw exchange, in order. */
+export function statusesIn(text: string): number[] {
+  return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
 }

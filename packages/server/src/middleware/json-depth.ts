@@ -1,0 +1,45 @@
+/**
+ * A nesting-depth guard for JSON request bodies, run on the text before JSON.parse. Hostile
+ * bodies like `[[[[...]]]]` 100,000 levels deep parse fine but overflow the stack of every
+ * recursive step after (validation, encoding, token counting): they are refused up front
+ * with a 400 that says what to do, in one linear pass that allocates nothing.
+ */
+import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+
+/** Deepest JSON nesting a request body may have. KTOF encodes up to 1000 levels; the envelope adds a few. */
+export const MAX_JSON_DEPTH = 1_024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > deepest && (deepest = depth) > stopAbove) return deepest;
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
+  }
+  return deepest;
+}
+
+/** Throws a 400 `invalid_payload` when the body nests deeper than `max`. */
+export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
+  if (jsonDepth(text, max) > max) {
+    throw new KaizenProblem(
+      ErrorCode.INVALID_PAYLOAD,
+      `Request body nests deeper than ${max} levels; flatten the data or send it in parts.`,
+    );
+  }
+}
