@@ -1,0 +1,129 @@
+import { COLON, DELIMITERS, LBRACE, LBRACKET, MARKER_CHARS, PIPE, QMARK, QUOTE, RBRACE, RBRACKET, SEMICOLON, SPACE, TAB } from '../shared/chars.js';
+import type { Cursor } from './cursor.js';
+
+/** A column of a table header: a leaf cell, a nested group `name{...}`, or a sub-table `name[]{...}`. */
+export interface Field {
+  name: string;
+  /** `name?`: an empty cell means the key is absent. */
+  optional: boolean;
+  /** Nested column group (object flattened into cells). */
+  children: Field[] | null;
+}
+
+/** A parsed array header `key[N<delim>]{fields}:` (key handled by the caller). */
+export interface Header {
+  /** Declared length, or -1 when omitted (`[]`). */
+  length: number;
+  /** `[N:]` -- an object whose entries are rows `key: cells` (TOON 4.4 keyed table). */
+  keyed: boolean;
+  /** `[N][]:` -- each row is an array of cells. */
+  matrix: boolean;
+  delim: number;
+  fields: Field[] | null;
+  leaves: number;
+}
+
+const MAX_LENGTH_DIGITS = 15;
+
+/**
+ * Parses a header at cur.pos (on `[`). Returns null (pos unchanged) when the text is not shaped like
+ * a header, so the caller can read it as an inline value or a key; throws on a malformed field list.
+ * On success pos is just after the header's `:`.
+ */
+export function parseHeader(cur: Cursor, depth: number): Header | null {
+  const { s, end } = cur;
+  const open = cur.pos;
+  let i = open + 1;
+  let marked = false;
+  while (i < end && MARKER_CHARS.includes(s[i] as string) && s.charCodeAt(i) !== 0) { i++; marked = true; }
+  const digits = i;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  let length = -1;
+  if (i > digits) {
+    if (i - digits > 1 && s.charCodeAt(digits) === 48) return null; // leading zero: not a length
+    if (i - digits > MAX_LENGTH_DIGITS) cur.fail('array length is too large', digits);
+    length = +s.slice(digits, i);
+  } else if (marked) return null;
+  let keyed = false;
+  if (s.charCodeAt(i) === COLON) { keyed = true; i++; }
+  let delim = 44;
+  const d = s.charCodeAt(i);
+  if (d === TAB || d === PIPE || d === SEMICOLON) { delim = d; i++; }
+  if (s.charCodeAt(i) !== RBRACKET) return null;
+  i++;
+  let matrix = false;
+  if (s.charCodeAt(i) === LBRACKET && s.charCodeAt(i + 1) === RBRACKET) { matrix = true; i += 2; }
+  let fields: Field[] | null = null;
+  let leaves = 0;
+  if (s.charCodeAt(i) === LBRACE) {
+    if (matrix) return null;
+    cur.pos = i;
+    fields = parseFields(cur, delim, depth);
+    leaves = countLeaves(fields);
+    i = cur.pos;
+  }
+  while (i < end && s.charCodeAt(i) === SPACE) i++;
+  if (s.charCodeAt(i) !== COLON) {
+    cur.pos = open;
+    if (fields) cur.fail('expected ":" after the field list of an array header', i);
+    return null;
+  }
+  if (keyed && !fields) cur.fail('a keyed header [N:] needs a field list {...}', i);
+  cur.pos = i + 1;
+  return { length, keyed, matrix, delim, fields, leaves };
+}
+
+function parseFields(cur: Cursor, delim: number, depth: number): Field[] {
+  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`);
+  const { s, end } = cur;
+  const fields: Field[] = [];
+  cur.pos++; // '{'
+  for (;;) {
+    cur.spaces();
+    let name: string;
+    if (s.charCodeAt(cur.pos) === QUOTE) name = cur.quoted();
+    else {
+      const start = cur.pos;
+      let i = start;
+      while (i < end) {
+        const c = s.charCodeAt(i);
+        if (c === delim || c === LBRACE || c === RBRACE || c === QMARK || c === LBRACKET || c === RBRACKET || c === QUOTE || c === COLON) break;
+        i++;
+      }
+      let b = i;
+      while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
+      if (b === start) cur.fail('expected a field name in the header field list', start);
+      name = s.slice(start, b);
+      cur.pos = i;
+    }
+    cur.spaces();
+    let optional = false;
+    if (s.charCodeAt(cur.pos) === QMARK) { optional = true; cur.pos++; }
+    let children: Field[] | null = null;
+    if (s.charCodeAt(cur.pos) === LBRACE) {
+      children = parseFields(cur, delim, depth + 1);
+      if (children.length === 0) cur.fail('a nested field group needs at least one field');
+    }
+    if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`);
+    fields.push({ name, optional, children });
+    cur.spaces();
+    const c = s.charCodeAt(cur.pos);
+    cur.pos++;
+    if (c === delim) continue;
+    if (c === RBRACE) return fields;
+    if (c === 44 || c === TAB || c === PIPE || c === SEMICOLON) {
+      cur.fail(`field list uses a different delimiter than its header declares ("${DELIMITERS.find((x) => x.charCodeAt(0) === delim)}")`, cur.pos - 1);
+    }
+    cur.fail('expected a delimiter or "}" in the header field list', cur.pos - 1);
+  }
+}
+
+function countLeaves(fields: Field[]): number {
+  let n = 0;
+  for (const f of fields) n += f.children ? countLeaves(f.children) : 1;
+  return n;
+}

@@ -1,0 +1,100 @@
+import { DELIMITERS, MARKER_CHARS } from '../shared/chars.js';
+import { KtofEncodeError } from '../shared/errors.js';
+import type { EncodeOptions, JsonValue } from '../shared/types.js';
+import { estimateTokens } from './estimate.js';
+import { normalize } from './normalize.js';
+import { isPrimitive, writeInline } from './primitives.js';
+import { Writer, type WriterOptions } from './writer.js';
+
+export { estimateTokens } from './estimate.js';
+
+interface Resolved extends WriterOptions {
+  countTokens: ((text: string) => number) | undefined;
+  maxDepth: number;
+}
+
+function resolve(options: EncodeOptions | undefined): Resolved {
+  const indent = options?.indent ?? 2;
+  if (!Number.isInteger(indent) || indent < 1 || indent > 16) throw new KtofEncodeError('the indent option must be an integer from 1 to 16');
+  const delimiter = options?.delimiter ?? ',';
+  if (!(DELIMITERS as readonly string[]).includes(delimiter)) {
+    throw new KtofEncodeError(`unsupported delimiter ${JSON.stringify(delimiter)}; use one of "," "\\t" "|" ";"`);
+  }
+  const lm = options?.lengthMarker ?? options?.length_marker;
+  let marker: string | null;
+  if (lm === undefined) marker = '';
+  else if (lm === false) marker = null;
+  else if (lm === true) marker = '#';
+  else if (typeof lm === 'string' && lm.length <= 4 && [...lm].every((c) => MARKER_CHARS.includes(c))) marker = lm;
+  else throw new KtofEncodeError(`the length marker must be a boolean or up to 4 of the characters ${MARKER_CHARS}`);
+  const countTokens = options?.countTokens;
+  if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function');
+  const maxDepth = options?.maxDepth ?? 1000;
+  if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1');
+  return { indent, delimiter, marker, estimate: estimateTokens, countTokens, maxDepth };
+}
+
+/** Runs `fn`, turning a stack overflow on pathological input into a KtofEncodeError. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RangeError) throw new KtofEncodeError('the value nests too deeply for this runtime; lower the maxDepth option');
+    throw error;
+  }
+}
+
+function writeLines(value: JsonValue, o: Resolved): string[] {
+  const writer = new Writer(o);
+  writer.root(value);
+  return writer.out;
+}
+
+/**
+ * Encodes a JSON value as KTOF. The result is never costlier than compact JSON: with
+ * `countTokens` that holds exactly for that tokenizer, otherwise for the built-in estimate
+ * (compact JSON is itself valid KTOF, so it is the fallback).
+ */
+export function encode(value: unknown, options?: EncodeOptions): string {
+  const o = resolve(options);
+  return guarded(() => {
+    const json = normalize(value, o.maxDepth);
+    const text = writeLines(json, o).join('\n');
+    if (isPrimitive(json)) return text;
+    // Whole-document fallbacks, both valid KTOF: relaxed inline JSON and compact JSON.
+    const count = o.countTokens ?? o.estimate;
+    let best = text;
+    let bestCost = count(text);
+    const relaxed = writeInline(json);
+    if (relaxed !== text) {
+      const c = count(relaxed);
+      if (c < bestCost) { best = relaxed; bestCost = c; }
+    }
+    const compact = hasNegativeZero(json) ? writeInline(json, true) : JSON.stringify(json);
+    return count(compact) < bestCost ? compact : best;
+  });
+}
+
+/** Encodes a JSON value as KTOF, one line at a time (`encode` joins these with "\n"). */
+export function* encodeLines(value: unknown, options?: EncodeOptions): Generator<string, void, undefined> {
+  const text = encode(value, options);
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      yield text.slice(start);
+      return;
+    }
+    yield text.slice(start, nl);
+    start = nl + 1;
+  }
+}
+
+/** JSON.stringify writes -0 as 0; documents holding -0 use the quoting inline writer instead. */
+function hasNegativeZero(v: JsonValue): boolean {
+  if (typeof v === 'number') return v === 0 && 1 / v < 0;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasNegativeZero);
+  for (const k in v) if (Object.hasOwn(v, k) && hasNegativeZero(v[k] as JsonValue)) return true;
+  return false;
+}

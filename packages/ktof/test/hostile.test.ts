@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decode, encode, KtofDecodeError, KtofEncodeError } from '../src/index.js';
+
+const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
+console.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`);
+
+function decodeError(text: string, options?: { strict?: boolean; maxDepth?: number }): KtofDecodeError {
+  try {
+    decode(text, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(KtofDecodeError);
+    return error as KtofDecodeError;
+  }
+  return expect.fail(`expected a KtofDecodeError for ${JSON.stringify(text)}`);
+}
+
+describe('hostile input to the decoder', () => {
+  it('throws only KtofDecodeError, whatever the bytes', () => {
+    const alphabet = fc.constantFrom('a', 'b', ':', ' ', '  ', '\n', '\t', ',', '|', '"', '\\', '[', ']', '{', '}', '-', '#', '?', '1', '0', 'e', 'u', 'null', '[2]', '{x,y}', '[3:]', '[]', '- ', 'k: ');
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), fc.boolean(), (text, strict) => {
+      try {
+        decode(text, { strict });
+      } catch (error) {
+        if (!(error instanceof KtofDecodeError)) throw error;
+        expect(error.line).toBeGreaterThanOrEqual(0);
+      }
+    }), { seed, numRuns: 3000 });
+  });
+
+  it('never allocates from a declared length', () => {
+    const e = decodeError('items[999999999]{a,b}:\n  1,2');
+    expect(e.message).toMatch(/declares 999999999 rows but 1 follow/);
+    expect(decodeError('x[999999999999999999999]: 1').message).toMatch(/too large/);
+  });
+
+  it('caps nesting depth with a clear error', () => {
+    const deep = '['.repeat(50) + ']'.repeat(50);
+    expect(decodeError(deep, { maxDepth: 10 }).message).toMatch(/maxDepth \(10\)/);
+    expect(decodeError('['.repeat(100_000) + ']'.repeat(100_000)).message).toMatch(/maxDepth/);
+    let nested = '';
+    for (let i = 0; i < 30; i++) nested += ' '.repeat(i * 2) + `k${i}:\n`;
+    expect(decodeError(nested + ' '.repeat(60) + 'x: 1', { maxDepth: 5 }).message).toMatch(/maxDepth/);
+  });
+
+  it('keeps __proto__ and constructor as plain keys', () => {
+    const v = decode('__proto__:\n  polluted: true\nconstructor: 1\nrows[1]{__proto__}:\n  x\ninline: {__proto__:{a:1}}') as Record<string, unknown>;
+    expect(Object.keys(v)).toEqual(['__proto__', 'constructor', 'rows', 'inline']);
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.hasOwn(v.inline as object, '__proto__')).toBe(true);
+  });
+
+  it('says what was expected, with line and column', () => {
+    const e = decodeError('a: 1\nb: "open');
+    expect([e.line, e.column]).toEqual([2, 4]);
+    expect(e.message).toMatch(/expected a closing "/);
+    expect(decodeError('a: 1\nplain line').message).toMatch(/expected "key: value"/);
+    expect(decodeError('t[2]{a,b}:\n  1,2,3\n  4,5').message).toMatch(/more cells/);
+    expect(decodeError('t[2]{a,b}:\n  1\n  4,5').message).toMatch(/fewer cells/);
+    expect(decodeError('x: {a:1').message).toMatch(/expected "," or "}"/);
+    expect(decodeError('x: "\\q"').message).toMatch(/invalid escape/);
+  });
+
+  it('runs in linear time on pathological lines (no backtracking)', () => {
+    const long = 'a'.repeat(200_000);
+    const start = performance.now();
+    decodeError(`k: "${long}`);
+    decode(`k: ${long}`);
+    decode(`t[1]{a}:\n  ${'x,'.repeat(0)}${long}`);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('non-JSON input to the encoder', () => {
+  const refused: [string, unknown][] = [
+    ['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')], ['BigInt', 10n], ['NaN', NaN],
+    ['Infinity', -Infinity], ['undefined in an object', { a: undefined }], ['a Map', new Map()], ['a Set', { s: new Set([1]) }],
+    // eslint-disable-next-line no-sparse-arrays
+    ['a sparse array', [1, , 3]],
+  ];
+  for (const [name, value] of refused) {
+    it(`refuses ${name} with KtofEncodeError`, () => {
+      expect(() => encode(value)).toThrow(KtofEncodeError);
+    });
+  }
+
+  it('refuses cycles, naming the path', () => {
+    const a: Record<string, unknown> = { b: { c: 1 } };
+    (a.b as Record<string, unknown>).self = a;
+    expect(() => encode(a)).toThrow(/b\.self: the value contains a cycle/);
+  });
+
+  it('uses toJSON like JSON.stringify (Date -> ISO string)', () => {
+    const d = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+    expect(decode(encode({ at: d }))).toEqual({ at: '2024-01-02T03:04:05.000Z' });
+  });
+
+  it('encodes a 5000-deep value or fails with a clear KtofEncodeError', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(() => encode(deep)).toThrow(/maxDepth \(1000\)/);
+    let moderate: unknown = 1;
+    for (let i = 0; i < 900; i++) moderate = { k: moderate };
+    expect(decode(encode(moderate))).toEqual(moderate);
+  });
+
+  it('refuses unsupported options clearly', () => {
+    expect(() => encode({ a: 1 }, { delimiter: 'x' })).toThrow(/unsupported delimiter "x"/);
+    expect(() => encode({ a: 1 }, { indent: 0 })).toThrow(KtofEncodeError);
+    expect(() => encode({ a: 1 }, { length_marker: '9' })).toThrow(/length marker/);
+  });
+});
