@@ -30,7 +30,7 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { decodeStrict, encodeFailure, requireText, requireValue, toDecodeOptions, toEncodeOptions } from './codec.js';
-import { asText, loadCounters, measure } from './measure.js';
+import { asText, loadCounters, measure, promptTokenText } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
 
@@ -123,7 +123,11 @@ export function createEngine(config: EngineConfig): Engine {
     } catch (error) {
       return encodeFailure(error);
     }
-    const measured = measure(JSON.stringify(request.prompt), asText(encoded.prompt), counters);
+    const encodedIsText = typeof encoded.prompt === 'string';
+    const measured = measure(JSON.stringify(request.prompt), asText(encoded.prompt), counters, {
+      original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
+      compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
+    });
     const meta: PromptMeta = {
       ...FORMAT,
       auto_detect_json: request.auto_detect_json,

@@ -33,6 +33,49 @@ export interface ModelCounter {
 }
 
 /**
+ * Token counts of recently seen strings, per encoding. Chat traffic repeats itself: the same
+ * system prompt, tool definitions and earlier turns come back on every request, so counting
+ * each distinct string once saves most of the tokenizer time. Bounded by total characters;
+ * the oldest entries go first.
+ */
+class CountCache {
+  readonly #entries = new Map<string, number>();
+  #chars = 0;
+  constructor(readonly maxChars: number, readonly minLength: number) {}
+
+  wrap(count: Counter): Counter {
+    return (text) => {
+      if (text.length < this.minLength) return count(text);
+      const hit = this.#entries.get(text);
+      if (hit !== undefined) return hit;
+      const n = count(text);
+      if (text.length <= this.maxChars / 16) {
+        this.#entries.set(text, n);
+        this.#chars += text.length;
+        while (this.#chars > this.maxChars) {
+          const oldest = this.#entries.keys().next().value as string;
+          this.#entries.delete(oldest);
+          this.#chars -= oldest.length;
+        }
+      }
+      return n;
+    };
+  }
+}
+
+const caches = new Map<string, Counter>();
+
+/** The counter of an encoding behind the shared string cache (4 M characters per encoding). */
+function cachedCounter(encoding: string, count: Counter): Counter {
+  let cached = caches.get(encoding);
+  if (!cached) {
+    cached = new CountCache(4_000_000, 32).wrap(count);
+    caches.set(encoding, cached);
+  }
+  return cached;
+}
+
+/**
  * Resolves and loads the counters of the requested models. Unknown names fail together as
  * one 422 whose items point at each bad entry of `token_models`.
  */
@@ -52,9 +95,27 @@ export async function loadCounters(models: readonly string[] | null | undefined)
   return Promise.all(
     unique.map(async (model) => {
       const { estimated, encoding } = resolveModel(model);
-      return { model, count: await tokenCounter(model), estimated, encoding };
+      return { model, count: cachedCounter(encoding, await tokenCounter(model)), estimated, encoding };
     }),
   );
+}
+
+/**
+ * How a prompt is measured in tokens. A prompt that encoding turned into one KTOF string is
+ * compared as its JSON text; a request that kept its shape (a chat request whose strings were
+ * rewritten) is counted over its string values, the text the model reads. Keys, numbers and
+ * punctuation of the request envelope are not model input and are the same on both sides.
+ */
+export function promptTokenText(value: unknown, encodedIsText: boolean): string[] {
+  if (encodedIsText || typeof value === 'string') return [asText(value)];
+  const out: string[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') out.push(node);
+    else if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node !== null && typeof node === 'object') for (const item of Object.values(node)) visit(item);
+  };
+  visit(value);
+  return out;
 }
 
 export interface Measurement {
@@ -62,8 +123,16 @@ export interface Measurement {
   token_stats: TokenStats;
 }
 
-/** Stats of `original` (JSON text) vs `compressed` (KTOF text), with tokens per counter. */
-export function measure(original: string, compressed: string, counters: readonly ModelCounter[]): Measurement {
+/**
+ * Stats of `original` (JSON text) vs `compressed` (KTOF text): bytes of those texts, tokens
+ * of `tokenTexts` (default: the same texts) per counter.
+ */
+export function measure(
+  original: string,
+  compressed: string,
+  counters: readonly ModelCounter[],
+  tokenTexts: { original: readonly string[]; compressed: readonly string[] } = { original: [original], compressed: [compressed] },
+): Measurement {
   const originalBytes = utf8Length(original);
   const compressedBytes = utf8Length(compressed);
   const stats: Stats = {
@@ -76,8 +145,10 @@ export function measure(original: string, compressed: string, counters: readonly
   if (counters.length) {
     const saved: Record<string, number> = {};
     for (const { model, count, estimated, encoding } of counters) {
-      const before = count(original);
-      const after = count(compressed);
+      let before = 0;
+      let after = 0;
+      for (const text of tokenTexts.original) before += count(text);
+      for (const text of tokenTexts.compressed) after += count(text);
       token_stats[model] = { original: before, compressed: after, estimated, encoding };
       saved[model] = before - after;
     }

@@ -43,6 +43,8 @@ export function createMetrics(): Metrics {
       latency.observe({ route, method }, seconds);
     },
     observeSavings(operation, envelope) {
+      // Decoding saves nothing; its stats describe the input.
+      if (operation === 'decompress') return;
       const stats = (envelope as { stats?: { bytes_saved?: number; tokens_saved?: Record<string, number> } }).stats;
       if (!stats) return;
       // Counters only go up: a payload KTOF made larger is not counted as negative savings.
