@@ -176,6 +176,26 @@ describe('RedisKeyStore', () => {
   });
 });
 
+describe('configuration', () => {
+  it('reads the Redis knobs from the environment, explicit configuration first, and checks them', async () => {
+    const fromEnv = await createRedisBackends({ redisUrl: redis.url }, { KAIZEN_REDIS_PREFIX: 'envprefix:' });
+    try {
+      await fromEnv.keys.create('acme');
+      expect((await fromEnv.redis.keys('envprefix:*')).length).toBeGreaterThan(0);
+    } finally {
+      await fromEnv.close();
+    }
+    const explicit = await createRedisBackends({ redisUrl: redis.url, redisKeyPrefix: 'explicit:' }, { KAIZEN_REDIS_PREFIX: 'envprefix:' });
+    try {
+      await explicit.keys.create('acme');
+      expect((await explicit.redis.keys('explicit:*')).length).toBeGreaterThan(0);
+    } finally {
+      await explicit.close();
+    }
+    await expect(createRedisBackends({ redisUrl: redis.url }, { KAIZEN_REDIS_COMMAND_TIMEOUT_MS: 'fast' })).rejects.toThrow(/KAIZEN_REDIS_COMMAND_TIMEOUT_MS/);
+  });
+});
+
 describe('when Redis fails', () => {
   it('refuses to start quickly when Redis is unreachable', async () => {
     const port = await freePort();
