@@ -79,6 +79,22 @@ describe('route request parsing fuzz', () => {
     expect([...seen.keys()].some((status) => status >= 400)).toBe(true);
   });
 
+  it('answers random methods and paths with a documented status (never 500)', async () => {
+    const segment = fc.oneof(fc.constantFrom('v1', 'compress', 'prompts', 'decode', 'encode', 'optimize', 'request', 'response', 'openapi.json', 'metrics', 'playground', '..', '%2e%2e', '%00', ''), fc.webSegment());
+    const property = fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'),
+      fc.array(segment, { minLength: 1, maxLength: 4 }),
+      fc.option(fc.webQueryParameters(), { nil: undefined }),
+      async (method, segments, query) => {
+        const path = '/' + segments.join('/') + (query ? `?${query}` : '');
+        const response = await pool.request({ method: method as 'GET', path, headers: { 'x-api-key': key } });
+        await response.body.text();
+        if (![200, 204, 400, 401, 404, 405, 413, 422].includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}`);
+      },
+    );
+    expect(await fuzz('methods and paths', property, 1_500)).toBeGreaterThan(20);
+  });
+
   it('is still healthy afterwards', async () => {
     expect((await fetch(server.url + '/')).status).toBe(200);
     expect((await postJson(server.url, '/v1/compress', { data: { a: [1, 2] } }, key)).status).toBe(200);
