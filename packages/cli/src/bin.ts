@@ -1,19 +1,35 @@
 #!/usr/bin/env node
 // The `kaizen` command. Each subcommand lives in its own module under commands/.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.js';
 import { registerKeys } from './commands/keys.js';
 import { registerCodec } from './commands/codec.js';
 import { registerStats } from './commands/stats.js';
+import { registerCompletion } from './commands/completion.js';
+import { EXIT_CODES_HELP, ExitCode } from './exit.js';
 import { CLI_VERSION } from './version.js';
 
 const program = new Command('kaizen')
   .description('Kaizen: token-efficient LLM payloads (KTOF) from the terminal')
-  .version(CLI_VERSION);
+  .version(CLI_VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `\nRun \`kaizen <command> --help\` for the options of a command.\n${EXIT_CODES_HELP}`)
+  // Usage errors exit 2 (commander's default is 1, which the CLI keeps for data errors).
+  .exitOverride((error: CommanderError) => {
+    const ok = error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+    process.exit(ok ? ExitCode.OK : ExitCode.USAGE);
+  });
 
-registerServe(program);
-registerKeys(program);
 registerCodec(program);
 registerStats(program);
+registerServe(program);
+registerKeys(program);
+registerCompletion(program);
+
+// A closed stdout (`kaizen encode big.json | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,20 @@
+/** Running a command: one error line per failure, the right exit code, no stack traces. */
+import { CliError, ExitCode } from './exit.js';
+
+/** Prints `error` for `command` and records its exit code (the first failure's code wins). */
+export function report(command: string, error: unknown): void {
+  const failure = error instanceof CliError ? error : new CliError(`unexpected failure: ${(error as Error)?.message ?? String(error)}`, ExitCode.DATA);
+  process.stderr.write(`${failure.format(command)}\n`);
+  if (!process.exitCode) process.exitCode = failure.exitCode;
+}
+
+/** Wraps a commander action so any failure is reported instead of thrown. */
+export function action<A extends unknown[]>(command: string, fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      report(command, error);
+    }
+  };
+}
