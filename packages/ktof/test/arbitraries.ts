@@ -44,7 +44,7 @@ export const recordArray: fc.Arbitrary<JsonValue> = fc
   .tuple(fc.uniqueArray(key, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 1, noNaN: true }))
   .chain(([cols, rows, presence]) =>
     fc.array(
-      fc.tuple(...cols.map((c) => fc.tuple(fc.constant(c), fc.double({ min: 0, max: 1, noNaN: true }), fc.oneof(primitive, primitive, fc.array(primitive, { maxLength: 2 }), fc.dictionary(fc.constantFrom('x', 'y', 'z'), primitive, { maxKeys: 3 }))))),
+      fc.tuple(...cols.map((c) => fc.tuple(fc.constant(c), fc.double({ min: 0, max: 1, noNaN: true }), fc.oneof(primitive, primitive, fc.array(primitive, { maxLength: 2 }), fc.dictionary(fc.constantFrom('x', 'y', 'z'), primitive, { maxKeys: 3 }), fc.array(fc.dictionary(fc.constantFrom('p', 'q', 'r'), fc.oneof(primitive, fc.array(fc.dictionary(fc.constantFrom('s', 't'), primitive, { maxKeys: 2 }), { maxLength: 2 })), { maxKeys: 3 }), { maxLength: 3 }))))),
       { minLength: rows, maxLength: rows },
     ).map((table) => table.map((row) => objectOf(row.filter(([, p]) => p <= presence).map(([c, , v]) => [c, v] as [string, JsonValue])))),
   );

@@ -6,8 +6,10 @@ export interface Field {
   name: string;
   /** `name?`: an empty cell means the key is absent. */
   optional: boolean;
-  /** Nested column group (object flattened into cells). */
+  /** Nested column group (object flattened into cells), or the sub-table's columns. */
   children: Field[] | null;
+  /** `name[]{...}`: an array of objects whose rows sit indented under each row (no cell). */
+  sub: boolean;
 }
 
 /** A parsed array header `key[N<delim>]{fields}:` (key handled by the caller). */
@@ -21,6 +23,8 @@ export interface Header {
   delim: number;
   fields: Field[] | null;
   leaves: number;
+  /** The sub-table column, if the field list has one. */
+  sub: Field | null;
 }
 
 const MAX_LENGTH_DIGITS = 15;
@@ -59,11 +63,17 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
   if (s.charCodeAt(i) === LBRACKET && s.charCodeAt(i + 1) === RBRACKET) { matrix = true; i += 2; }
   let fields: Field[] | null = null;
   let leaves = 0;
+  let sub: Field | null = null;
   if (s.charCodeAt(i) === LBRACE) {
     if (matrix) return null;
     cur.pos = i;
-    fields = parseFields(cur, delim, depth);
+    fields = parseFields(cur, delim, depth, true);
     leaves = countLeaves(fields);
+    for (const f of fields) {
+      if (!f.sub) continue;
+      if (sub) cur.fail('a header may have only one sub-table column name[]{...}', i);
+      sub = f;
+    }
     i = cur.pos;
   }
   while (i < end && s.charCodeAt(i) === SPACE) i++;
@@ -74,10 +84,11 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
   }
   if (keyed && !fields) cur.fail('a keyed header [N:] needs a field list {...}', i);
   cur.pos = i + 1;
-  return { length, keyed, matrix, delim, fields, leaves };
+  if (sub && keyed) cur.fail('sub-table columns are not allowed in keyed headers [N:]', i);
+  return { length, keyed, matrix, delim, fields, leaves, sub };
 }
 
-function parseFields(cur: Cursor, delim: number, depth: number): Field[] {
+function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): Field[] {
   if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`);
   const { s, end } = cur;
   const fields: Field[] = [];
@@ -103,13 +114,20 @@ function parseFields(cur: Cursor, delim: number, depth: number): Field[] {
     cur.spaces();
     let optional = false;
     if (s.charCodeAt(cur.pos) === QMARK) { optional = true; cur.pos++; }
+    let sub = false;
+    if (s.charCodeAt(cur.pos) === LBRACKET && s.charCodeAt(cur.pos + 1) === RBRACKET) {
+      if (!top || optional) cur.fail('a sub-table column name[]{...} must be a required top-level column');
+      sub = true;
+      cur.pos += 2;
+      if (s.charCodeAt(cur.pos) !== LBRACE) cur.fail('expected "{" with the columns of the sub-table after "[]"');
+    }
     let children: Field[] | null = null;
     if (s.charCodeAt(cur.pos) === LBRACE) {
-      children = parseFields(cur, delim, depth + 1);
+      children = parseFields(cur, delim, depth + 1, sub);
       if (children.length === 0) cur.fail('a nested field group needs at least one field');
     }
     if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`);
-    fields.push({ name, optional, children });
+    fields.push({ name, optional, children, sub });
     cur.spaces();
     const c = s.charCodeAt(cur.pos);
     cur.pos++;
@@ -122,8 +140,9 @@ function parseFields(cur: Cursor, delim: number, depth: number): Field[] {
   }
 }
 
-function countLeaves(fields: Field[]): number {
+/** Cells a row of these fields carries (sub-table columns carry none). */
+export function countLeaves(fields: Field[]): number {
   let n = 0;
-  for (const f of fields) n += f.children ? countLeaves(f.children) : 1;
+  for (const f of fields) n += f.sub ? 0 : f.children ? countLeaves(f.children) : 1;
   return n;
 }

@@ -2,7 +2,7 @@ import { COLON, CR, DASH, HASH, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, SPACE
 import { KtofDecodeError } from '../shared/errors.js';
 import type { DecodeOptions, JsonObject, JsonValue } from '../shared/types.js';
 import { Cursor, EMPTY, setOwn, type Cell } from './cursor.js';
-import { parseHeader, type Field, type Header } from './header.js';
+import { countLeaves, parseHeader, type Field, type Header } from './header.js';
 import type { Sink } from './sink.js';
 
 const enum Kind { Object, List, Table, Keyed, Matrix }
@@ -27,6 +27,10 @@ interface Frame {
   allowFlush: boolean;
   /** Line of the header, for count errors. */
   line: number;
+  /** Table frames: the sub-table column whose rows follow each row, indented. */
+  sub: Field | null;
+  /** Sub-table frames: the parent row's fields after the sub-table column, emitted on close. */
+  tail: [string, JsonValue][] | null;
 }
 
 const enum State { Start, Body, RootInline, RootPrimitive, Done }
@@ -205,7 +209,7 @@ export class LineMachine {
     this.stack.push({
       kind, owner, depth, expected, count: 0, delim, fields, leaves,
       keys: this.strict && (kind === Kind.Object || kind === Kind.Keyed) ? new Set() : null,
-      flush: false, allowFlush, line: this.lineNo,
+      flush: false, allowFlush, line: this.lineNo, sub: null, tail: null,
     });
   }
 
@@ -217,6 +221,14 @@ export class LineMachine {
     }
     if (f.kind === Kind.Object || f.kind === Kind.Keyed) this.sink.endObject();
     else this.sink.endArray();
+    if (f.tail !== null) {
+      // A sub-table ended: finish its parent row.
+      for (const [k, v] of f.tail) {
+        this.sink.key(k);
+        this.sink.value(v);
+      }
+      this.sink.endObject();
+    }
     if (this.stack.length === 0) this.state = State.Done;
   }
 
@@ -268,7 +280,7 @@ export class LineMachine {
     switch (f.kind) {
       case Kind.Object: this.field(f, depth); break;
       case Kind.List: this.listItem(f, depth); break;
-      case Kind.Table: this.tableRow(f); break;
+      case Kind.Table: this.tableRow(f, depth); break;
       case Kind.Keyed: this.keyedRow(f); break;
       case Kind.Matrix: this.matrixRow(f); break;
     }
@@ -380,6 +392,7 @@ export class LineMachine {
     } else if (h.fields) {
       this.sink.startArray(h.length);
       this.push(Kind.Table, owner, -1, h.length, h.delim, h.fields, h.leaves, allowFlush);
+      this.top().sub = h.sub;
     } else if (h.matrix) {
       this.sink.startArray(h.length);
       this.push(Kind.Matrix, owner, -1, h.length, h.delim, null, 0, allowFlush);
@@ -444,7 +457,9 @@ export class LineMachine {
     let filled = 0;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as Field;
-      if (f.children !== null) {
+      if (f.sub) {
+        setOwn(obj, f.name, null); // placeholder keeping key order; rows follow indented
+      } else if (f.children !== null) {
         const child: JsonObject = {};
         const n = this.fill(f.children, child, delim);
         if (n > 0 || !f.optional) setOwn(obj, f.name, child);
@@ -468,9 +483,32 @@ export class LineMachine {
     return obj;
   }
 
-  private tableRow(f: Frame): void {
+  private tableRow(f: Frame, depth: number): void {
     this.countRow(f);
-    this.sink.value(this.rowObject(f));
+    const row = this.rowObject(f);
+    const sub = f.sub;
+    if (sub === null) {
+      this.sink.value(row);
+      return;
+    }
+    // Emit the fields up to the sub-table column, open its array, and keep the rest for close().
+    this.sink.startObject();
+    const keys = Object.keys(row);
+    let i = 0;
+    for (; i < keys.length; i++) {
+      const k = keys[i] as string;
+      this.sink.key(k);
+      if (k === sub.name) break;
+      this.sink.value(row[k] as JsonValue);
+    }
+    const tail: [string, JsonValue][] = [];
+    for (i++; i < keys.length; i++) tail.push([keys[i] as string, row[keys[i] as string] as JsonValue]);
+    this.sink.startArray(-1);
+    const children = sub.children as Field[];
+    this.push(Kind.Table, depth, -1, -1, f.delim, children, countLeaves(children), false);
+    const frame = this.top();
+    frame.tail = tail;
+    frame.sub = children.find((c) => c.sub) ?? null;
   }
 
   private keyedRow(f: Frame): void {

@@ -32,10 +32,16 @@ export function estimateTokens(s: string): number {
       tokens++;
       i++;
     } else if (c < 128) {
-      // punctuation: up to three marks merge (`":"`, `},{`, `,,,`)
+      // runs of one mark merge by about four (`,,,,`); mixed marks by up to three (`":"`, `},{`)
       let j = i + 1;
-      while (j < n && j - i < 3 && isPunct(s.charCodeAt(j))) j++;
-      tokens++;
+      while (j < n && s.charCodeAt(j) === c) j++;
+      if (j - i > 2) {
+        tokens += Math.ceil((j - i) / 4);
+      } else {
+        j = i + 1;
+        while (j < n && j - i < 3 && isPunct(s.charCodeAt(j))) j++;
+        tokens++;
+      }
       i = j;
     } else if (c >= 0xd800 && c <= 0xdbff) {
       tokens += 2;

@@ -7,6 +7,8 @@ export interface Column {
   /** Some rows lack the key: an empty cell means absent, and the header marks it `key?`. */
   optional: boolean;
   children: Column[] | null;
+  /** Sub-table column `key[]{...}`: arrays of objects written as rows indented under each row. */
+  table: TablePlan | null;
 }
 
 /** How an array of objects is laid out as a table. */
@@ -15,6 +17,8 @@ export interface TablePlan {
   leaves: number;
   /** Share of header cells that hold a value (1 = every row has every key). */
   density: number;
+  /** The sub-table column, if any (at most one per table). */
+  sub: Column | null;
 }
 
 /** Nested groups must fill at least this share of their cells; sparser objects stay inline. */
@@ -27,36 +31,10 @@ const MAX_GROUP_COLUMNS = 32;
  * or the rows have no keys. Columns whose values are all objects become nested groups when that
  * reads back unambiguously.
  */
-export function planTable(rows: readonly JsonObject[]): TablePlan | null {
-  const keys: string[] = [];
-  const counts: number[] = [];
-  const index = new Map<string, number>();
-  for (let r = 0; r < rows.length; r++) {
-    const rowKeys = Object.keys(rows[r] as JsonObject);
-    // Fast path: same keys in the same order as the header so far.
-    if (rowKeys.length === keys.length) {
-      let same = true;
-      for (let i = 0; i < rowKeys.length; i++) {
-        if (rowKeys[i] !== keys[i]) { same = false; break; }
-      }
-      if (same) {
-        for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + 1;
-        continue;
-      }
-    }
-    let last = -1;
-    for (const k of rowKeys) {
-      let at = index.get(k);
-      if (at === undefined) {
-        at = last + 1;
-        keys.splice(at, 0, k);
-        counts.splice(at, 0, 0);
-        for (let i = at; i < keys.length; i++) index.set(keys[i] as string, i);
-      } else if (at <= last) return null; // this row orders its keys differently
-      counts[at] = (counts[at] as number) + 1;
-      last = at;
-    }
-  }
+export function planTable(rows: readonly JsonObject[], allowSub = true): TablePlan | null {
+  const order = unionOrder(rows);
+  if (!order) return null;
+  const { keys, counts } = order;
   if (keys.length === 0) return null;
   const columns: Column[] = [];
   let leaves = 0;
@@ -66,13 +44,15 @@ export function planTable(rows: readonly JsonObject[]): TablePlan | null {
     const count = counts[i] as number;
     filled += count;
     const optional = count < rows.length;
-    const column: Column = { key, optional, children: groupColumns(rows, key, optional) };
-    leaves += column.children ? countLeaves(column.children) : 1;
+    const column: Column = { key, optional, children: groupColumns(rows, key, optional), table: null };
     columns.push(column);
   }
+  const sub = allowSub ? pickSubTable(rows, columns) : null;
+  for (const c of columns) leaves += c.table ? 0 : c.children ? countLeaves(c.children) : 1;
+  if (leaves === 0) return null;
   // A single optional cell could leave a row line empty, which reads as a blank line.
   if (leaves === 1 && (columns[0] as Column).optional) return null;
-  return { columns, leaves, density: filled / (rows.length * keys.length) };
+  return { columns, leaves, density: filled / (rows.length * keys.length), sub };
 }
 
 function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean): Column[] | null {
@@ -83,7 +63,7 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
     if (isPrimitive(v) || !isObject(v)) return null;
     values.push(v);
   }
-  const plan = planTable(values);
+  const plan = planTable(values, false);
   if (!plan || plan.density < MIN_GROUP_DENSITY || plan.columns.length > MAX_GROUP_COLUMNS) return null;
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
@@ -103,4 +83,87 @@ function countLeaves(columns: Column[]): number {
   let n = 0;
   for (const c of columns) n += c.children ? countLeaves(c.children) : 1;
   return n;
+}
+
+/**
+ * Picks the required column whose values are all arrays of objects with the most items, and
+ * turns it into a sub-table when those items form a table themselves.
+ */
+function pickSubTable(rows: readonly JsonObject[], columns: Column[]): Column | null {
+  let best: Column | null = null;
+  let bestItems = 0;
+  let bestPlan: TablePlan | null = null;
+  for (const c of columns) {
+    if (c.optional || c.children) continue;
+    const items: JsonObject[] = [];
+    let ok = true;
+    for (const row of rows) {
+      const v = row[c.key] as JsonValue;
+      if (!Array.isArray(v) || !v.every(isObject)) { ok = false; break; }
+      for (const item of v) items.push(item as JsonObject);
+    }
+    if (!ok || items.length <= bestItems) continue;
+    const plan = planTable(items);
+    if (!plan || plan.density < 0.5) continue;
+    best = c;
+    bestItems = items.length;
+    bestPlan = plan;
+  }
+  if (best) best.table = bestPlan;
+  return best;
+}
+
+/** Widest header the planner will build (wider rows stay lists/inline). */
+const MAX_COLUMNS = 256;
+
+/**
+ * The union of the rows' keys in an order every row agrees with: a topological sort of the
+ * "key a comes right before key b in some row" graph, ties broken by first appearance.
+ * Returns null when rows disagree (a cycle) or the union is too wide.
+ */
+function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: number[] } | null {
+  const seen: string[] = [];
+  const index = new Map<string, number>();
+  const counts: number[] = [];
+  const next: Set<number>[] = [];
+  let firstKeys: string[] | null = null;
+  for (const row of rows) {
+    const rowKeys = Object.keys(row);
+    if (firstKeys !== null && rowKeys.length === firstKeys.length && rowKeys.every((k, i) => k === (firstKeys as string[])[i])) {
+      for (const k of rowKeys) counts[index.get(k) as number]! += 1;
+      continue;
+    }
+    firstKeys ??= rowKeys;
+    let prev = -1;
+    for (const k of rowKeys) {
+      let at = index.get(k);
+      if (at === undefined) {
+        at = seen.length;
+        if (at >= MAX_COLUMNS) return null;
+        seen.push(k);
+        index.set(k, at);
+        counts.push(0);
+        next.push(new Set());
+      }
+      counts[at]! += 1;
+      if (prev >= 0) (next[prev] as Set<number>).add(at);
+      prev = at;
+    }
+  }
+  const n = seen.length;
+  const indegree = new Array<number>(n).fill(0);
+  for (const targets of next) for (const t of targets) indegree[t]! += 1;
+  const keys: string[] = [];
+  const outCounts: number[] = [];
+  const done = new Array<boolean>(n).fill(false);
+  for (let placed = 0; placed < n; placed++) {
+    let pick = -1;
+    for (let i = 0; i < n; i++) if (!done[i] && indegree[i] === 0) { pick = i; break; }
+    if (pick < 0) return null; // rows order their keys inconsistently
+    done[pick] = true;
+    keys.push(seen[pick] as string);
+    outCounts.push(counts[pick] as number);
+    for (const t of next[pick] as Set<number>) indegree[t]! -= 1;
+  }
+  return { keys, counts: outCounts };
 }

@@ -109,7 +109,7 @@ export class Writer {
     } else {
       const keys = Object.keys(v);
       if (keys.length === 0) return this.line(head + ':');
-      cost = this.keyedTable(head, v, keys, depth);
+      cost = this.keyedTable(head, v, keys, depth, this.o.marker !== null);
       if (cost < 0) {
         cost = this.line(head + ':');
         for (const k of keys) cost += this.field(k, v[k] as JsonValue, depth + 1);
@@ -205,7 +205,8 @@ export class Writer {
       if (i > 0) s += this.delim;
       s += writeKey(c.key);
       if (c.optional) s += '?';
-      if (c.children) s += this.header(c.children);
+      if (c.table) s += '[]' + this.header(c.table.columns);
+      else if (c.children) s += this.header(c.children);
     }
     return s + '}';
   }
@@ -213,6 +214,7 @@ export class Writer {
   private rowCells(row: JsonObject | undefined, columns: Column[], text: string, first: boolean): string {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
+      if (c.table) continue; // sub-table rows follow the row line
       const present = row !== undefined && Object.hasOwn(row, c.key);
       if (c.children) {
         text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text, first);
@@ -226,14 +228,24 @@ export class Writer {
   }
 
   private table(head: string, rows: JsonObject[], plan: TablePlan, depth: number, flush: boolean): number {
-    let cost = this.line(head + this.bracket(rows.length) + this.header(plan.columns) + ':');
-    const pad = this.pad(flush ? depth : depth + 1);
-    for (const row of rows) cost += this.line(this.rowCells(row, plan.columns, pad, true));
+    const cost = this.line(head + this.bracket(rows.length) + this.header(plan.columns) + ':');
+    return cost + this.rows(rows, plan, flush ? depth : depth + 1);
+  }
+
+  /** Row lines at `depth`, each followed by its sub-table rows one level deeper. */
+  private rows(rows: JsonObject[], plan: TablePlan, depth: number): number {
+    const pad = this.pad(depth);
+    const sub = plan.sub;
+    let cost = 0;
+    for (const row of rows) {
+      cost += this.line(this.rowCells(row, plan.columns, pad, true));
+      if (sub) cost += this.rows(row[sub.key] as JsonObject[], sub.table as TablePlan, depth + 1);
+    }
     return cost;
   }
 
   /** An object whose values are all non-empty objects: `key[N:]{fields}:` + `entry: cells`. */
-  private keyedTable(head: string, v: JsonObject, keys: string[], depth: number): number {
+  private keyedTable(head: string, v: JsonObject, keys: string[], depth: number, flush: boolean): number {
     if (keys.length < 2) return -1;
     const rows: JsonObject[] = [];
     for (const k of keys) {
@@ -244,10 +256,10 @@ export class Writer {
       if (empty) return -1;
       rows.push(entry);
     }
-    const plan = planTable(rows);
+    const plan = planTable(rows, false);
     if (!plan || plan.density < 0.5) return -1;
     let cost = this.line(head + this.bracket(keys.length, true) + this.header(plan.columns) + ':');
-    const pad = this.pad(depth + 1);
+    const pad = this.pad(flush ? depth : depth + 1);
     for (let i = 0; i < keys.length; i++) {
       cost += this.line(this.rowCells(rows[i], plan.columns, pad + writeKey(keys[i] as string) + ': ', true));
     }
