@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // The `kaizen` command. Each subcommand lives in its own module under commands/.
 import { Command, CommanderError } from 'commander';
-import { registerServe } from './commands/serve.js';
-import { registerKeys } from './commands/keys.js';
 import { registerCodec } from './commands/codec.js';
 import { registerStats } from './commands/stats.js';
 import { registerCompletion } from './commands/completion.js';
@@ -22,8 +20,14 @@ const program = new Command('kaizen')
 
 registerCodec(program);
 registerStats(program);
-registerServe(program);
-registerKeys(program);
+// `serve` and `keys` load the whole server (~200 ms); data commands in pipelines skip that.
+const DATA_COMMANDS = new Set(['encode', 'decode', 'convert', 'stats']);
+const invoked = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+if (invoked === undefined || !DATA_COMMANDS.has(invoked)) {
+  const [{ registerServe }, { registerKeys }] = await Promise.all([import('./commands/serve.js'), import('./commands/keys.js')]);
+  registerServe(program);
+  registerKeys(program);
+}
 registerCompletion(program);
 
 // A closed stdout (`kaizen encode big.json | head`) is not an error.

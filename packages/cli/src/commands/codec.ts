@@ -60,7 +60,7 @@ async function runJob(job: Job, engine: Engine, settings: Settings, progress: Pr
  * remote errors stop the run (every later job would fail the same way).
  */
 async function runJobs(command: string, jobs: Job[], flags: CodecCommandFlags, settings: Settings): Promise<void> {
-  const engine = engineFor(flags);
+  const engine = await engineFor(flags);
   const totalBytes = jobs.reduce((sum, job) => sum + (job.source.size ?? 0), 0);
   const progress = createProgress({ totalBytes, files: jobs.length, enabled: flags.progress !== false });
   const failures: unknown[] = [];

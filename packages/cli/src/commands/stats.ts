@@ -165,7 +165,7 @@ export function registerStats(program: Command): void {
         }
         const settings = encodeSettings(flags);
         const sources = await resolveSources(files);
-        const engine = engineFor(flags);
+        const engine = await engineFor(flags);
         const progress = createProgress({ totalBytes: sources.reduce((sum, s) => sum + (s.size ?? 0), 0), files: sources.length, enabled: flags.progress !== false });
         const measured: FileStats[] = [];
         const failures: unknown[] = [];

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../exit.js';
 import { localEngine } from './local.js';
-import { remoteEngine } from './remote.js';
 import type { Engine } from './types.js';
 
 export type { Engine, ModelTokens, Optimized } from './types.js';
@@ -20,11 +19,12 @@ export function addRemoteFlags(command: Command): Command {
     .option('--api-key <key>', 'API key for --remote (default: KAIZEN_API_KEY)');
 }
 
-/** The engine the flags ask for. */
-export function engineFor(flags: RemoteFlags): Engine {
+/** The engine the flags ask for (the SDK is loaded only for --remote). */
+export async function engineFor(flags: RemoteFlags): Promise<Engine> {
   if (flags.remote === undefined || flags.remote === false) {
     if (flags.apiKey !== undefined) throw usageError('--api-key is used with --remote; add --remote [url]');
     return localEngine();
   }
+  const { remoteEngine } = await import('./remote.js');
   return remoteEngine({ url: typeof flags.remote === 'string' ? flags.remote : undefined, apiKey: flags.apiKey });
 }
