@@ -159,7 +159,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async decompress(request) {
-      requireText(request.data, 'data');
+      // No blank check here: the empty document is the KTOF of {} and must round-trip.
       const value = decodeStrict(request.data, toDecodeOptions(request.options, maxDepth));
       const { stats } = measure(JSON.stringify(value), request.data, []);
       return { operation: 'decompress', status: 'ok', result: value, data: value, stats, meta: FORMAT };
