@@ -54,3 +54,13 @@ describe('streaming decoder', () => {
     expect(() => decoder.end()).toThrow(KtofDecodeError);
   });
 });
+
+describe('primer', () => {
+  it('fits in 80 tokens (o200k and cl100k)', async () => {
+    const { KTOF_PRIMER } = await import('../src/index.js');
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const cl100k = await import('gpt-tokenizer/encoding/cl100k_base');
+    expect(o200k.countTokens(KTOF_PRIMER)).toBeLessThanOrEqual(80);
+    expect(cl100k.countTokens(KTOF_PRIMER)).toBeLessThanOrEqual(80);
+  });
+});

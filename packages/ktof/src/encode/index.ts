@@ -44,12 +44,6 @@ function guarded<T>(fn: () => T): T {
   }
 }
 
-function writeLines(value: JsonValue, o: Resolved): string[] {
-  const writer = new Writer(o);
-  writer.root(value);
-  return writer.out;
-}
-
 /**
  * Encodes a JSON value as KTOF. The result is never costlier than compact JSON: with
  * `countTokens` that holds exactly for that tokenizer, otherwise for the built-in estimate
@@ -59,19 +53,30 @@ export function encode(value: unknown, options?: EncodeOptions): string {
   const o = resolve(options);
   return guarded(() => {
     const json = normalize(value, o.maxDepth);
-    const text = writeLines(json, o).join('\n');
+    const writer = new Writer(o);
+    const blockCost = writer.root(json);
+    const text = writer.out.join('\n');
     if (isPrimitive(json)) return text;
-    // Whole-document fallbacks, both valid KTOF: relaxed inline JSON and compact JSON.
-    const count = o.countTokens ?? o.estimate;
+    const compact = JSON.stringify(json);
+    if (o.countTokens === undefined) {
+      // Estimate only: a document clearly shorter than compact JSON keeps its block form.
+      if (text.length <= compact.length * 0.8) return text;
+      const relaxedCost = estimateTokens(writer.inline(json));
+      const compactCost = estimateTokens(compact);
+      if (compactCost < Math.min(blockCost, relaxedCost)) return hasNegativeZero(json) ? writeInline(json, true) : compact;
+      return relaxedCost < blockCost ? writer.inline(json) : text;
+    }
+    // Exact: the cheapest of the block text, relaxed inline JSON and compact JSON (all valid KTOF).
+    const count = o.countTokens;
     let best = text;
     let bestCost = count(text);
-    const relaxed = writeInline(json);
+    const relaxed = writer.inline(json);
     if (relaxed !== text) {
       const c = count(relaxed);
       if (c < bestCost) { best = relaxed; bestCost = c; }
     }
-    const compact = hasNegativeZero(json) ? writeInline(json, true) : JSON.stringify(json);
-    return count(compact) < bestCost ? compact : best;
+    if (count(compact) < bestCost) return hasNegativeZero(json) ? writeInline(json, true) : compact;
+    return best;
   });
 }
 

@@ -26,6 +26,10 @@ export class Writer {
   private readonly bracketTail: string;
   private readonly inlineText = new Map<object, string>();
   private readonly inlineTokens = new Map<object, number>();
+  /** Inside a table that wins regardless: lines are costed by length, not scanned. */
+  private approximate = false;
+  /** Set by array() when it wrote a dense multi-row table, which inline JSON never beats. */
+  private decisive = false;
 
   constructor(private readonly o: WriterOptions) {
     this.unit = ' '.repeat(o.indent);
@@ -45,7 +49,7 @@ export class Writer {
 
   private line(text: string): number {
     this.out.push(text);
-    return this.o.estimate(text) + 1;
+    return this.approximate ? text.length * 0.3 + 1 : this.o.estimate(text) + 1;
   }
 
   private bracket(length: number, keyed = false): string {
@@ -90,7 +94,9 @@ export class Writer {
     if (Array.isArray(v)) {
       if (v.length === 0) return this.line('[]');
       const mark = this.out.length;
-      return this.preferInline(mark, this.array('', v, 0, true), '', v);
+      const cost = this.array('', v, 0, true);
+      if (this.decisive) { this.decisive = false; return cost; }
+      return this.preferInline(mark, cost, '', v);
     }
     let cost = 0;
     for (const k in v) if (Object.hasOwn(v, k)) cost += this.field(k, v[k] as JsonValue, 0);
@@ -106,6 +112,7 @@ export class Writer {
     if (Array.isArray(v)) {
       if (v.length === 0) return this.line(head + ': []');
       cost = this.array(head, v, depth, true);
+      if (this.decisive) { this.decisive = false; return cost; }
     } else {
       const keys = Object.keys(v);
       if (keys.length === 0) return this.line(head + ':');
@@ -158,9 +165,16 @@ export class Writer {
     if (objects) {
       const plan = planTable(v as JsonObject[]);
       if (plan) {
+        if ((plan.density > 0.6 && v.length >= 3) || v.length > 200) {
+          const outer = this.approximate;
+          this.approximate = true;
+          const cost = this.table(head, v as JsonObject[], plan, depth, flush);
+          this.approximate = outer;
+          this.decisive = true;
+          return cost;
+        }
         const mark = this.out.length;
         const cost = this.table(head, v as JsonObject[], plan, depth, flush);
-        if (plan.density > 0.6 || v.length > 200) return cost;
         // Sparse table: a list of objects may be cheaper.
         const listMark = this.out.length;
         const listCost = this.list(head, v, depth);

@@ -2,10 +2,10 @@
 export const KTOF_VERSION = '1';
 
 /**
- * The primer to put before KTOF in a prompt (at most 80 tokens): enough for a model to read
- * KTOF and to answer in it.
+ * The primer to put before KTOF in a prompt (at most 80 o200k tokens): enough for a model to
+ * read KTOF and to answer in it.
  */
 export const KTOF_PRIMER =
-  'KTOF is indented JSON: "key: value", nesting by indent, {...}/[...] inline JSON (quotes optional). '
-  + 'key[N]: a,b = array. key[N]{f1,f2?,g{h}}: = N rows of cells below; f2? empty = absent; g{h} nests. '
-  + 'key[N][]: rows are arrays. key[N:]{f}: = "name: cells" entries. "- " = list item. "" = empty string.';
+  'KTOF = JSON, indent nests, quotes optional. k[N]: a,b array. '
+  + 'k[N]{a,b?,c{d},e[]{f}}: N rows of cells, b? blank=absent, c{d} nested, e[] rows indented below. '
+  + 'k[N][]: array rows. k[N:]{f}: "name: cells". - item';
