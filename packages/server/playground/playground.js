@@ -148,26 +148,35 @@ function encodeOptions() {
   return { local, wire };
 }
 
-/** JSON.parse with the position V8 reports turned into a line. */
+/**
+ * JSON.parse, and on failure the place it failed: from V8's message when it names a position,
+ * else from the KTOF decoder, which reads JSON too and always reports line and column.
+ */
 function parseJsonInput(text) {
   try {
     return { value: JSON.parse(text) };
   } catch (error) {
-    const message = String(error.message);
+    const message = String(error.message).replace(/\s*\(line \d+ column \d+\)/, '');
     let line = 0;
     let column = 0;
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const pos = /position (\d+)/.exec(message);
-    if (lc) { line = Number(lc[1]); column = Number(lc[2]); }
-    else if (pos) {
+    const lc = /line (\d+) column (\d+)/.exec(error.message);
+    const pos = /position (\d+)/.exec(error.message);
+    if (lc) {
+      line = Number(lc[1]);
+      column = Number(lc[2]);
+    } else if (pos) {
       const before = text.slice(0, Number(pos[1]));
       line = before.split('\n').length;
       column = before.length - before.lastIndexOf('\n');
-    } else if (/end of JSON input/.test(message)) {
-      line = text.split('\n').length;
+    } else {
+      try {
+        decode(text);
+      } catch (located) {
+        if (located instanceof KtofDecodeError) ({ line, column } = located);
+      }
     }
     const where = line ? `Line ${line}${column ? `, column ${column}` : ''}: ` : '';
-    return { error: `${where}${message.replace(/\s*\(line \d+ column \d+\)/, '')}`, line };
+    return { error: `${where}${message}`, line };
   }
 }
 
