@@ -49,6 +49,7 @@ function readError(error: unknown, name: string) {
  * stdin as it arrives. `onBytes` is told how many bytes each chunk held (for progress bars).
  */
 export async function* readChunks(source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string> {
+  if (source.path === undefined && process.stdin.isTTY) process.stderr.write('kaizen: reading from the terminal; end with Ctrl-D, or pass a FILE\n');
   const stream = source.path === undefined ? process.stdin : createReadStream(source.path, { highWaterMark: 1 << 20 });
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
   try {
