@@ -63,7 +63,8 @@ export function encodeSettings(flags: CodecFlags): EncodeSettings {
   try {
     encode({ check: [{ a: 1 }] }, settings);
   } catch (error) {
-    throw usageError((error as Error).message.replace(/^the length marker/, '--length-marker'));
+    const hint = typeof flags.lengthMarker === 'string' ? ` (got "${flags.lengthMarker}"; if that is a file, write --length-marker=# or put the files first)` : '';
+    throw usageError(`${(error as Error).message.replace(/^the length marker/, '--length-marker')}${hint}`);
   }
   return settings;
 }

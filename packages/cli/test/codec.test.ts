@@ -106,6 +106,7 @@ describe('errors', () => {
       ['encode', '--bogus'],
       ['decode', '-o', 'x.json', '--out-dir', 'y'],
       ['encode', '--api-key', 'k'],
+      ['encode', '--remote', 'data.json'],
       ['nonsense'],
       ['convert'],
     ]) {

@@ -25,6 +25,9 @@ export async function engineFor(flags: RemoteFlags): Promise<Engine> {
     if (flags.apiKey !== undefined) throw usageError('--api-key is used with --remote; add --remote [url]');
     return localEngine();
   }
+  if (typeof flags.remote === 'string' && !/^https?:\/\//i.test(flags.remote)) {
+    throw usageError(`--remote takes an http(s) URL, not "${flags.remote}" (if that is a file, write --remote=URL or put the files first)`);
+  }
   const { remoteEngine } = await import('./remote.js');
   return remoteEngine({ url: typeof flags.remote === 'string' ? flags.remote : undefined, apiKey: flags.apiKey });
 }
