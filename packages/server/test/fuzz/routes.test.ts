@@ -89,7 +89,9 @@ describe('route request parsing fuzz', () => {
         const path = '/' + segments.join('/') + (query ? `?${query}` : '');
         const response = await pool.request({ method: method as 'GET', path, headers: { 'x-api-key': key } });
         await response.body.text();
-        if (![200, 204, 400, 401, 404, 405, 413, 422].includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}`);
+        // The one redirect the server makes: /playground -> /playground/ (the page's relative assets need the slash).
+        const playgroundRedirect = response.statusCode === 308 && /^\/playground(\?|$)/.test(path);
+        if (!playgroundRedirect && ![200, 204, 400, 401, 404, 405, 413, 422].includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}`);
       },
     );
     expect(await fuzz('methods and paths', property, 1_500)).toBeGreaterThan(20);
