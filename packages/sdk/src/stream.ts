@@ -3,9 +3,8 @@
  * read in pieces) turned into parse events and the final value, locally. Chunks may split
  * lines and even UTF-8 characters anywhere.
  *
- * With the codec's incremental decoder (`KtofStreamDecoder`), events come out as soon as the
- * lines that complete them arrive and memory stays bounded by one line. A codec build without
- * it still yields the same events, after the whole text has arrived.
+ * The codec's incremental decoder (`KtofStreamDecoder`) emits events as soon as the lines
+ * that complete them arrive.
  */
 import * as ktof from '@kaizen/ktof';
 import { KaizenError } from './errors.js';
@@ -20,13 +19,7 @@ export interface DecodeStreamOptions {
 }
 
 /** A parse event of the KTOF codec (document order; keys precede their values). */
-export type KtofParseEvent =
-  | { type: 'startObject' }
-  | { type: 'endObject' }
-  | { type: 'startArray'; length?: number }
-  | { type: 'endArray' }
-  | { type: 'key'; key: string }
-  | { type: 'primitive'; value: ktof.JsonPrimitive };
+export type KtofParseEvent = ktof.KtofEvent;
 
 /** Parse events while text arrives, then `{type: 'value'}` with the whole document, last. */
 export type KtofStreamEvent = KtofParseEvent | { type: 'value'; value: ktof.JsonValue };
@@ -49,13 +42,6 @@ export interface KtofStream extends AsyncIterable<KtofStreamEvent> {
   /** The decoded document. Rejects with KaizenDecodeError when the text is malformed. */
   readonly value: Promise<ktof.JsonValue>;
 }
-
-/** The incremental API of the codec, when this build of it has one. */
-interface StreamingCodec {
-  KtofStreamDecoder?: new (options?: ktof.DecodeOptions) => { push(chunk: string): KtofParseEvent[]; end(): KtofParseEvent[] };
-  buildValue?: (events: Iterable<KtofParseEvent>) => ktof.JsonValue;
-}
-const codec = ktof as unknown as StreamingCodec;
 
 /** Decodes chunked KTOF locally (no server). See KtofStream. */
 export function decodeStream(chunks: KtofChunks, options: DecodeStreamOptions = {}): KtofStream {
@@ -110,37 +96,23 @@ export function decodeStream(chunks: KtofChunks, options: DecodeStreamOptions = 
 async function* events(chunks: KtofChunks, options: DecodeStreamOptions): AsyncGenerator<KtofStreamEvent> {
   const decodeOptions: ktof.DecodeOptions = { strict: options.strict ?? true, ...(options.indent !== undefined ? { indent: options.indent } : {}) };
   const text = textOf(chunks);
-  const { KtofStreamDecoder, buildValue } = codec;
-  if (KtofStreamDecoder && buildValue) {
-    const decoder = new KtofStreamDecoder(decodeOptions);
-    const seen: KtofParseEvent[] = [];
-    try {
-      for await (const piece of text) {
-        for (const event of decoder.push(piece)) {
-          seen.push(event);
-          yield event;
-        }
-      }
-      for (const event of decoder.end()) {
+  const decoder = new ktof.KtofStreamDecoder(decodeOptions);
+  const seen: KtofParseEvent[] = [];
+  try {
+    for await (const piece of text) {
+      for (const event of decoder.push(piece)) {
         seen.push(event);
         yield event;
       }
-    } catch (error) {
-      throw asDecodeError(error);
     }
-    yield { type: 'value', value: buildValue(seen) };
-    return;
-  }
-  let all = '';
-  for await (const piece of text) all += piece;
-  let value: ktof.JsonValue;
-  try {
-    value = ktof.decode(all, decodeOptions);
+    for (const event of decoder.end()) {
+      seen.push(event);
+      yield event;
+    }
   } catch (error) {
     throw asDecodeError(error);
   }
-  yield* eventsOf(value);
-  yield { type: 'value', value };
+  yield { type: 'value', value: ktof.buildValue(seen) };
 }
 
 /** Chunks as text; bytes are UTF-8 decoded across chunk boundaries. */
@@ -156,24 +128,6 @@ async function* textOf(chunks: KtofChunks): AsyncGenerator<string> {
   } catch (error) {
     if (error instanceof TypeError) throw new KaizenDecodeError('the stream is not valid UTF-8', undefined, undefined, { cause: error });
     throw error;
-  }
-}
-
-/** The parse events of an already decoded value, in document order. */
-function* eventsOf(value: ktof.JsonValue): Generator<KtofParseEvent> {
-  if (Array.isArray(value)) {
-    yield { type: 'startArray', length: value.length };
-    for (const item of value) yield* eventsOf(item);
-    yield { type: 'endArray' };
-  } else if (value !== null && typeof value === 'object') {
-    yield { type: 'startObject' };
-    for (const [key, item] of Object.entries(value)) {
-      yield { type: 'key', key };
-      yield* eventsOf(item);
-    }
-    yield { type: 'endObject' };
-  } else {
-    yield { type: 'primitive', value };
   }
 }
 
