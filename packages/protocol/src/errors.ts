@@ -148,6 +148,9 @@ export function zodIssuesToDetail(issues: readonly z.core.$ZodIssue[], prefix: (
         out.push({ loc, msg: expected ? `Input should be ${expected}` : issue.message, type: 'union_type' });
         break;
       }
+      case 'custom':
+        out.push({ loc, msg: issue.message, type: typeof issue.params?.['pydanticType'] === 'string' ? issue.params['pydanticType'] : 'value_error' });
+        break;
       default:
         out.push({ loc, msg: issue.message, type: 'value_error' });
     }

@@ -5,8 +5,17 @@
  */
 import * as z from 'zod'; // namespace import: lets bundlers drop zod's locales (~360 KB) from browser builds
 
-/** A JSON object of caller data (correlation ids, audit context). */
-const JsonObject = z.record(z.string(), z.unknown());
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A JSON object of caller data (correlation ids, audit context), passed through as received:
+ * zod's record/object parsers rebuild the object and drop a `__proto__` key, and metadata is
+ * echoed back unchanged.
+ */
+const JsonObject = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'Input should be a valid dictionary', params: { pydanticType: 'dict_type' }, abort: true })
+  .meta({ type: 'object', additionalProperties: true });
 
 /** Options of the KTOF encoder. `null` means "use the default", as in the original contract. */
 export const EncodeOptionsSchema = z

@@ -32,6 +32,15 @@ describe('request schemas', () => {
     expect(detailOf(PromptDecodePayloadSchema, { metadata: {} })[0]).toMatchObject({ loc: ['body', 'ktof'], type: 'missing' });
   });
 
+  it('passes metadata through as received, __proto__ key included', () => {
+    const metadata = JSON.parse('{"__proto__":{"polluted":true},"trace":"t-1"}') as Record<string, unknown>;
+    const parsed = PromptEncodePayloadSchema.parse({ prompt: 'hi', metadata, schemas: metadata });
+    expect(Object.keys(parsed.metadata!)).toEqual(['__proto__', 'trace']);
+    expect(JSON.stringify(parsed.metadata)).toBe('{"__proto__":{"polluted":true},"trace":"t-1"}');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(detailOf(PromptDecodePayloadSchema, { ktof: 'x', metadata: [1] })).toEqual([{ loc: ['body', 'metadata'], msg: 'Input should be a valid dictionary', type: 'dict_type' }]);
+  });
+
   it('rejects unknown fields at every level', () => {
     expect(detailOf(EncodeRequestSchema, { data: 1, extra: true })).toEqual([{ loc: ['body', 'extra'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' }]);
     expect(detailOf(EncodeRequestSchema, { data: 1, options: { indnet: 2 } })[0]!.loc).toEqual(['body', 'options', 'indnet']);

@@ -68,7 +68,8 @@ describe('KaizenClient.local()', () => {
     const malformed = await kz.decompress({ data: '"unterminated' }).catch((e: unknown) => e);
     expect(malformed).toBeInstanceOf(KaizenBadRequestError);
     expect(malformed).toMatchObject({ statusCode: 400, code: 'malformed_ktof' });
-    const empty = await kz.decompress({ data: '   ' }).catch((e: unknown) => e);
+    // An empty document is `{}` for decompress, but an empty reply to decode is a bad request.
+    const empty = await kz.promptsDecode({ ktof: '   ' }).catch((e: unknown) => e);
     expect(empty).toMatchObject({ statusCode: 400, code: 'invalid_payload' });
   });
 
