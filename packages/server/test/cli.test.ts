@@ -35,6 +35,16 @@ describe('kaizen keys', () => {
     }
   });
 
+  it('creates keys from several processes at once on a new data directory', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dataDir = tempDir();
+      const runs = await Promise.all(['a', 'b', 'c'].map((tenant) => kaizen(['keys', 'create', '--data', dataDir, '--tenant', tenant])));
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+      const records = JSON.parse((await kaizen(['keys', 'list', '--data', dataDir, '--json'])).stdout) as { tenant: string }[];
+      expect(records.map((r) => r.tenant).sort()).toEqual(['a', 'b', 'c']);
+    }
+  });
+
   it('rejects a bad tenant name', async () => {
     const r = await kaizen(['keys', 'create', '--data', tempDir(), '--tenant', 'no spaces']);
     expect(r.code).toBe(2);

@@ -54,18 +54,18 @@ export function openDatabase(dataDir: string, synchronous: 'full' | 'normal' = '
   } catch (error) {
     throw new BackendUnavailableError(`Cannot open the database in ${dataDir}: ${(error as Error).message}`, { cause: error });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   // A CLI `kaizen keys ...` may write while the server runs: wait instead of failing.
   db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  // Read the schema version inside the write transaction: two processes opening a new data
+  // directory at once (server and `kaizen keys`) must not both run the same migration.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    if (version < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
   return db;
 }
 
