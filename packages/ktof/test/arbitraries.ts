@@ -14,7 +14,7 @@ export const hostileKeys = [
   'a;b', 'a\tb', '"', '0', '1', '05', 'true', 'null', '😀', 'é', 'line\nkey', 'x[2]',
 ];
 
-export const hostileNumbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 5e-324, 2 ** 53 - 1, -(2 ** 53 - 1), 1.7976931348623157e308, 0.1 + 0.2, 123456789012];
+export const hostileNumbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 5e-324, 2 ** 53 - 1, -(2 ** 53 - 1), 1.7976931348623157e308, 0.1 + 0.2, 123456789012, 1e15, 1e16, 123456789012345680000];
 
 const key = fc.oneof(fc.constantFrom(...hostileKeys), fc.string({ maxLength: 6 }), fc.constantFrom('id', 'name', 'email', 'tags', 'meta'));
 const str = fc.oneof(fc.constantFrom(...hostileStrings), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }));

@@ -20,10 +20,11 @@ interface Fixture { name: string; input: string; expected?: unknown; shouldError
 
 for (const file of readdirSync(fixtureDir).filter((f) => f.endsWith('.json'))) {
   const { tests } = JSON.parse(readFileSync(join(fixtureDir, file), 'utf8')) as { tests: Fixture[] };
+  // Path expansion is not supported (see the spec's divergences); error fixtures are checked below.
+  const valid = tests.filter((t) => !t.shouldError && t.options?.expandPaths !== 'safe');
+  if (valid.length === 0) continue; // an empty suite fails in vitest 4
   describe(`TOON spec fixtures: ${file}`, () => {
-    for (const t of tests) {
-      if (t.shouldError) continue;
-      if (t.options?.expandPaths === 'safe') continue; // path expansion: not supported, see spec divergences
+    for (const t of valid) {
       const run = DIVERGENT[t.name] ? it.skip : it;
       run(t.name, () => {
         expect(decode(t.input, t.options as { strict?: boolean; indent?: number })).toEqual(t.expected);

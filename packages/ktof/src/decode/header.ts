@@ -47,10 +47,13 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
     i++;
   }
   let length = -1;
+  // An over-long length is only an error once the text is known to be a header: `[1000000000000000]`
+  // at the root or in a list item is the inline JSON array holding that number.
+  let tooLarge = false;
   if (i > digits) {
     if (i - digits > 1 && s.charCodeAt(digits) === 48) return null; // leading zero: not a length
-    if (i - digits > MAX_LENGTH_DIGITS) cur.fail('array length is too large', digits);
-    length = +s.slice(digits, i);
+    if (i - digits > MAX_LENGTH_DIGITS) tooLarge = true;
+    else length = +s.slice(digits, i);
   } else if (marked) return null;
   let keyed = false;
   if (s.charCodeAt(i) === COLON) { keyed = true; i++; }
@@ -66,6 +69,7 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
   let sub: Field | null = null;
   if (s.charCodeAt(i) === LBRACE) {
     if (matrix) return null;
+    if (tooLarge) cur.fail('array length is too large', digits);
     cur.pos = i;
     fields = parseFields(cur, delim, depth, true);
     leaves = countLeaves(fields);
@@ -82,6 +86,7 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
     if (fields) cur.fail('expected ":" after the field list of an array header', i);
     return null;
   }
+  if (tooLarge) cur.fail('array length is too large', digits);
   if (keyed && !fields) cur.fail('a keyed header [N:] needs a field list {...}', i);
   cur.pos = i + 1;
   if (sub && keyed) cur.fail('sub-table columns are not allowed in keyed headers [N:]', i);
