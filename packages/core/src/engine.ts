@@ -124,7 +124,9 @@ export function createEngine(config: EngineConfig): Engine {
       return encodeFailure(error);
     }
     const encodedIsText = typeof encoded.prompt === 'string';
-    const measured = measure(JSON.stringify(request.prompt), asText(encoded.prompt), counters, {
+    const originalJson = JSON.stringify(request.prompt);
+    const encodedText = asText(encoded.prompt);
+    const measured = measure(originalJson, encodedText, counters, {
       original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
       compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
     });
@@ -134,7 +136,9 @@ export function createEngine(config: EngineConfig): Engine {
       detections: detectionMeta(encoded.detections),
       schemas_used: schemas ? Object.keys(schemas) : [],
     };
-    return { result: encoded.prompt, meta, ...measured };
+    // The JSON texts go along so prompts.encode's store does not serialise them again.
+    const json = { original: originalJson, ...(encodedIsText ? {} : { encoded: encodedText }) };
+    return { result: encoded.prompt, meta, json, ...measured };
   }
 
   return {
@@ -183,7 +187,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
-      const { result, meta, stats, token_stats } = await encodePromptWithStats(request);
+      const { result, meta, stats, token_stats, json } = await encodePromptWithStats(request);
       const now = context.now ?? clock();
       const id = makeId();
       const expiresAt = now + ttlMs;
@@ -200,6 +204,7 @@ export function createEngine(config: EngineConfig): Engine {
         meta: { ...meta },
         createdAt: now,
         expiresAt,
+        json,
       });
       return {
         operation: 'prompts.encode',

@@ -2,8 +2,16 @@
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
 import { resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
 
-/** UTF-8 byte length without allocating (TextEncoder would copy the whole string). */
+// Node's native count when present (the SDK's local engine also runs in browsers).
+const nativeByteLength = (globalThis as { Buffer?: { byteLength(text: string, encoding: 'utf8'): number } }).Buffer?.byteLength;
+
+/** UTF-8 byte length without allocating (TextEncoder would copy the whole string); lone surrogates count as U+FFFD (3). */
 export function utf8Length(text: string): number {
+  return nativeByteLength ? nativeByteLength(text, 'utf8') : portableUtf8Length(text);
+}
+
+/** utf8Length in plain JavaScript (browsers). */
+export function portableUtf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -32,7 +32,8 @@ export class MemoryPayloadStore implements PayloadStore {
   }
 
   async put(payload: StoredPayload): Promise<void> {
-    this.#entries.set(payload.id, { payload: structuredClone(payload), tenant: payload.tenant, expiresAt: payload.expiresAt, replays: [] });
+    const { json: _serialised, ...record } = payload;
+    this.#entries.set(payload.id, { payload: structuredClone(record), tenant: payload.tenant, expiresAt: payload.expiresAt, replays: [] });
     // Sweep now and then so a long-lived process does not grow without bound.
     if (++this.#puts % 1024 === 0) this.sweep();
   }

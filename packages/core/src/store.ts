@@ -18,6 +18,12 @@ export interface StoredPayload {
   createdAt: number;
   /** Epoch milliseconds after which the id answers 410 (gone). */
   expiresAt: number;
+  /**
+   * `JSON.stringify` of `original` / `encoded`, when the caller already has it (the engine
+   * serialises both to measure them): a store that keeps JSON text uses it instead of
+   * serialising the same value again. Not part of the stored record.
+   */
+  json?: { original?: string; encoded?: string };
 }
 
 /** An audit record of one prompts.decode of a stored payload. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { decode, encode } from '@kaizen/ktof';
 import { parseRequest, PAYLOAD_ID_PATTERN, type KaizenProblem } from '@kaizen/protocol';
 import { AUDIT_KEY, createEngine, MemoryPayloadStore, newPayloadId, utf8Length } from '../src/index.js';
+import { portableUtf8Length } from '../src/measure.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const ctx = (tenant = 'acme', now = T0) => ({ tenant, requestId: 'req-1', now });
@@ -166,7 +167,11 @@ describe('payload ids and bytes', () => {
     expect(seen.size).toBe(5000);
   });
 
-  it('property: utf8Length equals TextEncoder length', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => { expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length); }), { numRuns: 300 });
+  it('property: utf8Length (native and portable) equals TextEncoder length', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
+      const expected = new TextEncoder().encode(s).length;
+      expect(utf8Length(s)).toBe(expected);
+      expect(portableUtf8Length(s)).toBe(expected);
+    }), { numRuns: 300 });
   });
 });

@@ -34,8 +34,8 @@ export interface EncodePromptOptions {
 export interface EncodedPrompt {
   /** The prompt with JSON re-expressed as KTOF (same shape as the input when it was a chat request). */
   prompt: JsonValue;
-  /** The whole prompt as one KTOF text (for callers that want a single string). */
-  ktof: string;
+  /** The whole prompt as one KTOF text (for callers that want a single string); computed on first read. */
+  readonly ktof: string;
   detections: Detection[];
   /** Names of the caller schemas that guided at least one detection. */
   schemasUsed: string[];
@@ -72,9 +72,14 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
     return encoded.text;
   };
   const result = typeof prompt === 'string' ? visit(prompt, { path: '', key: '' }) : mapChatStrings(prompt, visit);
+  let ktof: string | undefined;
   return {
     prompt: result,
-    ktof: encode(prompt, options.encodeOptions),
+    // Encoding the whole request as one text costs as much as everything above, and the
+    // server's operations never read it: computed on first access only, then kept.
+    get ktof() {
+      return (ktof ??= encode(prompt, options.encodeOptions));
+    },
     detections,
     schemasUsed: [...schemasUsed],
     tokensSaved: detections.reduce((sum, d) => sum + (d.originalTokens ?? 0) - (d.encodedTokens ?? 0), 0),

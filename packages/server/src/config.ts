@@ -46,7 +46,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   shutdownGraceMs: 10_000,
-  sqliteSynchronous: 'full',
+  sqliteSynchronous: 'normal',
 };
 
 /** Environment variable of each setting (documented in the README configuration table). */

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSqliteBackends, MemoryRateLimiter } from '../src/index.js';
@@ -75,5 +76,69 @@ describe('SQLite payload store', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect((await backends.payloads.get('acme', payload(99).id, now)).status).toBe('found');
     await backends.close();
+  });
+});
+
+describe('SQLite schema and WAL', () => {
+  it('migrates a data directory of the first schema (WITHOUT ROWID payloads) keeping every payload', async () => {
+    const dataDir = tempDir();
+    const old = new Database(join(dataDir, 'kaizen.db'));
+    old.pragma('journal_mode = WAL');
+    old.exec(`CREATE TABLE payloads (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, encoded TEXT, original TEXT, metadata TEXT, meta TEXT,
+                created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+              CREATE INDEX payloads_expires_at ON payloads (expires_at);
+              CREATE TABLE payload_replays (payload_id TEXT NOT NULL, tenant TEXT NOT NULL, at INTEGER NOT NULL, request_id TEXT NOT NULL, replay_meta TEXT, metadata TEXT);
+              CREATE TABLE api_keys (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
+              PRAGMA user_version = 1;`);
+    const now = Date.now();
+    old.prepare('INSERT INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('kz_' + 'a'.repeat(22), 'acme', '"k"', '{"x":1}', '{"m":1}', '{}', now, now + 60_000);
+    old.close();
+    const backends = createSqliteBackends({ dataDir, rateLimitPerMinute: 600, tombstoneSeconds: 60 });
+    expect(await backends.payloads.get('acme', 'kz_' + 'a'.repeat(22), now)).toMatchObject({ status: 'found', payload: { encoded: 'k', original: { x: 1 }, metadata: { m: 1 } } });
+    await backends.close();
+    const reopened = new Database(join(dataDir, 'kaizen.db'), { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    expect(String((reopened.prepare("SELECT sql FROM sqlite_master WHERE name = 'payloads'").get() as { sql: string }).sql)).not.toMatch(/WITHOUT ROWID/);
+    reopened.close();
+  });
+
+  it('stores the JSON text the engine already serialised, and never the hint itself', async () => {
+    const dataDir = tempDir();
+    const backends = createSqliteBackends({ dataDir, rateLimitPerMinute: 600, tombstoneSeconds: 60 });
+    const now = Date.now();
+    const id = 'kz_' + 'b'.repeat(22);
+    // A hint that differs from the value proves the store used it instead of serialising again.
+    await backends.payloads.put({ id, tenant: 'acme', encoded: { a: 1 }, original: { b: 2 }, metadata: {}, meta: {}, createdAt: now, expiresAt: now + 60_000, json: { encoded: '{"a":10}', original: '{"b":20}' } });
+    expect(await backends.payloads.get('acme', id, now)).toEqual({
+      status: 'found',
+      payload: { id, tenant: 'acme', encoded: { a: 10 }, original: { b: 20 }, metadata: {}, meta: {}, createdAt: now, expiresAt: now + 60_000 },
+    });
+    await backends.close();
+  });
+
+  it('checkpoints from a worker while the server writes, and every payload reads back after close', async () => {
+    const dataDir = tempDir();
+    const backends = createSqliteBackends({ dataDir, rateLimitPerMinute: 600, tombstoneSeconds: 60 });
+    const now = Date.now();
+    const big = 'x'.repeat(6_000);
+    const ids: string[] = [];
+    for (let round = 0; round < 40; round++) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) => {
+          const id = `kz_${String(round * 25 + i).padStart(22, '0')}`;
+          ids.push(id);
+          return backends.payloads.put({ id, tenant: 'acme', encoded: big, original: { big }, metadata: {}, meta: {}, createdAt: now, expiresAt: now + 60_000 });
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // ~12 MB committed. The request connection never checkpoints (wal_autocheckpoint=0), so
+    // pages in the main file before close can only come from the worker's checkpoints.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(statSync(join(dataDir, 'kaizen.db')).size).toBeGreaterThan(8 * 1024 * 1024);
+    await backends.close();
+    const db = new Database(join(dataDir, 'kaizen.db'), { readonly: true });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM payloads').get() as { n: number }).n).toBe(ids.length);
+    db.close();
   });
 });

@@ -63,7 +63,7 @@ export interface BackendOptions {
   rateLimitPerMinute: number;
   /** How long an expired payload id keeps answering 410 before it answers 404. */
   tombstoneSeconds: number;
-  /** SQLite only: "full" (default) fsyncs every commit; "normal" survives a process crash but not a power loss. */
+  /** SQLite only: "normal" (default) survives any crash of the process; "full" also fsyncs every commit, surviving power loss. */
   sqliteSynchronous?: 'full' | 'normal';
 }
 

@@ -57,7 +57,8 @@ export class RedisPayloadStore implements PayloadStore {
   /** Resolves once Redis acknowledged both keys (and, with `waitReplicas`, that many replicas did). */
   async put(payload: StoredPayload): Promise<void> {
     const { tenant, id, expiresAt } = payload;
-    const body = JSON.stringify(payload);
+    const { json: _serialised, ...record } = payload;
+    const body = JSON.stringify(record);
     await guarded('put', async () => {
       const results = await this.#redis
         .multi()

@@ -1,6 +1,7 @@
 /** The embedded backends: payloads and keys in one SQLite file, rate limiting in process. */
 import { MemoryRateLimiter } from '../memory-rate-limiter.js';
 import type { BackendOptions, Backends } from '../types.js';
+import { startCheckpointer } from './checkpointer.js';
 import { openDatabase } from './db.js';
 import { SqliteKeyStore } from './key-store.js';
 import { SqlitePayloadStore } from './payload-store.js';
@@ -12,6 +13,7 @@ export { openDatabase } from './db.js';
 /** Opens `<dataDir>/kaizen.db` and returns the three backends over it. */
 export function createSqliteBackends(options: BackendOptions): Backends & { payloads: SqlitePayloadStore } {
   const db = openDatabase(options.dataDir, options.sqliteSynchronous);
+  const checkpointer = startCheckpointer(db, db.name);
   const payloads = new SqlitePayloadStore(db, { tombstoneSeconds: options.tombstoneSeconds });
   const keys = new SqliteKeyStore(db);
   const rateLimiter = new MemoryRateLimiter(options.rateLimitPerMinute);
@@ -27,6 +29,7 @@ export function createSqliteBackends(options: BackendOptions): Backends & { payl
       await payloads.close();
       await rateLimiter.close();
       await keys.close();
+      await checkpointer.close();
       db.close();
     },
   };

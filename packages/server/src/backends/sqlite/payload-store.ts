@@ -59,7 +59,16 @@ export class SqlitePayloadStore implements PayloadStore {
       for (const { write } of batch) {
         if (write.kind === 'payload') {
           const p = write.payload;
-          this.#insert.run(p.id, p.tenant, JSON.stringify(p.encoded), JSON.stringify(p.original), JSON.stringify(p.metadata), JSON.stringify(p.meta), p.createdAt, p.expiresAt);
+          this.#insert.run(
+            p.id,
+            p.tenant,
+            p.json?.encoded ?? JSON.stringify(p.encoded),
+            p.json?.original ?? JSON.stringify(p.original),
+            JSON.stringify(p.metadata),
+            JSON.stringify(p.meta),
+            p.createdAt,
+            p.expiresAt,
+          );
         } else {
           const r = write.replay;
           this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && JSON.stringify(r.replayMeta), r.metadata && JSON.stringify(r.metadata), write.id, write.tenant);
