@@ -1,9 +1,8 @@
 import { DELIMITERS, MARKER_CHARS } from '../shared/chars.js';
 import { KtofEncodeError } from '../shared/errors.js';
 import type { EncodeOptions, JsonValue } from '../shared/types.js';
-import { estimateTokens } from './estimate.js';
 import { normalize } from './normalize.js';
-import { isPrimitive, writeInline } from './primitives.js';
+import { writeInline } from './primitives.js';
 import { Writer, type WriterOptions } from './writer.js';
 
 export { estimateTokens } from './estimate.js';
@@ -31,7 +30,7 @@ function resolve(options: EncodeOptions | undefined): Resolved {
   if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function');
   const maxDepth = options?.maxDepth ?? 1000;
   if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1');
-  return { indent, delimiter, marker, estimate: estimateTokens, countTokens, maxDepth };
+  return { indent, delimiter, marker, countTokens, maxDepth };
 }
 
 /** Runs `fn`, turning a stack overflow on pathological input into a KtofEncodeError. */
@@ -46,8 +45,9 @@ function guarded<T>(fn: () => T): T {
 
 /**
  * Encodes a JSON value as KTOF. The result is never costlier than compact JSON: with
- * `countTokens` that holds exactly for that tokenizer, otherwise for the built-in estimate
- * (compact JSON is itself valid KTOF, so it is the fallback).
+ * `countTokens` that holds exactly for that tokenizer (block text, relaxed inline JSON and compact
+ * JSON are all valid KTOF, and the cheapest is returned); otherwise the writer's token model picks
+ * between the block text and relaxed inline JSON, which the model never prices above compact JSON.
  */
 export function encode(value: unknown, options?: EncodeOptions): string {
   const o = resolve(options);
@@ -55,19 +55,12 @@ export function encode(value: unknown, options?: EncodeOptions): string {
     const json = normalize(value, o.maxDepth);
     const writer = new Writer(o);
     const blockCost = writer.root(json);
-    const text = writer.out.join('\n');
-    if (isPrimitive(json)) return text;
-    const compact = JSON.stringify(json);
-    if (o.countTokens === undefined) {
-      // Estimate only: a document clearly shorter than compact JSON keeps its block form.
-      if (text.length <= compact.length * 0.8) return text;
-      const relaxedCost = estimateTokens(writer.inline(json));
-      const compactCost = estimateTokens(compact);
-      if (compactCost < Math.min(blockCost, relaxedCost)) return hasNegativeZero(json) ? writeInline(json, true) : compact;
-      return relaxedCost < blockCost ? writer.inline(json) : text;
-    }
-    // Exact: the cheapest of the block text, relaxed inline JSON and compact JSON (all valid KTOF).
+    const inlineCost = writer.inl;
+    const text = writer.out.length === 1 ? (writer.out[0] as string) : writer.out.join('\n');
+    if (json === null || typeof json !== 'object') return text;
     const count = o.countTokens;
+    if (count === undefined) return inlineCost < blockCost ? writer.inline(json) : text;
+    // Exact: the cheapest of the block text, relaxed inline JSON and compact JSON.
     let best = text;
     let bestCost = count(text);
     const relaxed = writer.inline(json);
@@ -75,8 +68,8 @@ export function encode(value: unknown, options?: EncodeOptions): string {
       const c = count(relaxed);
       if (c < bestCost) { best = relaxed; bestCost = c; }
     }
-    if (count(compact) < bestCost) return hasNegativeZero(json) ? writeInline(json, true) : compact;
-    return best;
+    const compact = hasNegativeZero(json) ? writeInline(json, true) : JSON.stringify(json);
+    return count(compact) < bestCost ? compact : best;
   });
 }
 

@@ -7,75 +7,83 @@ import { setOwn } from '../decode/cursor.js';
  * change. Objects with `toJSON` (e.g. Date) are replaced by its result, as JSON.stringify does.
  * Everything JSON cannot hold (undefined, functions, symbols, BigInt, NaN/Infinity, cycles, Map,
  * Set, sparse arrays) is refused with a KtofEncodeError naming the path, never silently dropped.
+ *
+ * The walk keeps only two arrays indexed by depth (the containers and the keys leading to them):
+ * the path is rebuilt from them on failure, and a cycle, which always runs into the depth limit,
+ * is told apart from deep nesting by looking for a repeated container at that point.
  */
 export function normalize(input: unknown, maxDepth: number): JsonValue {
-  const path: (string | number)[] = [];
-  const ancestors = new Set<object>();
+  const containers: object[] = [];
+  const keys: (string | number)[] = [];
 
-  const fail = (what: string): never => {
+  const fail = (depth: number, what: string): never => {
+    const path = keys.slice(1, depth + 1);
     const where = path.length === 0 ? 'the root value' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
     throw new KtofEncodeError(`cannot encode ${where}: ${what}`);
   };
 
-  const walk = (v: unknown, key: string, depth: number): JsonValue => {
+  /** The depth at which the first container repeats an ancestor, or -1. */
+  const firstRepeat = (depth: number): number => {
+    for (let d = 1; d < depth; d++) if (containers.lastIndexOf(containers[d] as object, d - 1) >= 0) return d;
+    return -1;
+  };
+
+  const walk = (v: unknown, depth: number): JsonValue => {
     switch (typeof v) {
       case 'string':
       case 'boolean':
         return v;
       case 'number':
-        if (v - v !== 0) fail(`${v} is not a JSON number; use null or a string`);
+        if (v - v !== 0) fail(depth, `${v} is not a JSON number; use null or a string`);
         return v;
       case 'object':
         if (v === null) return null;
         break;
       case 'bigint':
-        return fail('BigInt is not JSON; convert it to a number or a string first');
+        return fail(depth, 'BigInt is not JSON; convert it to a number or a string first');
       case 'undefined':
-        return fail('undefined is not JSON; omit the key or use null');
+        return fail(depth, 'undefined is not JSON; omit the key or use null');
       default:
-        return fail(`a ${typeof v} is not JSON`);
+        return fail(depth, `a ${typeof v} is not JSON`);
     }
     const obj = v as { toJSON?: (key: string) => unknown };
-    if (typeof obj.toJSON === 'function') return walk(obj.toJSON(key), key, depth);
-    if (depth > maxDepth) fail(`nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
-    if (ancestors.has(obj)) fail('the value contains a cycle');
-    if (obj instanceof Map || obj instanceof Set) fail(`a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
-    ancestors.add(obj);
-    let out: JsonValue;
+    if (typeof obj.toJSON === 'function') return walk(obj.toJSON(String(keys[depth] ?? '')), depth);
+    containers[depth] = obj;
+    if (depth > maxDepth || (depth & 1023) === 1023) {
+      const repeat = firstRepeat(depth + 1);
+      if (repeat >= 0) fail(repeat, 'the value contains a cycle');
+      if (depth > maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
+    }
+    if (obj instanceof Map || obj instanceof Set) fail(depth, `a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
     if (Array.isArray(obj)) {
       const arr = obj as unknown[];
       let copy: JsonValue[] | null = null;
       for (let i = 0; i < arr.length; i++) {
-        if (!(i in arr)) { path.push(i); fail('sparse array hole (undefined) is not JSON'); }
         const item = arr[i];
-        path.push(i);
-        const c = walk(item, String(i), depth + 1);
-        path.pop();
+        keys[depth + 1] = i;
+        if (item === undefined && !(i in arr)) fail(depth + 1, 'sparse array hole (undefined) is not JSON');
+        const c = walk(item, depth + 1);
         if (c !== item && copy === null) copy = arr.slice(0, i) as JsonValue[];
         if (copy !== null) copy.push(c);
       }
-      out = copy ?? (arr as JsonValue[]);
-    } else {
-      const src = obj as Record<string, unknown>;
-      const keys = Object.keys(src);
-      let copy: JsonObject | null = null;
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        const item = src[k];
-        path.push(k);
-        const c = walk(item, k, depth + 1);
-        path.pop();
-        if (c !== item && copy === null) {
-          copy = {};
-          for (let j = 0; j < i; j++) setOwn(copy, keys[j] as string, src[keys[j] as string] as JsonValue);
-        }
-        if (copy !== null) setOwn(copy, k, c);
-      }
-      out = copy ?? (src as JsonObject);
+      return copy ?? (arr as JsonValue[]);
     }
-    ancestors.delete(obj);
-    return out;
+    const src = obj as Record<string, unknown>;
+    const names = Object.keys(src);
+    let copy: JsonObject | null = null;
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i] as string;
+      const item = src[k];
+      keys[depth + 1] = k;
+      const c = walk(item, depth + 1);
+      if (c !== item && copy === null) {
+        copy = {};
+        for (let j = 0; j < i; j++) setOwn(copy, names[j] as string, src[names[j] as string] as JsonValue);
+      }
+      if (copy !== null) setOwn(copy, k, c);
+    }
+    return copy ?? (src as JsonObject);
   };
 
-  return walk(input, '', 0);
+  return walk(input, 0);
 }

@@ -31,18 +31,21 @@ const MAX_GROUP_COLUMNS = 32;
  * or the rows have no keys. Columns whose values are all objects become nested groups when that
  * reads back unambiguously.
  */
-export function planTable(rows: readonly JsonObject[], allowSub = true): TablePlan | null {
+export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0): TablePlan | null {
   const order = unionOrder(rows);
   if (!order) return null;
   const { keys, counts } = order;
   if (keys.length === 0) return null;
+  let filled = 0;
+  for (const count of counts) filled += count;
+  const density = filled / (rows.length * keys.length);
+  // Checked before any nested group is planned: callers reject sparse tables outright.
+  if (density < minDensity) return null;
   const columns: Column[] = [];
   let leaves = 0;
-  let filled = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const count = counts[i] as number;
-    filled += count;
     const optional = count < rows.length;
     const column: Column = { key, optional, children: groupColumns(rows, key, optional), table: null };
     columns.push(column);
@@ -52,7 +55,7 @@ export function planTable(rows: readonly JsonObject[], allowSub = true): TablePl
   if (leaves === 0) return null;
   // A single optional cell could leave a row line empty, which reads as a blank line.
   if (leaves === 1 && (columns[0] as Column).optional) return null;
-  return { columns, leaves, density: filled / (rows.length * keys.length), sub };
+  return { columns, leaves, density, sub };
 }
 
 function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean): Column[] | null {
@@ -63,8 +66,8 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
     if (isPrimitive(v) || !isObject(v)) return null;
     values.push(v);
   }
-  const plan = planTable(values, false);
-  if (!plan || plan.density < MIN_GROUP_DENSITY || plan.columns.length > MAX_GROUP_COLUMNS) return null;
+  const plan = planTable(values, false, MIN_GROUP_DENSITY);
+  if (!plan || plan.columns.length > MAX_GROUP_COLUMNS) return null;
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
   if (optional && !values.every((v) => fillsACell(v, plan.columns))) return null;
@@ -103,8 +106,8 @@ function pickSubTable(rows: readonly JsonObject[], columns: Column[]): Column | 
       for (const item of v) items.push(item as JsonObject);
     }
     if (!ok || items.length <= bestItems) continue;
-    const plan = planTable(items);
-    if (!plan || plan.density < 0.5) continue;
+    const plan = planTable(items, true, 0.5);
+    if (!plan) continue;
     best = c;
     bestItems = items.length;
     bestPlan = plan;

@@ -1,6 +1,8 @@
-import { Slot, writeKey } from '../shared/quoting.js';
-import type { JsonObject, JsonValue } from '../shared/types.js';
-import { isObject, isPrimitive, writeInline, writePrimitive } from './primitives.js';
+import { formatNumber } from '../shared/literals.js';
+import { Bits, delimiterBit, isSafeKey, quote, Slot, stringBits, unsafeBits } from '../shared/quoting.js';
+import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
+import { bracketCost, delimiterCost, NESTED_MERGE, NEVER, numberCost, QUOTES, stringCost } from './cost.js';
+import { estimateTokens } from './estimate.js';
 import { planTable, type Column, type TablePlan } from './table.js';
 
 /** Encoder settings after validation. */
@@ -9,33 +11,58 @@ export interface WriterOptions {
   delimiter: string;
   /** '' = plain `[N]`, a marker string = `[<marker>N]`, null = lengths omitted. */
   marker: string | null;
-  estimate: (text: string) => number;
+}
+
+/** Bits that force quoting inside inline JSON. */
+const INLINE_UNSAFE = Bits.Quote | Bits.Comma | Bits.Colon | Bits.Bracket;
+
+/** A key as written and its token cost; keys repeat, so both are computed once per key string. */
+interface KeyInfo {
+  text: string;
+  cost: number;
+}
+
+/** Key text and cost by key string, shared by all encodes (keys repeat across documents too). */
+const KEYS = new Map<string, KeyInfo>();
+const MAX_CACHED_KEYS = 4096;
+
+function keyInfo(k: string): KeyInfo {
+  let info = KEYS.get(k);
+  if (info === undefined) {
+    const text = isSafeKey(k) ? k : quote(k);
+    info = { text, cost: estimateTokens(text) };
+    if (KEYS.size >= MAX_CACHED_KEYS) KEYS.clear();
+    if (k.length <= 64) KEYS.set(k, info);
+  }
+  return info;
 }
 
 /**
- * Writes a JSON value as KTOF lines. At every array/object it writes the block form, weighs it
- * against the one-line inline form with the token estimate, and keeps the cheaper one; each
- * method returns the estimated tokens of what it wrote.
+ * Writes a JSON value as KTOF lines in one pass. Every method writes the block form of its value,
+ * returns that form's estimated tokens (see cost.ts) and leaves the estimated tokens of the
+ * value's inline form in `inl`, summed from its children's. Where the inline form is cheaper the
+ * block lines are replaced by it; inline text is only rendered for what is actually written inline.
  */
 export class Writer {
   readonly out: string[] = [];
+  /** Estimated tokens of the inline form of the value the last call wrote. */
+  inl = 0;
   private readonly pads: string[] = [''];
   private readonly unit: string;
   private readonly delim: string;
-  private readonly delimCode: number;
+  private readonly cellUnsafe: number;
   private readonly bracketTail: string;
+  private readonly withLength: boolean;
   private readonly inlineText = new Map<object, string>();
-  private readonly inlineTokens = new Map<object, number>();
-  /** Inside a table that wins regardless: lines are costed by length, not scanned. */
-  private approximate = false;
   /** Set by array() when it wrote a dense multi-row table, which inline JSON never beats. */
   private decisive = false;
 
   constructor(private readonly o: WriterOptions) {
     this.unit = ' '.repeat(o.indent);
     this.delim = o.delimiter;
-    this.delimCode = o.delimiter.charCodeAt(0);
+    this.cellUnsafe = unsafeBits(Slot.Cell, delimiterBit(o.delimiter));
     this.bracketTail = (o.delimiter === ',' ? '' : o.delimiter) + ']';
+    this.withLength = o.marker !== null;
   }
 
   private pad(depth: number): string {
@@ -47,9 +74,8 @@ export class Writer {
     return p;
   }
 
-  private line(text: string): number {
-    this.out.push(text);
-    return this.approximate ? text.length * 0.3 + 1 : this.o.estimate(text) + 1;
+  private key(k: string): KeyInfo {
+    return keyInfo(k);
   }
 
   private bracket(length: number, keyed = false): string {
@@ -57,159 +83,349 @@ export class Writer {
     return '[' + (m === null ? '' : m + length) + (keyed ? ':' : '') + this.bracketTail;
   }
 
-  /** The inline form of a container, memoised: parents reuse their children's text. */
-  inline(v: JsonValue): string {
-    if (isPrimitive(v)) return writeInline(v);
-    let s = this.inlineText.get(v);
-    if (s === undefined) {
-      s = writeInline(v);
-      this.inlineText.set(v, s);
+  // ---- primitives -------------------------------------------------------------------------
+
+  /** Text of a primitive at a position whose unsafe bits are `unsafe`; its cost goes to `primCost`. */
+  private primCost = 0;
+  private prim(v: JsonPrimitive, unsafe: number): string {
+    if (typeof v === 'string') {
+      const bits = stringBits(v);
+      if ((bits & unsafe) === 0) {
+        this.primCost = stringCost(v);
+        this.inl = (bits & INLINE_UNSAFE) === 0 ? this.primCost : this.primCost + QUOTES;
+        return v;
+      }
+      this.primCost = stringCost(v) + QUOTES;
+      this.inl = this.primCost;
+      return quote(v);
     }
+    if (typeof v === 'number') {
+      const text = formatNumber(v);
+      this.primCost = this.inl = numberCost(text);
+      return text;
+    }
+    this.primCost = this.inl = 1;
+    return v === null ? 'null' : v ? 'true' : 'false';
+  }
+
+  /** A table cell / matrix cell / inline-array element: a primitive, or inline JSON for containers. */
+  private cell(v: JsonValue): string {
+    if (v === null || typeof v !== 'object') return this.prim(v, this.cellUnsafe);
+    const text = this.inline(v);
+    this.primCost = this.inl = this.inlineCost(v);
+    return text;
+  }
+
+  // ---- inline JSON --------------------------------------------------------------------------
+
+  /** Estimated tokens of the inline form of `v` (no text is built). */
+  inlineCost(v: JsonValue): number {
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'string') return (stringBits(v) & INLINE_UNSAFE) === 0 ? stringCost(v) : stringCost(v) + QUOTES;
+      return typeof v === 'number' ? numberCost(formatNumber(v)) : 1;
+    }
+    let cost = 2;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return 1;
+      for (let i = 0; i < v.length; i++) cost += this.nestedInlineCost(v[i] as JsonValue);
+      return cost + v.length - 1;
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return 1;
+    for (const k of keys) cost += this.key(k).cost + 1 + this.nestedInlineCost(v[k] as JsonValue);
+    return cost + keys.length - 1;
+  }
+
+  private nestedInlineCost(v: JsonValue): number {
+    return Writer.nested(v, this.inlineCost(v));
+  }
+
+  /** Inline cost of a container nested in inline JSON, from its own inline cost. */
+  private static nested(v: JsonValue, c: number): number {
+    return v !== null && typeof v === 'object' && c > 1 ? c - NESTED_MERGE : c;
+  }
+
+  /**
+   * Relaxed JSON, the inline form any KTOF value position accepts: `{key:value,...}` / `[a,b]`,
+   * keys and strings bare when safe, JSON-quoted otherwise. Memoised per container, so a parent
+   * written inline reuses the text of children already written inline.
+   */
+  inline(v: JsonValue): string {
+    if (v === null || typeof v !== 'object') return this.prim(v, INLINE_UNSAFE);
+    let s = this.inlineText.get(v);
+    if (s !== undefined) return s;
+    if (Array.isArray(v)) {
+      s = '[';
+      for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + this.inline(v[i] as JsonValue);
+      s += ']';
+    } else {
+      s = '{';
+      let first = true;
+      for (const k of Object.keys(v)) {
+        s += (first ? '' : ',') + this.key(k).text + ':' + this.inline(v[k] as JsonValue);
+        first = false;
+      }
+      s += '}';
+    }
+    this.inlineText.set(v, s);
     return s;
   }
 
-  private inlineCost(v: JsonValue & object): number {
-    let t = this.inlineTokens.get(v);
-    if (t === undefined) {
-      t = this.o.estimate(this.inline(v));
-      this.inlineTokens.set(v, t);
-    }
-    return t;
-  }
-
-  /** Keeps what was written since `mark` unless `prefix + inline(v)` is cheaper. */
-  private preferInline(mark: number, blockCost: number, prefix: string, v: JsonValue & object): number {
-    const inlineCost = this.o.estimate(prefix) + this.inlineCost(v) + 1;
+  /** Keeps the block lines written since `mark` unless `head: inline` is cheaper; `inl` is kept. */
+  private preferInline(mark: number, blockCost: number, head: string, lineCost: number, v: JsonValue & object): number {
+    const inlineCost = lineCost + this.inl;
     if (inlineCost < blockCost) {
+      const inl = this.inl;
       this.out.length = mark;
-      this.out.push(prefix + this.inline(v));
+      this.out.push(head + this.inline(v));
+      this.inl = inl;
       return inlineCost;
     }
     return blockCost;
   }
 
-  /** The whole document. */
+  // ---- block forms --------------------------------------------------------------------------
+
+  /** The whole document; `inl` is then the cost of the whole document as inline JSON. */
   root(v: JsonValue): number {
-    if (isPrimitive(v)) return this.line(writePrimitive(v, Slot.Item, 0));
+    if (v === null || typeof v !== 'object') {
+      this.out.push(this.prim(v, unsafeBits(Slot.Item, 0)));
+      return this.primCost;
+    }
     if (Array.isArray(v)) {
-      if (v.length === 0) return this.line('[]');
+      if (v.length === 0) {
+        this.out.push('[]');
+        this.inl = 1;
+        return 1;
+      }
       const mark = this.out.length;
-      const cost = this.array('', v, 0, true);
+      const cost = this.array('', 0, v, 0, true);
       if (this.decisive) { this.decisive = false; return cost; }
-      return this.preferInline(mark, cost, '', v);
+      return this.preferInline(mark, cost, '', 0, v);
     }
     let cost = 0;
-    for (const k in v) if (Object.hasOwn(v, k)) cost += this.field(k, v[k] as JsonValue, 0);
+    let inl = 2;
+    const keys = Object.keys(v);
+    for (const k of keys) {
+      const value = v[k] as JsonValue;
+      cost += this.field(k, value, 0);
+      inl += this.key(k).cost + 1 + Writer.nested(value, this.inl);
+    }
+    this.inl = keys.length === 0 ? 1 : inl + keys.length - 1;
     return cost;
   }
 
   /** `key: value`, `key:` + nested lines, `key[N]...` or `key: {inline}`. */
   field(key: string, v: JsonValue, depth: number): number {
-    const head = this.pad(depth) + writeKey(key);
-    if (isPrimitive(v)) return this.line(head + ': ' + writePrimitive(v, Slot.Field, 0));
+    const k = this.key(key);
+    const head = this.pad(depth) + k.text;
+    // indentation, key, ":" and the line break
+    const lineCost = (depth > 0 ? 1 : 0) + k.cost + 2;
+    if (v === null || typeof v !== 'object') {
+      this.out.push(head + ': ' + this.prim(v, Bits.Quote));
+      return lineCost + this.primCost;
+    }
     const mark = this.out.length;
     let cost: number;
     if (Array.isArray(v)) {
-      if (v.length === 0) return this.line(head + ': []');
-      cost = this.array(head, v, depth, true);
+      if (v.length === 0) {
+        this.out.push(head + ': []');
+        this.inl = 1;
+        return lineCost + 1;
+      }
+      cost = this.array(head, k.cost, v, depth, true);
       if (this.decisive) { this.decisive = false; return cost; }
     } else {
       const keys = Object.keys(v);
-      if (keys.length === 0) return this.line(head + ':');
-      cost = this.keyedTable(head, v, keys, depth, this.o.marker !== null);
+      if (keys.length === 0) {
+        this.out.push(head + ':');
+        this.inl = 1;
+        return lineCost;
+      }
+      cost = this.keyedTable(head, k.cost, v, keys, depth, this.withLength);
       if (cost < 0) {
-        cost = this.line(head + ':');
-        for (const k of keys) cost += this.field(k, v[k] as JsonValue, depth + 1);
+        this.out.push(head + ':');
+        cost = lineCost;
+        let inl = 2 + keys.length - 1;
+        for (const name of keys) {
+          const value = v[name] as JsonValue;
+          cost += this.field(name, value, depth + 1);
+          inl += this.key(name).cost + 1 + Writer.nested(value, this.inl);
+        }
+        this.inl = inl;
       }
     }
-    return this.preferInline(mark, cost, head + ': ', v);
+    return this.preferInline(mark, cost, head + ': ', lineCost, v);
   }
 
   /** A list item `- ...` at `depth`. */
   private item(v: JsonValue, depth: number): number {
     const dash = this.pad(depth) + '- ';
-    if (isPrimitive(v)) return this.line(dash + writePrimitive(v, Slot.Item, this.delimCode));
-    if (Array.isArray(v)) return this.line(dash + this.inline(v));
+    // indentation, dash and the line break
+    const lineCost = (depth > 0 ? 1 : 0) + 2;
+    if (v === null || typeof v !== 'object') {
+      this.out.push(dash + this.prim(v, unsafeBits(Slot.Item, 0)));
+      return lineCost + this.primCost;
+    }
+    if (Array.isArray(v)) {
+      const text = this.inline(v);
+      this.inl = this.inlineCost(v);
+      this.out.push(dash + text);
+      return lineCost + this.inl;
+    }
     const keys = Object.keys(v);
-    if (keys.length === 0) return this.line(this.pad(depth) + '-');
+    if (keys.length === 0) {
+      this.out.push(this.pad(depth) + '-');
+      this.inl = 1;
+      return lineCost;
+    }
     const mark = this.out.length;
     // The first field shares the dash line; the others follow one level deeper.
     let cost = 1;
-    for (const k of keys) cost += this.field(k, v[k] as JsonValue, depth + 1);
+    let inl = 2 + keys.length - 1;
+    for (const k of keys) {
+      const value = v[k] as JsonValue;
+      cost += this.field(k, value, depth + 1);
+      inl += this.key(k).cost + 1 + Writer.nested(value, this.inl);
+    }
+    this.inl = inl;
     const first = this.out[mark] as string;
     this.out[mark] = dash + first.slice(this.pad(depth + 1).length);
-    return this.preferInline(mark, cost, dash, v);
+    return this.preferInline(mark, cost, dash, lineCost, v);
   }
 
   /** Array body after `head` (key or nothing): inline values, table, matrix or list. */
-  private array(head: string, v: JsonValue[], depth: number, allowFlush: boolean): number {
+  private array(head: string, keyCost: number, v: JsonValue[], depth: number, allowFlush: boolean): number {
     let primitives = true;
     let objects = true;
     let arrays = true;
     for (let i = 0; i < v.length; i++) {
       const item = v[i] as JsonValue;
-      if (isPrimitive(item)) { objects = false; arrays = false; }
+      if (item === null || typeof item !== 'object') { objects = false; arrays = false; }
       else if (Array.isArray(item)) { primitives = false; objects = false; if (item.length === 0) arrays = false; }
       else { primitives = false; arrays = false; }
       if (!primitives && !objects && !arrays) break;
     }
-    const flush = allowFlush && this.o.marker !== null;
+    const flush = allowFlush && this.withLength;
+    // indentation, key, brackets, ":" and the line break
+    const headCost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(v.length, this.withLength) + 2;
     if (primitives) {
       let text = head + this.bracket(v.length) + ': ';
+      let cost = headCost + v.length - 1;
+      let inl = 2 + v.length - 1;
       for (let i = 0; i < v.length; i++) {
         if (i > 0) text += this.delim;
-        text += writePrimitive(v[i] as JsonValue & (string | number | boolean | null), Slot.Cell, this.delimCode);
+        text += this.cell(v[i] as JsonValue);
+        cost += this.primCost;
+        inl += this.inl;
       }
-      return this.line(text);
+      this.out.push(text);
+      this.inl = inl;
+      return cost;
     }
     if (objects) {
       const plan = planTable(v as JsonObject[]);
       if (plan) {
         if ((plan.density > 0.6 && v.length >= 3) || v.length > 200) {
-          const outer = this.approximate;
-          this.approximate = true;
-          const cost = this.table(head, v as JsonObject[], plan, depth, flush);
-          this.approximate = outer;
+          const cost = this.table(head, keyCost, v as JsonObject[], plan, depth, flush);
           this.decisive = true;
+          this.inl = NEVER;
           return cost;
         }
+        // Sparse or short: a list of objects may be cheaper than the table. Rows of primitives
+        // are priced as a list without writing it; other rows are written both ways.
         const mark = this.out.length;
-        const cost = this.table(head, v as JsonObject[], plan, depth, flush);
-        // Sparse table: a list of objects may be cheaper.
-        const listMark = this.out.length;
-        const listCost = this.list(head, v, depth);
-        if (listCost < cost) {
-          this.out.splice(mark, listMark - mark);
+        let listCost = this.flatListCost(keyCost, v as JsonObject[], depth);
+        if (listCost < 0) {
+          listCost = this.list(head, keyCost, v, depth);
+          const inl = this.inl;
+          const tableMark = this.out.length;
+          const cost = this.table(head, keyCost, v as JsonObject[], plan, depth, flush);
+          this.inl = inl;
+          if (cost < listCost) {
+            this.out.splice(mark, tableMark - mark);
+            return cost;
+          }
+          this.out.length = tableMark;
           return listCost;
         }
-        this.out.length = listMark;
-        return cost;
+        const inl = this.inl;
+        const cost = this.table(head, keyCost, v as JsonObject[], plan, depth, flush);
+        this.inl = inl;
+        if (cost <= listCost) return cost;
+        this.out.length = mark;
+        return this.list(head, keyCost, v, depth);
       }
     }
     if (arrays) {
-      let cost = this.line(head + this.bracket(v.length) + '[]:');
-      const pad = this.pad(flush ? depth : depth + 1);
+      this.out.push(head + this.bracket(v.length) + '[]:');
+      let cost = headCost + 1;
+      let inl = 2 + v.length - 1;
+      const rowDepth = flush ? depth : depth + 1;
+      const pad = this.pad(rowDepth);
+      const rowCost = rowDepth > 0 ? 2 : 1;
       for (const row of v as JsonValue[][]) {
         let text = pad;
+        let rowInl = 2 + row.length - 1;
+        cost += rowCost + row.length - 1;
         for (let i = 0; i < row.length; i++) {
           if (i > 0) text += this.delim;
           text += this.cell(row[i] as JsonValue);
+          cost += this.primCost;
+          rowInl += Writer.nested(row[i] as JsonValue, this.inl);
         }
-        cost += this.line(text);
+        inl += rowInl - NESTED_MERGE;
+        this.out.push(text);
       }
+      this.inl = inl;
       return cost;
     }
-    return this.list(head, v, depth);
+    return this.list(head, keyCost, v, depth);
   }
 
-  private list(head: string, v: JsonValue[], depth: number): number {
-    let cost = this.line(head + this.bracket(v.length) + ':');
-    for (const item of v) cost += this.item(item, depth + 1);
+  /**
+   * What list() would return for rows whose values are all primitives, without writing it
+   * (`inl` is set as list() would); -1 when some value is a container.
+   */
+  private flatListCost(keyCost: number, rows: JsonObject[], depth: number): number {
+    let cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(rows.length, this.withLength) + 2;
+    let inl = 2 + rows.length - 1;
+    const itemLine = 3; // indentation (items sit at depth + 1), dash, line break
+    const fieldLine = 3; // indentation, ":", line break
+    for (const row of rows) {
+      const keys = Object.keys(row);
+      if (keys.length === 0) {
+        cost += itemLine;
+        inl += 1;
+        continue;
+      }
+      let block = 1;
+      let rowInl = 2 + keys.length - 1;
+      for (const name of keys) {
+        const value = row[name] as JsonValue;
+        if (value !== null && typeof value === 'object') return -1;
+        this.prim(value, Bits.Quote);
+        const k = this.key(name).cost;
+        block += fieldLine + k + this.primCost;
+        rowInl += k + 1 + this.inl;
+      }
+      cost += Math.min(block, itemLine + rowInl);
+      inl += rowInl - NESTED_MERGE;
+    }
+    this.inl = inl;
     return cost;
   }
 
-  private cell(v: JsonValue): string {
-    return isPrimitive(v) ? writePrimitive(v, Slot.Cell, this.delimCode) : this.inline(v);
+  private list(head: string, keyCost: number, v: JsonValue[], depth: number): number {
+    this.out.push(head + this.bracket(v.length) + ':');
+    let cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(v.length, this.withLength) + 2;
+    let inl = 2 + v.length - 1;
+    for (const item of v) {
+      cost += this.item(item, depth + 1);
+      inl += Writer.nested(item, this.inl);
+    }
+    this.inl = inl;
+    return cost;
   }
 
   private header(columns: Column[]): string {
@@ -217,7 +433,7 @@ export class Writer {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
       if (i > 0) s += this.delim;
-      s += writeKey(c.key);
+      s += this.key(c.key).text;
       if (c.optional) s += '?';
       if (c.table) s += '[]' + this.header(c.table.columns);
       else if (c.children) s += this.header(c.children);
@@ -225,6 +441,19 @@ export class Writer {
     return s + '}';
   }
 
+  private headerCost(columns: Column[]): number {
+    let cost = 1;
+    for (const c of columns) {
+      cost += this.key(c.key).cost + 1;
+      if (c.table) cost += 1 + this.headerCost(c.table.columns);
+      else if (c.children) cost += this.headerCost(c.children);
+    }
+    return cost;
+  }
+
+  /** Cells of one row appended to `text`; cell costs are summed into rowCost, filled cells into present. */
+  private rowCost = 0;
+  private present = 0;
   private rowCells(row: JsonObject | undefined, columns: Column[], text: string, first: boolean): string {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
@@ -234,15 +463,21 @@ export class Writer {
         text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text, first);
       } else {
         if (!first) text += this.delim;
-        if (present) text += this.cell(row[c.key] as JsonValue);
+        if (present) {
+          text += this.cell(row[c.key] as JsonValue);
+          this.rowCost += this.primCost;
+          this.present++;
+        }
       }
       first = false;
     }
     return text;
   }
 
-  private table(head: string, rows: JsonObject[], plan: TablePlan, depth: number, flush: boolean): number {
-    const cost = this.line(head + this.bracket(rows.length) + this.header(plan.columns) + ':');
+  private table(head: string, keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, flush: boolean): number {
+    this.out.push(head + this.bracket(rows.length) + this.header(plan.columns) + ':');
+    const cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(rows.length, this.withLength)
+      + this.headerCost(plan.columns) + 2;
     return cost + this.rows(rows, plan, flush ? depth : depth + 1);
   }
 
@@ -250,33 +485,48 @@ export class Writer {
   private rows(rows: JsonObject[], plan: TablePlan, depth: number): number {
     const pad = this.pad(depth);
     const sub = plan.sub;
+    const lineCost = depth > 0 ? 2 : 1;
     let cost = 0;
     for (const row of rows) {
-      cost += this.line(this.rowCells(row, plan.columns, pad, true));
+      this.rowCost = 0;
+      this.present = 0;
+      this.out.push(this.rowCells(row, plan.columns, pad, true));
+      cost += lineCost + this.rowCost + delimiterCost(plan.leaves, this.present);
       if (sub) cost += this.rows(row[sub.key] as JsonObject[], sub.table as TablePlan, depth + 1);
     }
     return cost;
   }
 
   /** An object whose values are all non-empty objects: `key[N:]{fields}:` + `entry: cells`. */
-  private keyedTable(head: string, v: JsonObject, keys: string[], depth: number, flush: boolean): number {
+  private keyedTable(head: string, keyCost: number, v: JsonObject, keys: string[], depth: number, flush: boolean): number {
     if (keys.length < 2) return -1;
     const rows: JsonObject[] = [];
     for (const k of keys) {
       const entry = v[k] as JsonValue;
-      if (!isObject(entry)) return -1;
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return -1;
       let empty = true;
       for (const _ in entry) { empty = false; break; }
       if (empty) return -1;
       rows.push(entry);
     }
-    const plan = planTable(rows, false);
-    if (!plan || plan.density < 0.5) return -1;
-    let cost = this.line(head + this.bracket(keys.length, true) + this.header(plan.columns) + ':');
-    const pad = this.pad(flush ? depth : depth + 1);
+    const plan = planTable(rows, false, 0.5);
+    if (!plan) return -1;
+    this.out.push(head + this.bracket(keys.length, true) + this.header(plan.columns) + ':');
+    let cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(keys.length, this.withLength) + this.headerCost(plan.columns) + 2;
+    const rowDepth = flush ? depth : depth + 1;
+    const pad = this.pad(rowDepth);
+    // Like a dense table, a dense keyed table is never beaten by inline JSON: skip that estimate.
+    const decisive = plan.density > 0.6 && keys.length >= 3;
+    let inl = 2 + keys.length - 1;
     for (let i = 0; i < keys.length; i++) {
-      cost += this.line(this.rowCells(rows[i], plan.columns, pad + writeKey(keys[i] as string) + ': ', true));
+      const k = this.key(keys[i] as string);
+      this.rowCost = 0;
+      this.present = 0;
+      this.out.push(this.rowCells(rows[i], plan.columns, pad + k.text + ': ', true));
+      cost += (rowDepth > 0 ? 1 : 0) + k.cost + 2 + this.rowCost + delimiterCost(plan.leaves, this.present);
+      if (!decisive) inl += k.cost + 1 + this.nestedInlineCost(rows[i] as JsonObject);
     }
+    this.inl = decisive ? NEVER : inl;
     return cost;
   }
 }

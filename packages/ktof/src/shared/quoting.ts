@@ -21,27 +21,7 @@ export const enum Slot {
  * `delim` is the active delimiter's char code (cells only).
  */
 export function isSafeUnquoted(s: string, slot: Slot, delim: number): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  const first = s.charCodeAt(0);
-  if (isEdgeSpace(first) || isEdgeSpace(s.charCodeAt(n - 1))) return false;
-  // `[`/`{` open inline values, `#` starts a comment line, `-` a list item (as in TOON).
-  if (first === LBRACKET || first === LBRACE || first === HASH || first === DASH) return false;
-  if (n <= 5 && (s === 'true' || s === 'false' || s === 'null')) return false;
-  if (((first >= 48 && first <= 57) || first === 43 || first === 46) && looksNumeric(s)) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < SPACE || c === QUOTE || c === BACKSLASH) return false;
-    if (slot === Slot.Field) continue;
-    if (slot === Slot.Cell) {
-      if (c === delim) return false;
-    } else if (slot === Slot.Item) {
-      if (c === COLON) return false;
-    } else if (c === COMMA || c === COLON || c === LBRACE || c === RBRACE || c === LBRACKET || c === RBRACKET) {
-      return false;
-    }
-  }
-  return true;
+  return (stringBits(s) & unsafeBits(slot, delimiterBit(String.fromCharCode(delim)))) === 0;
 }
 
 /** True when an object key can be written bare in every position (field line, header, inline). */
@@ -64,4 +44,57 @@ export const quote: (s: string) => string = JSON.stringify;
 /** A key as written: bare when safe, JSON-quoted otherwise. */
 export function writeKey(k: string): string {
   return isSafeKey(k) ? k : quote(k);
+}
+
+/** What a string holds, as bits: computed once per string and reused for every slot decision. */
+export const enum Bits {
+  /** Must be quoted in every position (empty, edge space, control chars, `"`/`\`, literal- or number-like, leading `[{#-`). */
+  Quote = 1,
+  Comma = 2,
+  Colon = 4,
+  /** `{ } [ ]` */
+  Bracket = 8,
+  Pipe = 16,
+  Semicolon = 32,
+}
+
+/** Characters that need a closer look; most strings have none, and one native scan says so. */
+const SPECIAL = /[\x00-\x1f"\\,:{}[\]|;]/;
+const MUST_QUOTE = /[\x00-\x1f"\\]/;
+const BRACKETS = /[{}[\]]/;
+
+/** Classifies `s` (see Bits); `isSafeUnquoted` answers from these bits for any slot. */
+export function stringBits(s: string): number {
+  const n = s.length;
+  if (n === 0) return Bits.Quote;
+  const first = s.charCodeAt(0);
+  if (isEdgeSpace(first) || isEdgeSpace(s.charCodeAt(n - 1))) return Bits.Quote;
+  if (first === LBRACKET || first === LBRACE || first === HASH || first === DASH) return Bits.Quote;
+  if (n <= 5 && (s === 'true' || s === 'false' || s === 'null')) return Bits.Quote;
+  if (((first >= 48 && first <= 57) || first === 43 || first === 46) && looksNumeric(s)) return Bits.Quote;
+  if (!SPECIAL.test(s)) return 0;
+  // A few native scans beat a per-character loop (timestamps, sentences and URLs land here).
+  if (MUST_QUOTE.test(s)) return Bits.Quote;
+  let bits = 0;
+  if (s.includes(',')) bits |= Bits.Comma;
+  if (s.includes(':')) bits |= Bits.Colon;
+  if (BRACKETS.test(s)) bits |= Bits.Bracket;
+  if (s.includes('|')) bits |= Bits.Pipe;
+  if (s.includes(';')) bits |= Bits.Semicolon;
+  return bits;
+}
+
+/** The bits that force quoting at `slot`; `delimBit` is the active delimiter's bit (cells). */
+export function unsafeBits(slot: Slot, delimBit: number): number {
+  switch (slot) {
+    case Slot.Field: return Bits.Quote;
+    case Slot.Cell: return Bits.Quote | delimBit;
+    case Slot.Item: return Bits.Quote | Bits.Colon;
+    default: return Bits.Quote | Bits.Comma | Bits.Colon | Bits.Bracket;
+  }
+}
+
+/** The Bits flag of a delimiter character (tab is a control character, so always quoted). */
+export function delimiterBit(delim: string): number {
+  return delim === ',' ? Bits.Comma : delim === '|' ? Bits.Pipe : delim === ';' ? Bits.Semicolon : 0;
 }
