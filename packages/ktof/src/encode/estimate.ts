@@ -20,8 +20,8 @@ function classOf(c: number): number {
  * Cheap token estimate shaped after BPE tokenizers like o200k: a word (with its leading space)
  * is one token, long words and digit runs split, runs of one punctuation mark merge by about
  * four (`,,,,`) and mixed marks by up to three (`":"`, `},{`), a line break and its indentation
- * cost one token each. Used to choose between encodings of the same data, where the biases
- * mostly cancel; pass `countTokens` for exact counts.
+ * cost one token each. The encoder prices keys with it (once per key string); layouts are
+ * priced by the structural model in cost.ts. Pass `countTokens` to `encode` for exact counts.
  */
 export function estimateTokens(s: string): number {
   const n = s.length;

@@ -21,9 +21,20 @@ export interface TablePlan {
   sub: Column | null;
 }
 
-/** Nested groups must fill at least this share of their cells; sparser objects stay inline. */
-const MIN_GROUP_DENSITY = 0.34;
-const MAX_GROUP_COLUMNS = 32;
+/*
+ * Readability limits: a model must be able to map each cell to its field. Flattened groups are
+ * where that gets hard (cell 17 of a row of 25 mostly empty cells), so they are bounded; objects
+ * beyond the limits are written as inline JSON in their cell, which names its own keys. Plain
+ * record tables (one level, `k?` columns) are not limited: the writer weighs them against a list.
+ */
+/** Groups nest at most this deep: `a{b{c}}` is allowed, `a{b{c{d}}}` writes `c` as inline JSON. */
+const MAX_GROUP_DEPTH = 2;
+/** A group flattens at most this many leaf cells. */
+const MAX_GROUP_LEAVES = 12;
+/** A group must fill at least this share of its cells in the rows where it is present. */
+const MIN_GROUP_DENSITY = 0.5;
+/** A table with groups must fill at least this share of all its leaf cells, or it drops its groups. */
+const MIN_LEAF_DENSITY = 0.5;
 
 /**
  * Plans a table for `rows` (all plain objects): the header is the order-preserving union of the
@@ -31,7 +42,7 @@ const MAX_GROUP_COLUMNS = 32;
  * or the rows have no keys. Columns whose values are all objects become nested groups when that
  * reads back unambiguously.
  */
-export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0): TablePlan | null {
+export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0, groupDepth = 0): TablePlan | null {
   const order = unionOrder(rows);
   if (!order) return null;
   const { keys, counts } = order;
@@ -47,8 +58,12 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
     const key = keys[i] as string;
     const count = counts[i] as number;
     const optional = count < rows.length;
-    const column: Column = { key, optional, children: groupColumns(rows, key, optional), table: null };
+    const children = groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1) : null;
+    const column: Column = { key, optional, children, table: null };
     columns.push(column);
+  }
+  if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
+    for (const c of columns) c.children = null;
   }
   const sub = allowSub ? pickSubTable(rows, columns) : null;
   for (const c of columns) leaves += c.table ? 0 : c.children ? countLeaves(c.children) : 1;
@@ -58,7 +73,7 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
   return { columns, leaves, density, sub };
 }
 
-function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean): Column[] | null {
+function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): Column[] | null {
   const values: JsonObject[] = [];
   for (const row of rows) {
     if (!Object.hasOwn(row, key)) continue;
@@ -66,8 +81,8 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
     if (isPrimitive(v) || !isObject(v)) return null;
     values.push(v);
   }
-  const plan = planTable(values, false, MIN_GROUP_DENSITY);
-  if (!plan || plan.columns.length > MAX_GROUP_COLUMNS) return null;
+  const plan = planTable(values, false, MIN_GROUP_DENSITY, depth);
+  if (!plan || countLeaves(plan.columns) > MAX_GROUP_LEAVES) return null;
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
   if (optional && !values.every((v) => fillsACell(v, plan.columns))) return null;
@@ -80,6 +95,22 @@ function fillsACell(obj: JsonObject, columns: Column[]): boolean {
     if (!c.children || fillsACell(obj[c.key] as JsonObject, c.children)) return true;
   }
   return false;
+}
+
+/** Share of a table's leaf cells that hold a value. */
+function leafDensity(rows: readonly JsonObject[], columns: Column[]): number {
+  let filled = 0;
+  for (const row of rows) filled += filledLeaves(row, columns);
+  return filled / (rows.length * countLeaves(columns));
+}
+
+function filledLeaves(obj: JsonObject, columns: Column[]): number {
+  let n = 0;
+  for (const c of columns) {
+    if (!Object.hasOwn(obj, c.key)) continue;
+    n += c.children ? filledLeaves(obj[c.key] as JsonObject, c.children) : 1;
+  }
+  return n;
 }
 
 function countLeaves(columns: Column[]): number {
