@@ -4,9 +4,8 @@
  */
 import { KTOF_PRIMER } from '@kaizen/ktof';
 
-/** Explains the ```ktof fragments that prompt encoding writes into messages. */
-export const FRAGMENT_NOTE =
-  'A ```ktof block inside a message is JSON data written in KTOF; the tag after "ktof" (e.g. j2) only records the original JSON layout.';
+/** Explains the ```ktof fragments that prompt encoding writes into messages (19 o200k tokens: it is paid on every request). */
+export const FRAGMENT_NOTE = 'A ```ktof block is JSON written in KTOF; its tag only records layout.';
 
 /** What a model needs to read KTOF fragments in a prompt. */
 export const PROMPT_PRIMER = `${KTOF_PRIMER}\n${FRAGMENT_NOTE}`;
