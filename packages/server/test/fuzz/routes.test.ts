@@ -90,7 +90,8 @@ describe('route request parsing fuzz', () => {
         const response = await pool.request({ method: method as 'GET', path, headers: { 'x-api-key': key } });
         await response.body.text();
         // The one redirect the server makes: /playground -> /playground/ (the page's relative assets need the slash).
-        const playgroundRedirect = response.statusCode === 308 && /^\/playground(\?|$)/.test(path);
+        // Compared after URL normalisation, as the server sees it: /%2e%2e/playground is /playground.
+        const playgroundRedirect = response.statusCode === 308 && new URL(path, 'http://x').pathname === '/playground';
         if (!playgroundRedirect && ![200, 204, 400, 401, 404, 405, 413, 422].includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}`);
       },
     );
