@@ -15,7 +15,8 @@ import type { AppEnv } from './http/env.js';
 import { errorResponse, problemResponse } from './http/problems.js';
 import { RateLimited, rateLimitMiddleware } from './http/rate-limit.js';
 import { requestIdFrom } from './http/request-id.js';
-import { oneCredential } from './middleware/one-credential.js';
+import { oneCredential } from './http/one-credential.js';
+import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
 
 export interface AppDependencies {
@@ -65,6 +66,8 @@ export function createApp({ config, engine, backends, logger, metrics }: AppDepe
       logger.info(line, 'request');
     }
   });
+
+  if (config.corsOrigins.length > 0) app.use(corsMiddleware(config.corsOrigins));
 
   app.onError((error, c) => {
     if (error instanceof RateLimited) return problemResponse(c, error, error.headers);

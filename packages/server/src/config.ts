@@ -15,6 +15,8 @@ export interface ServerConfig extends BackendOptions {
   payloadTtlSeconds: number;
   /** Let keyless requests from loopback addresses in as tenant "local" (development). */
   anonymousLoopback: boolean;
+  /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
+  corsOrigins: string[];
   logLevel: string;
   /** Reported by health and /openapi.json. */
   version: string;
@@ -41,6 +43,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   payloadTtlSeconds: 86_400,
   tombstoneSeconds: 7 * 86_400,
   anonymousLoopback: false,
+  corsOrigins: [],
   logLevel: 'info',
   version: SERVER_VERSION,
   headersTimeoutMs: 10_000,
@@ -60,6 +63,7 @@ export const ENV_VARS = {
   tombstoneSeconds: 'KAIZEN_TOMBSTONE_TTL',
   redisUrl: 'KAIZEN_REDIS_URL',
   anonymousLoopback: 'KAIZEN_ANONYMOUS_LOOPBACK',
+  corsOrigins: 'KAIZEN_CORS_ORIGINS',
   logLevel: 'KAIZEN_LOG_LEVEL',
   sqliteSynchronous: 'KAIZEN_SQLITE_SYNCHRONOUS',
   headersTimeoutMs: 'KAIZEN_HEADERS_TIMEOUT_MS',
@@ -86,6 +90,22 @@ function boolean(name: string, raw: unknown): boolean {
   throw new ConfigError(`${name} must be true or false, got "${String(raw)}".`);
 }
 
+/** `https://app.example.com,http://localhost:5173` or `*`: origins as the browser sends them. */
+function origins(name: string, raw: unknown): string[] {
+  const list = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new ConfigError(`${name} takes origins like https://app.example.com (scheme, host, optional port; no path) or *, got "${origin}".`);
+  }
+  return list;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Checks and normalises a full configuration. */
@@ -100,6 +120,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.requestTimeoutMs = integer('request timeout (KAIZEN_REQUEST_TIMEOUT_MS)', config.requestTimeoutMs, 100);
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
+  out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);
   if (config.sqliteSynchronous !== undefined && config.sqliteSynchronous !== 'full' && config.sqliteSynchronous !== 'normal')
     throw new ConfigError(`KAIZEN_SQLITE_SYNCHRONOUS must be "full" or "normal", got "${String(config.sqliteSynchronous)}".`);

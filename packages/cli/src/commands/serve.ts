@@ -11,6 +11,7 @@ interface ServeFlags {
   payloadTtl?: string;
   redis?: string;
   anonymousLoopback?: boolean;
+  corsOrigin?: string;
   logLevel?: string;
 }
 
@@ -30,6 +31,7 @@ export function registerServe(program: Command): void {
     .option('--payload-ttl <seconds>', 'retention of stored payloads (env KAIZEN_PAYLOAD_TTL, default 86400)')
     .option('--redis <url>', 'use Redis at this URL instead of SQLite (env KAIZEN_REDIS_URL)')
     .option('--anonymous-loopback', 'let keyless requests from this machine in as tenant "local" (env KAIZEN_ANONYMOUS_LOOPBACK)')
+    .option('--cors-origin <origins>', 'comma-separated browser origins allowed to call the API, or * (env KAIZEN_CORS_ORIGINS, default none)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env KAIZEN_LOG_LEVEL, default info)')
     .action(async (flags: ServeFlags) => {
       const overrides: Partial<ServerConfig> = {
@@ -41,6 +43,7 @@ export function registerServe(program: Command): void {
         payloadTtlSeconds: flags.payloadTtl as unknown as number,
         redisUrl: flags.redis,
         anonymousLoopback: flags.anonymousLoopback,
+        corsOrigins: flags.corsOrigin as unknown as string[],
         logLevel: flags.logLevel,
         version: CLI_VERSION,
       };

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
-import { assertJsonDepth } from '../middleware/json-depth.js';
+import { assertJsonDepth } from './json-depth.js';
 import type { AppEnv } from './env.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
