@@ -49,3 +49,23 @@ describe('regression: [1000000000000000] (fast-check counterexample [[1e15],{}])
     }
   });
 });
+
+describe('regression: flat objects priced without writing their fields', () => {
+  // The encoder prices an object of primitives as field lines without writing them; a list item
+  // written inline must still report its own inline cost to the list (not its last value's), or
+  // the list-versus-table choice for the whole array goes wrong (fast-check sample, seed 11).
+  const rows = [
+    { '05': 1.583081209446508e63, é: true, '': 8.339961110328616e144, tags: '|I |o#' },
+    { '05': true, é: [], '': [], tags: '#comment', true: null },
+  ];
+
+  it('keeps the table for a short array mixing flat and nested rows', () => {
+    expect(encode(rows).split('\n')[0]).toBe('[2]{05,é,"",tags,true?}:');
+  });
+
+  it('round-trips flat objects in fields and list items for every option combination', () => {
+    const value = { a: { x: 1, y: 'two, three', z: null }, list: [{ p: true }, { q: 'x:y' }, 3, [1]], b: { k: { deep: 1 } } };
+    for (const options of optionSets) expect(decode(encode(value, options), { indent: options.indent ?? 2 })).toEqual(value);
+    for (const options of optionSets) expect(decode(encode(rows, options), { indent: options.indent ?? 2 })).toEqual(rows);
+  });
+});

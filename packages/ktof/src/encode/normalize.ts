@@ -60,6 +60,10 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
       let copy: JsonValue[] | null = null;
       for (let i = 0; i < arr.length; i++) {
         const item = arr[i];
+        if (isJsonPrimitive(item)) {
+          if (copy !== null) copy.push(item);
+          continue;
+        }
         keys[depth + 1] = i;
         if (item === undefined && !(i in arr)) fail(depth + 1, 'sparse array hole (undefined) is not JSON');
         const c = walk(item, depth + 1);
@@ -74,6 +78,10 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
     for (let i = 0; i < names.length; i++) {
       const k = names[i] as string;
       const item = src[k];
+      if (isJsonPrimitive(item)) {
+        if (copy !== null) setOwn(copy, k, item);
+        continue;
+      }
       keys[depth + 1] = k;
       const c = walk(item, depth + 1);
       if (c !== item && copy === null) {
@@ -86,4 +94,10 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
   };
 
   return walk(input, 0);
+}
+
+/** The values most of a document is made of, checked without a call to walk or any path bookkeeping. */
+function isJsonPrimitive(v: unknown): v is string | boolean | number | null {
+  const t = typeof v;
+  return t === 'string' || v === null || (t === 'number' && (v as number) - (v as number) === 0) || t === 'boolean';
 }

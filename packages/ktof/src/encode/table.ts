@@ -163,7 +163,7 @@ function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: numb
   let firstKeys: string[] | null = null;
   for (const row of rows) {
     const rowKeys = Object.keys(row);
-    if (firstKeys !== null && rowKeys.length === firstKeys.length && rowKeys.every((k, i) => k === (firstKeys as string[])[i])) {
+    if (firstKeys !== null && sameKeys(rowKeys, firstKeys)) {
       for (const k of rowKeys) counts[index.get(k) as number]! += 1;
       continue;
     }
@@ -200,4 +200,10 @@ function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: numb
     for (const t of next[pick] as Set<number>) indegree[t]! -= 1;
   }
   return { keys, counts: outCounts };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

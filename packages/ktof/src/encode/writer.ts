@@ -184,6 +184,44 @@ export class Writer {
     return blockCost;
   }
 
+  /**
+   * What writing the fields of `v` as `key: value` lines at `depth` would cost, when all its
+   * values are primitives (`inl` is then the inline cost of `v`); -1 when some value is a
+   * container. Objects of primitives are the most common nested objects and usually win inline,
+   * so pricing them without writing saves building lines only to throw them away.
+   */
+  private flatFieldsCost(v: JsonObject, keys: string[], depth: number): number {
+    // indentation, ":" and the line break of each field line (see field())
+    const lineCost = (depth > 0 ? 1 : 0) + 2;
+    let cost = 0;
+    let inl = 2 + keys.length - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const value = v[keys[i] as string] as JsonValue;
+      if (value !== null && typeof value === 'object') return -1;
+      this.prim(value, Bits.Quote);
+      const k = this.key(keys[i] as string).cost;
+      cost += lineCost + k + this.primCost;
+      inl += k + 1 + this.inl;
+    }
+    this.inl = inl;
+    return cost;
+  }
+
+  /** `head: {inline}` or `head:` + field lines for an object priced by flatFieldsCost. */
+  private flatObject(head: string, lineCost: number, blockCost: number, v: JsonObject, keys: string[], depth: number): number {
+    const inl = this.inl;
+    const inlineCost = lineCost + inl;
+    if (inlineCost < blockCost) {
+      this.out.push(head + ': ' + this.inline(v));
+      this.inl = inl;
+      return inlineCost;
+    }
+    this.out.push(head + ':');
+    for (let i = 0; i < keys.length; i++) this.field(keys[i] as string, v[keys[i] as string] as JsonValue, depth);
+    this.inl = inl;
+    return blockCost;
+  }
+
   // ---- block forms --------------------------------------------------------------------------
 
   /** The whole document; `inl` is then the cost of the whole document as inline JSON. */
@@ -242,6 +280,8 @@ export class Writer {
         this.inl = 1;
         return lineCost;
       }
+      const fields = this.flatFieldsCost(v, keys, depth + 1);
+      if (fields >= 0) return this.flatObject(head, lineCost, lineCost + fields, v, keys, depth + 1);
       cost = this.keyedTable(head, k.cost, v, keys, depth, this.withLength);
       if (cost < 0) {
         this.out.push(head + ':');
@@ -278,6 +318,13 @@ export class Writer {
       this.out.push(this.pad(depth) + '-');
       this.inl = 1;
       return lineCost;
+    }
+    const fields = this.flatFieldsCost(v, keys, depth + 1);
+    if (fields >= 0 && lineCost + this.inl < 1 + fields) {
+      const inl = this.inl;
+      this.out.push(dash + this.inline(v)); // inline() clobbers `inl`
+      this.inl = inl;
+      return lineCost + inl;
     }
     const mark = this.out.length;
     // The first field shares the dash line; the others follow one level deeper.
