@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
+    setupFiles: ['scripts/vitest-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -230,7 +230,7 @@ describe('help and completion', () => {
 describe('round trip property', () => {
   // Each run spawns two processes over a whole folder of generated documents; bounded runs.
   it('decode(encode(x)) == x for generated JSON, through files and through pipes', async () => {
-    const seed = Date.now() % 100_000;
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 100_000);
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 4 }), { minLength: 1, maxLength: 25 }), fc.constantFrom('comma', 'tab', 'pipe'), async (values, delimiter) => {
