@@ -18,3 +18,21 @@ export function action<A extends unknown[]>(command: string, fn: (...args: A) =>
     }
   };
 }
+
+/**
+ * Runs `work` on each item in order and returns the failures. A data error belongs to its own
+ * file, so the rest go on; a usage or remote error stops the run (every later item would fail
+ * the same way).
+ */
+export async function eachInput<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const item of items) {
+    try {
+      await work(item);
+    } catch (error) {
+      failures.push(error);
+      if (error instanceof CliError && error.exitCode !== ExitCode.DATA) break;
+    }
+  }
+  return failures;
+}

@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../engine/index.js';
-import { CliError, ExitCode, EXIT_CODES_HELP, usageError } from '../exit.js';
+import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
 import { parseJson } from '../io/json-input.js';
 import { assertDistinctOutputs, outputPathFor, writeFileAtomic, writeStdout } from '../io/output.js';
 import { createProgress, type Progress } from '../io/progress.js';
 import { addDecodeFlags, addEncodeFlags, decodeSettings, encodeSettings, type CodecFlags, type DecodeSettings, type EncodeSettings } from '../options.js';
-import { action, report } from '../run.js';
+import { action, eachInput, report } from '../run.js';
 
 type Direction = 'encode' | 'decode';
 
@@ -55,24 +55,14 @@ async function runJob(job: Job, engine: Engine, settings: Settings, progress: Pr
   else await writeFileAtomic(job.target, output);
 }
 
-/**
- * Runs every job in order. Data errors are reported per file and the rest go on; usage and
- * remote errors stop the run (every later job would fail the same way).
- */
+/** Runs every job in order (see eachInput), then reports each failure. */
 async function runJobs(command: string, jobs: Job[], flags: CodecCommandFlags, settings: Settings): Promise<void> {
   const engine = await engineFor(flags);
   const totalBytes = jobs.reduce((sum, job) => sum + (job.source.size ?? 0), 0);
   const progress = createProgress({ totalBytes, files: jobs.length, enabled: flags.progress !== false });
-  const failures: unknown[] = [];
+  let failures: unknown[] = [];
   try {
-    for (const job of jobs) {
-      try {
-        await runJob(job, engine, settings, progress);
-      } catch (error) {
-        failures.push(error);
-        if (error instanceof CliError && error.exitCode !== ExitCode.DATA) break;
-      }
-    }
+    failures = await eachInput(jobs, (job) => runJob(job, engine, settings, progress));
   } finally {
     progress.stop();
     await engine.close();

@@ -8,13 +8,13 @@ import { encode as encodeToon } from '@toon-format/toon';
 import { resolveModel, UnknownModelError } from '@kaizen/tokens';
 import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../engine/index.js';
 import { countLocal } from '../engine/local.js';
-import { CliError, ExitCode, EXIT_CODES_HELP, usageError } from '../exit.js';
+import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
 import { parseJson } from '../io/json-input.js';
 import { writeStdout } from '../io/output.js';
 import { createProgress } from '../io/progress.js';
 import { addEncodeFlags, decodeSettings, encodeSettings, type CodecFlags, type EncodeSettings } from '../options.js';
-import { action, report } from '../run.js';
+import { action, eachInput, report } from '../run.js';
 import { formatCount, formatSaving, renderTable } from '../table.js';
 
 /** The models counted when --models is not given. */
@@ -168,17 +168,12 @@ export function registerStats(program: Command): void {
         const engine = await engineFor(flags);
         const progress = createProgress({ totalBytes: sources.reduce((sum, s) => sum + (s.size ?? 0), 0), files: sources.length, enabled: flags.progress !== false });
         const measured: FileStats[] = [];
-        const failures: unknown[] = [];
+        let failures: unknown[] = [];
         try {
-          for (const source of sources) {
-            try {
-              const value = await readValue(source, engine, (n) => progress.advance(n, source.name));
-              measured.push(await measure(source.name, value, engine, settings, models));
-            } catch (error) {
-              failures.push(error);
-              if (error instanceof CliError && error.exitCode !== ExitCode.DATA) break;
-            }
-          }
+          failures = await eachInput(sources, async (source) => {
+            const value = await readValue(source, engine, (n) => progress.advance(n, source.name));
+            measured.push(await measure(source.name, value, engine, settings, models));
+          });
         } finally {
           progress.stop();
           await engine.close();
