@@ -15,7 +15,28 @@ export function stringCost(s: string): number {
 
 /** A number as written (`formatNumber` text): digits go in groups of three. */
 export function numberCost(text: string): number {
-  return ((text.length + 2) / 3) | 0;
+  return digitGroups(text.length);
+}
+
+function digitGroups(length: number): number {
+  return ((length + 2) / 3) | 0;
+}
+
+/** Integers below this print as plain digits (String switches to exponent form at 1e21). */
+const PLAIN_INTEGER_LIMIT = 1e21;
+
+/**
+ * `numberCost(formatNumber(n))` without building the text: pricing a value (a list weighed
+ * against a table, inline JSON weighed against lines) needs only its length, and most numbers
+ * are integers, whose length is their digit count plus a sign.
+ */
+export function numberValueCost(n: number): number {
+  if (!Number.isInteger(n) || n >= PLAIN_INTEGER_LIMIT || n <= -PLAIN_INTEGER_LIMIT) return numberCost(String(n));
+  const negative = n < 0 || (n === 0 && 1 / n < 0); // -0 is written "-0"
+  const abs = negative ? -n : n;
+  let digits = 1;
+  for (let p = 10; abs >= p; p *= 10) digits++;
+  return digitGroups(negative ? digits + 1 : digits);
 }
 
 /** Quotes around a string cost about one token beyond its content. */
@@ -23,7 +44,7 @@ export const QUOTES = 1;
 
 /** Array brackets in a header: `[N]` (digits grouped by three), or `[]` when lengths are omitted. */
 export function bracketCost(length: number, withLength: boolean): number {
-  return withLength ? 2 + numberCost(String(length)) : 1;
+  return withLength ? 2 + numberValueCost(length) : 1;
 }
 
 /** Delimiters of a row with `leaves` cells of which `present` hold a value: runs of empty cells merge. */

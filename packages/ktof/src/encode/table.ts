@@ -161,10 +161,12 @@ function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: numb
   const counts: number[] = [];
   const next: Set<number>[] = [];
   let firstKeys: string[] | null = null;
+  // Rows repeating the first row's keys add no edges; they are only counted, in bulk below.
+  let repeats = 0;
   for (const row of rows) {
     const rowKeys = Object.keys(row);
     if (firstKeys !== null && sameKeys(rowKeys, firstKeys)) {
-      for (const k of rowKeys) counts[index.get(k) as number]! += 1;
+      repeats++;
       continue;
     }
     firstKeys ??= rowKeys;
@@ -184,6 +186,8 @@ function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: numb
       prev = at;
     }
   }
+  // The first row placed its keys first, so they hold indices 0..length-1.
+  if (firstKeys !== null) for (let i = 0; i < firstKeys.length; i++) counts[i]! += repeats;
   const n = seen.length;
   const indegree = new Array<number>(n).fill(0);
   for (const targets of next) for (const t of targets) indegree[t]! += 1;

@@ -1,7 +1,7 @@
 import { formatNumber } from '../shared/literals.js';
 import { Bits, delimiterBit, isSafeKey, quote, Slot, stringBits, unsafeBits } from '../shared/quoting.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
-import { bracketCost, delimiterCost, NESTED_MERGE, NEVER, numberCost, QUOTES, stringCost } from './cost.js';
+import { bracketCost, delimiterCost, NESTED_MERGE, NEVER, numberCost, numberValueCost, QUOTES, stringCost } from './cost.js';
 import { estimateTokens } from './estimate.js';
 import { planTable, type Column, type TablePlan } from './table.js';
 
@@ -88,17 +88,7 @@ export class Writer {
   /** Text of a primitive at a position whose unsafe bits are `unsafe`; its cost goes to `primCost`. */
   private primCost = 0;
   private prim(v: JsonPrimitive, unsafe: number): string {
-    if (typeof v === 'string') {
-      const bits = stringBits(v);
-      if ((bits & unsafe) === 0) {
-        this.primCost = stringCost(v);
-        this.inl = (bits & INLINE_UNSAFE) === 0 ? this.primCost : this.primCost + QUOTES;
-        return v;
-      }
-      this.primCost = stringCost(v) + QUOTES;
-      this.inl = this.primCost;
-      return quote(v);
-    }
+    if (typeof v === 'string') return this.price(v, unsafe) ? v : quote(v);
     if (typeof v === 'number') {
       const text = formatNumber(v);
       this.primCost = this.inl = numberCost(text);
@@ -106,6 +96,27 @@ export class Writer {
     }
     this.primCost = this.inl = 1;
     return v === null ? 'null' : v ? 'true' : 'false';
+  }
+
+  /**
+   * Sets `primCost` and `inl` as prim() would, without building the text: pricing a layout that
+   * may never be written (a list weighed against a table, field lines against inline JSON) needs
+   * neither the quoted string nor the number's digits. True when a string is written bare.
+   */
+  private price(v: JsonPrimitive, unsafe: number): boolean {
+    if (typeof v === 'string') {
+      const bits = stringBits(v);
+      const cost = stringCost(v);
+      if ((bits & unsafe) === 0) {
+        this.primCost = cost;
+        this.inl = (bits & INLINE_UNSAFE) === 0 ? cost : cost + QUOTES;
+        return true;
+      }
+      this.primCost = this.inl = cost + QUOTES;
+      return false;
+    }
+    this.primCost = this.inl = typeof v === 'number' ? numberValueCost(v) : 1;
+    return false;
   }
 
   /** A table cell / matrix cell / inline-array element: a primitive, or inline JSON for containers. */
@@ -122,7 +133,7 @@ export class Writer {
   inlineCost(v: JsonValue): number {
     if (v === null || typeof v !== 'object') {
       if (typeof v === 'string') return (stringBits(v) & INLINE_UNSAFE) === 0 ? stringCost(v) : stringCost(v) + QUOTES;
-      return typeof v === 'number' ? numberCost(formatNumber(v)) : 1;
+      return typeof v === 'number' ? numberValueCost(v) : 1;
     }
     let cost = 2;
     if (Array.isArray(v)) {
@@ -198,7 +209,7 @@ export class Writer {
     for (let i = 0; i < keys.length; i++) {
       const value = v[keys[i] as string] as JsonValue;
       if (value !== null && typeof value === 'object') return -1;
-      this.prim(value, Bits.Quote);
+      this.price(value, Bits.Quote);
       const k = this.key(keys[i] as string).cost;
       cost += lineCost + k + this.primCost;
       inl += k + 1 + this.inl;
@@ -451,7 +462,7 @@ export class Writer {
       for (const name of keys) {
         const value = row[name] as JsonValue;
         if (value !== null && typeof value === 'object') return -1;
-        this.prim(value, Bits.Quote);
+        this.price(value, Bits.Quote);
         const k = this.key(name).cost;
         block += fieldLine + k + this.primCost;
         rowInl += k + 1 + this.inl;
