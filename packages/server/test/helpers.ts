@@ -29,6 +29,18 @@ export function logCapture() {
   return { stream, lines, text: () => lines.join('\n') };
 }
 
+/** Status, headers and the body parsed as JSON (or its text when it is not JSON, e.g. /metrics). */
+export async function answerOf(response: Response): Promise<{ status: number; body: any; headers: Headers }> {
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return { status: response.status, body, headers: response.headers };
+}
+
 export interface TestServer {
   server: RunningServer;
   url: string;
@@ -47,15 +59,7 @@ export async function startTestServer(config: Partial<ServerConfig> = {}): Promi
     const key_ = init.key === undefined ? key : init.key;
     if (key_ !== null) headers['x-api-key'] = key_;
     const method = init.method ?? (body === undefined && init.raw === undefined ? 'GET' : 'POST');
-    const response = await fetch(server.url + path, { method, headers, ...(method === 'GET' ? {} : { body: init.raw ?? JSON.stringify(body) }) });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // non-JSON (metrics)
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
+    return answerOf(await fetch(server.url + path, { method, headers, ...(method === 'GET' ? {} : { body: init.raw ?? JSON.stringify(body) }) }));
   };
   return { server, url: server.url, key, logs, call };
 }

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answerOf } from '../helpers.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 export const KAIZEN_BIN = join(REPO_ROOT, 'packages/cli/dist/bin.js');
@@ -260,14 +261,7 @@ export async function postJson(
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text.
-  }
-  return { status: response.status, body: parsed, headers: response.headers };
+  return answerOf(response);
 }
 
 /** A chat prompt with embedded JSON, different for every `seed`, as prompts.encode receives it. */
