@@ -100,7 +100,7 @@ export function kaizenMiddleware(kaizen: KaizenPromptClient, options: WrapperOpt
       const stats = statsOf.get(params);
       if (!stats) return result;
       const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-      const decoded = await decodeReplyText(kaizen, text, params.abortSignal);
+      const decoded = decodeReplyText(text);
       return { ...result, providerMetadata: { ...result.providerMetadata, kaizen: metadata(stats, decoded) } };
     },
     async wrapStream({ doStream, params }) {

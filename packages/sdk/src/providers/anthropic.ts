@@ -42,7 +42,7 @@ export function wrapAnthropic(anthropic: Anthropic, kaizen: KaizenPromptClient, 
         const { params: request, stats } = await prepare(params, signalOf(requestOptions));
         const response = await anthropic.messages.create({ ...request, stream: false } as MessageCreateParamsNonStreaming, requestOptions);
         const text = response.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-        return { response, decoded: await decodeReplyText(kaizen, text, signalOf(requestOptions)), stats };
+        return { response, decoded: decodeReplyText(text), stats };
       },
       async stream(params, requestOptions) {
         const { params: request, stats } = await prepare(params, signalOf(requestOptions));

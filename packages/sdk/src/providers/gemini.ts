@@ -48,7 +48,7 @@ export function wrapGemini(genai: GoogleGenAI, kaizen: KaizenPromptClient, optio
       async generateContent(params) {
         const { params: request, stats, signal } = await prepare(params);
         const response = await genai.models.generateContent(request);
-        return { response, decoded: await decodeReplyText(kaizen, response.text ?? '', signal), stats };
+        return { response, decoded: decodeReplyText(response.text ?? ''), stats };
       },
       async generateContentStream(params) {
         const { params: request, stats } = await prepare(params);

@@ -50,7 +50,7 @@ export function wrapOpenAI(openai: OpenAI, kaizen: KaizenPromptClient, options: 
       async create(params, requestOptions) {
         const { params: request, stats } = await prepareChat(params, signalOf(requestOptions));
         const response = await openai.chat.completions.create({ ...request, stream: false } as ChatCompletionCreateParamsNonStreaming, requestOptions);
-        const decoded = await decodeReplyText(kaizen, response.choices[0]?.message.content ?? '', signalOf(requestOptions));
+        const decoded = decodeReplyText(response.choices[0]?.message.content ?? '');
         return { response, decoded, stats };
       },
       async stream(params, requestOptions) {
@@ -63,7 +63,7 @@ export function wrapOpenAI(openai: OpenAI, kaizen: KaizenPromptClient, options: 
       async create(params, requestOptions) {
         const { params: request, stats } = await prepareResponses(params, signalOf(requestOptions));
         const response = await openai.responses.create({ ...request, stream: false } as ResponseCreateParamsNonStreaming, requestOptions);
-        const decoded = await decodeReplyText(kaizen, response.output_text ?? '', signalOf(requestOptions));
+        const decoded = decodeReplyText(response.output_text ?? '');
         return { response, decoded, stats };
       },
       async stream(params, requestOptions) {

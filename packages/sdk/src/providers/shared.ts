@@ -3,14 +3,13 @@
  * client and KaizenClient.local() both fit), request compression with stats, the primer rule,
  * reply decoding, and a stream that decodes ```ktof blocks as chunks arrive.
  */
-import type { OptimizeRequestPayload, OptimizeRequestResponse, OptimizeResponsePayload, OptimizeResponseResponse, PromptEncodePayload, PromptsEncodeResponse, DetectionMeta, TokenStats } from '@kaizen/protocol';
-import { PROMPT_PRIMER, REPLY_IN_KTOF, ReplyStreamDecoder, type ReplyStreamEvent } from '@kaizen/prompt';
+import type { OptimizeRequestPayload, OptimizeRequestResponse, PromptEncodePayload, PromptsEncodeResponse, DetectionMeta, TokenStats } from '@kaizen/protocol';
+import { decodeReply, PROMPT_PRIMER, REPLY_IN_KTOF, ReplyStreamDecoder, type ReplyStreamEvent } from '@kaizen/prompt';
 import type { JsonValue } from '@kaizen/ktof';
 
 /** The part of KaizenClient the wrappers use; `new KaizenClient(...)` and `KaizenClient.local()` both satisfy it. */
 export interface KaizenPromptClient {
   optimizeRequest(request: OptimizeRequestPayload, options?: { signal?: AbortSignal }): Promise<OptimizeRequestResponse>;
-  optimizeResponse(request: OptimizeResponsePayload, options?: { signal?: AbortSignal }): Promise<OptimizeResponseResponse>;
   promptsEncode(request: PromptEncodePayload, options?: { signal?: AbortSignal }): Promise<PromptsEncodeResponse>;
 }
 
@@ -82,11 +81,14 @@ export async function compressPrompt<P>(kaizen: KaizenPromptClient, prompt: P, o
   return { prompt: envelope.result as P, stats, primer };
 }
 
-/** Decodes a reply's text through Kaizen; undefined when it holds no KTOF. */
-export async function decodeReplyText(kaizen: KaizenPromptClient, text: string, signal?: AbortSignal): Promise<JsonValue | undefined> {
+/**
+ * Decodes a reply's text in-process, exactly as optimize.response would (same decodeReply),
+ * without a round trip to a remote Kaizen; undefined when it holds no KTOF.
+ */
+export function decodeReplyText(text: string): JsonValue | undefined {
   if (text.trim() === '') return undefined;
-  const reply = await kaizen.optimizeResponse({ ktof: text }, signal ? { signal } : undefined);
-  return reply.meta.is_ktof ? (reply.result as JsonValue) : undefined;
+  const reply = decodeReply(text);
+  return reply.isKtof ? reply.value : undefined;
 }
 
 /** The end of a wrapped stream. */
