@@ -5,7 +5,7 @@
  * local client to its error classes, so both surfaces behave identically.
  */
 import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePrompt, type Detection } from '@kaizen/prompt';
+import { decodeReply, encodePrompt, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -33,6 +33,7 @@ import { decodeStrict, encodeFailure, requireText, requireValue, toDecodeOptions
 import { asText, loadCounters, measure, promptTokenText } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
+import { TextCache } from './text-cache.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -72,6 +73,13 @@ export interface Engine {
 /** The key under which prompts.encode records its audit fields in the stored metadata. */
 export const AUDIT_KEY = '_kaizen';
 
+/** Characters of chat strings (and their encodings) remembered per tokenizer and options. */
+const TEXT_CACHE_CHARS = 2_000_000;
+/** Distinct encode-option combinations that get a cache; further ones are encoded every time. */
+const MAX_TEXT_CACHES = 8;
+/** Shorter strings are re-encoded every time: too short to hold JSON worth a fragment. */
+const MIN_CACHED_TEXT = 24;
+
 const FORMAT: FormatMeta = { format: 'ktof', version: KTOF_VERSION };
 
 function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
@@ -90,6 +98,27 @@ export function createEngine(config: EngineConfig): Engine {
   const clock = config.now ?? Date.now;
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
+
+  // How each chat string was encoded, per tokenizer and encode options (the result depends on
+  // both): a conversation resends every earlier turn, and each is encoded once.
+  const textCaches = new Map<string, TextCache<EncodedText>>();
+  function textCacheFor(encoding: string | undefined, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
+    const key = `${encoding ?? 'estimate'} ${JSON.stringify(options ?? null)}`;
+    let cache = textCaches.get(key);
+    if (!cache) {
+      if (textCaches.size >= MAX_TEXT_CACHES) return undefined;
+      cache = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
+      textCaches.set(key, cache);
+    }
+    const chosen = cache;
+    return {
+      get: (text) => chosen.get(text),
+      set(text, encoded) {
+        // An unchanged string shares the key's characters; a rewritten one holds its own.
+        if (text.length >= MIN_CACHED_TEXT) chosen.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+      },
+    };
+  }
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
     try {
@@ -112,13 +141,15 @@ export function createEngine(config: EngineConfig): Engine {
     requireValue(request.prompt, 'prompt');
     const counters = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
+    const encodeOptions = toEncodeOptions(request.options);
     let encoded;
     try {
       encoded = encodePrompt(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
-        ...(toEncodeOptions(request.options) ? { encodeOptions: toEncodeOptions(request.options)! } : {}),
+        ...(encodeOptions ? { encodeOptions } : {}),
         ...(counters[0] ? { countTokens: counters[0].count } : {}),
+        textCache: textCacheFor(counters[0]?.encoding, request.options),
       });
     } catch (error) {
       return encodeFailure(error);

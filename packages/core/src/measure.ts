@@ -1,6 +1,7 @@
 /** Size and token statistics of an encoding: UTF-8 bytes of compact JSON vs KTOF. */
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
 import { resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
+import { TextCache } from './text-cache.js';
 
 // Node's native count when present (the SDK's local engine also runs in browsers).
 const nativeByteLength = (globalThis as { Buffer?: { byteLength(text: string, encoding: 'utf8'): number } }).Buffer?.byteLength;
@@ -40,44 +41,21 @@ export interface ModelCounter {
   encoding: string;
 }
 
-/**
- * Token counts of recently seen strings, per encoding. Chat traffic repeats itself: the same
- * system prompt, tool definitions and earlier turns come back on every request, so counting
- * each distinct string once saves most of the tokenizer time. Bounded by total characters;
- * the oldest entries go first.
- */
-class CountCache {
-  readonly #entries = new Map<string, number>();
-  #chars = 0;
-  constructor(readonly maxChars: number, readonly minLength: number) {}
-
-  wrap(count: Counter): Counter {
-    return (text) => {
-      if (text.length < this.minLength) return count(text);
-      const hit = this.#entries.get(text);
-      if (hit !== undefined) return hit;
-      const n = count(text);
-      if (text.length <= this.maxChars / 16) {
-        this.#entries.set(text, n);
-        this.#chars += text.length;
-        while (this.#chars > this.maxChars) {
-          const oldest = this.#entries.keys().next().value as string;
-          this.#entries.delete(oldest);
-          this.#chars -= oldest.length;
-        }
-      }
-      return n;
-    };
-  }
-}
-
 const caches = new Map<string, Counter>();
 
-/** The counter of an encoding behind the shared string cache (4 M characters per encoding). */
+/**
+ * The counter of an encoding behind a shared cache of recent strings (4 M characters per
+ * encoding): each distinct system prompt, tool result or earlier turn is counted once.
+ */
 function cachedCounter(encoding: string, count: Counter): Counter {
   let cached = caches.get(encoding);
   if (!cached) {
-    cached = new CountCache(4_000_000, 32).wrap(count);
+    const seen = new TextCache<number>(4_000_000);
+    cached = (text) => {
+      let n = seen.get(text);
+      if (n === undefined) seen.set(text, (n = count(text)));
+      return n;
+    };
     caches.set(encoding, cached);
   }
   return cached;

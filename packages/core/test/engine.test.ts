@@ -176,3 +176,30 @@ describe('payload ids and bytes', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('strings seen before', () => {
+  const encodeOptions = fc.record({ delimiter: fc.constantFrom(',', '|', '\t'), indent: fc.integer({ min: 1, max: 4 }), length_marker: fc.boolean() }, { requiredKeys: [] });
+  const records = fc.array(fc.record({ id: fc.integer(), name: fc.string(), ok: fc.boolean() }), { minLength: 2, maxLength: 6 }).map((rows) => JSON.stringify(rows));
+  const content = fc.tuple(fc.string(), fc.oneof(records, fc.json()), fc.string()).map(([before, json, after]) => `${before}\n${json}\n${after}`);
+
+  it('property: an engine that encoded the same strings before answers exactly like a fresh one, whatever the options and models', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(content, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.option(encodeOptions, { nil: undefined }), { minLength: 2, maxLength: 3 }),
+        fc.constantFrom(undefined, ['gpt-4o-mini'], ['gpt-4']),
+        async (contents, optionSets, models) => {
+          const warm = setup().engine;
+          const prompt = { model: 'm', messages: contents.map((text) => ({ role: 'user', content: text })) };
+          for (const options of optionSets) {
+            const request = parseRequest('optimizeRequest', { prompt, ...(options && { options }), ...(models && { token_models: models }) });
+            const expected = await setup().engine.optimizeRequest(request, ctx());
+            expect(await warm.optimizeRequest(request, ctx())).toEqual(expected);
+            expect(await warm.optimizeRequest(request, ctx())).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -5,7 +5,7 @@
 import { encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isChatRequest, isPlainObject, mapChatStrings, type StringSite } from './chat.js';
 import { decodeText, escapeLiteral } from './fragment.js';
-import { encodeText } from './text.js';
+import { encodeText, type EncodedText } from './text.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
 
 export interface Detection {
@@ -29,6 +29,18 @@ export interface EncodePromptOptions {
   encodeOptions?: EncodeOptions;
   /** Counts tokens for the "never grow" check; an estimate is used when absent. */
   countTokens?: (text: string) => number;
+  /**
+   * Remembers how each string was encoded, so the strings a conversation resends on every turn
+   * are encoded once. It must serve one combination of `encodeOptions` and `countTokens` only.
+   * Strings guided by a schema bypass it.
+   */
+  textCache?: EncodedTextCache;
+}
+
+/** Where encodePrompt keeps and finds earlier encodeText results (see EncodePromptOptions.textCache). */
+export interface EncodedTextCache {
+  get(text: string): EncodedText | undefined;
+  set(text: string, encoded: EncodedText): void;
 }
 
 export interface EncodedPrompt {
@@ -60,11 +72,16 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
     const schemaName = findSchema(options.schemas, site);
     if (options.autoDetectJson === false && schemaName === undefined) return escapeLiteral(text);
     const schema = schemaName === undefined ? undefined : options.schemas?.[schemaName];
-    const encoded = encodeText(text, {
-      countTokens,
-      ...(options.encodeOptions && { encodeOptions: options.encodeOptions }),
-      ...(schema !== undefined && { accept: (value: JsonValue) => matchesSchemaType(value, schema) }),
-    });
+    const cache = schemaName === undefined ? options.textCache : undefined;
+    let encoded = cache?.get(text);
+    if (!encoded) {
+      encoded = encodeText(text, {
+        countTokens,
+        ...(options.encodeOptions && { encodeOptions: options.encodeOptions }),
+        ...(schema !== undefined && { accept: (value: JsonValue) => matchesSchemaType(value, schema) }),
+      });
+      cache?.set(text, encoded);
+    }
     for (const fragment of encoded.fragments) {
       detections.push({ path: site.path, ...fragment, ...(schemaName !== undefined && { schema: schemaName }) });
       if (schemaName !== undefined) schemasUsed.add(schemaName);

@@ -2,7 +2,7 @@
  * @kaizen/prompt — prompt-aware KTOF. @kaizen/core calls encodePrompt (optimize.request,
  * prompts.encode) and decodeReply (prompts.decode inline, optimize.response).
  */
-export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt } from './encode.js';
+export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt, type EncodedTextCache } from './encode.js';
 export { decodeReply, ReplyStreamDecoder, type DecodedReply, type ReplyStreamEvent } from './reply.js';
 export { PROMPT_PRIMER, FRAGMENT_NOTE, REPLY_IN_KTOF, addPrimer } from './primer.js';
 export { encodeText, type EncodedText, type TextFragment, type EncodeTextOptions } from './text.js';
