@@ -18,12 +18,15 @@ import { requestIdFrom } from './http/request-id.js';
 import { oneCredential } from './http/one-credential.js';
 import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
+import { loggableHeaders } from './logger.js';
 
 export interface AppDependencies {
   config: ServerConfig;
   engine: Engine;
   backends: Backends;
   logger: Logger;
+  /** One line per request (see createAccessLogger); default: `logger`. */
+  accessLogger?: Logger;
   metrics: Metrics;
 }
 
@@ -36,7 +39,7 @@ function routeLabel(path: string): string {
   return path.startsWith('/playground') ? '/playground' : 'unmatched';
 }
 
-export function createApp({ config, engine, backends, logger, metrics }: AppDependencies): Hono<AppEnv> {
+export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const clock = config.now ?? Date.now;
   const logFault = (c: { get(key: 'requestId'): string }) => (error: unknown) =>
@@ -52,7 +55,7 @@ export function createApp({ config, engine, backends, logger, metrics }: AppDepe
     const seconds = (performance.now() - started) / 1000;
     const path = c.req.path;
     metrics.observeRequest(routeLabel(path), c.req.method, c.res.status, seconds);
-    if (logger.isLevelEnabled('info')) {
+    if (accessLogger.isLevelEnabled('info')) {
       const line: Record<string, unknown> = {
         request_id: requestId,
         method: c.req.method,
@@ -62,8 +65,8 @@ export function createApp({ config, engine, backends, logger, metrics }: AppDepe
         tenant: c.get('tenant'),
         key_id: c.get('keyId'),
       };
-      if (logger.isLevelEnabled('debug')) line['req'] = { headers: Object.fromEntries(c.req.raw.headers) };
-      logger.info(line, 'request');
+      if (accessLogger.isLevelEnabled('debug')) line['req'] = { headers: loggableHeaders(c.req.raw.headers) };
+      accessLogger.info(line, 'request');
     }
   });
 

@@ -13,7 +13,7 @@ import { createBackends } from './backends/index.js';
 import type { Backends } from './backends/types.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import type { AppEnv } from './http/env.js';
-import { createLogger, flushLogger } from './logger.js';
+import { createAccessLogger, createLogger, flushLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface KaizenServer {
@@ -50,7 +50,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
     ...(config.now ? { now: config.now } : {}),
   });
   const metrics = createMetrics();
-  const app = createApp({ config, engine, backends, logger, metrics });
+  const app = createApp({ config, engine, backends, logger, accessLogger: createAccessLogger(config, logger), metrics });
 
   const http = createAdaptorServer({
     // Node checks those deadlines every connectionsCheckingInterval (30 s by default): check

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSqliteBackends, MemoryRateLimiter } from '../src/index.js';
+import { openSqliteKeyStore } from '../src/backends/sqlite/index.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -57,6 +58,24 @@ describe('SQLite key store', () => {
     expect(await backends.keys.revoke(record.id)).toBe(false);
     await backends.close();
     for (const file of readdirSync(dataDir)) expect(readFileSync(join(dataDir, file)).includes(key.slice(4))).toBe(false);
+  });
+
+  it('sees keys created and revoked by another process at once, though it remembers verified keys', async () => {
+    const dataDir = tempDir();
+    const server = createSqliteBackends({ dataDir, rateLimitPerMinute: 600, tombstoneSeconds: 60 });
+    const cli = openSqliteKeyStore(dataDir); // another connection, as `kaizen keys` uses
+    try {
+      const { key, record } = await cli.create('acme');
+      expect(await server.keys.verify(key)).toMatchObject({ id: record.id, revokedAt: null });
+      expect(await server.keys.verify(key)).toMatchObject({ id: record.id, revokedAt: null }); // remembered
+      expect(await cli.revoke(record.id)).toBe(true);
+      expect((await server.keys.verify(key))!.revokedAt).not.toBeNull();
+      const second = await cli.create('acme');
+      expect(await server.keys.verify(second.key)).toMatchObject({ id: second.record.id });
+    } finally {
+      await cli.close();
+      await server.close();
+    }
   });
 });
 
