@@ -16,6 +16,8 @@ const toRecord = (row: KeyRow): ApiKeyRecord => ({ id: row.id, tenant: row.tenan
 
 /** Verified keys kept in memory at most (more are looked up every time). */
 const MAX_REMEMBERED_KEYS = 10_000;
+/** How stale a remembered key may get when another process changes the keys. */
+export const VERSION_CHECK_MS = 50;
 
 export class SqliteKeyStore implements KeyStore {
   readonly #db: Db;
@@ -24,11 +26,13 @@ export class SqliteKeyStore implements KeyStore {
   /**
    * Rows of recently verified keys by hash. Every request presents a key, and the rows almost
    * never change: they are trusted until the database changes. SQLite's data_version moves
-   * whenever another connection commits (a `kaizen keys` command, another server process),
-   * and this store's own writes forget them directly, so a revocation is seen at once.
+   * whenever another connection commits (a `kaizen keys` command, another server process); it
+   * is read at most every VERSION_CHECK_MS, so such a revocation applies within that time.
+   * This store's own writes forget the rows at once.
    */
   readonly #remembered = new Map<string, KeyRow>();
   #seenVersion = -1;
+  #checkedAt = -Infinity;
 
   constructor(db: Db) {
     this.#db = db;
@@ -76,10 +80,14 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   #rememberedRow(hash: string): KeyRow | undefined {
-    const version = guarded(() => this.#dataVersion.get())!;
-    if (version !== this.#seenVersion) {
-      this.#remembered.clear();
-      this.#seenVersion = version;
+    const now = performance.now();
+    if (now - this.#checkedAt >= VERSION_CHECK_MS) {
+      this.#checkedAt = now;
+      const version = guarded(() => this.#dataVersion.get());
+      if (version !== this.#seenVersion) {
+        this.#remembered.clear();
+        this.#seenVersion = version ?? -1;
+      }
     }
     return this.#remembered.get(hash);
   }
