@@ -19,6 +19,7 @@ import { oneCredential } from './http/one-credential.js';
 import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
 import { loggableHeaders } from './logger.js';
+import { presetHeaders } from './http/preset-headers.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -50,8 +51,8 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
     const started = performance.now();
     const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
+    presetHeaders(c, { 'x-request-id': requestId });
     await next();
-    c.res.headers.set('x-request-id', requestId);
     const seconds = (performance.now() - started) / 1000;
     const path = c.req.path;
     metrics.observeRequest(routeLabel(path), c.req.method, c.res.status, seconds);

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 import type { RateDecision, RateLimiter } from '../backends/types.js';
 import type { AppEnv } from './env.js';
+import { presetHeaders } from './preset-headers.js';
 
 export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
   return {
@@ -24,7 +25,7 @@ export function rateLimitMiddleware(limiter: RateLimiter, now: () => number): Mi
     const decision = await limiter.take(c.get('tenant'), now());
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw new RateLimited({ ...headers, 'retry-after': String(decision.retryAfterSeconds) }, decision.retryAfterSeconds);
+    presetHeaders(c, headers);
     await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }
