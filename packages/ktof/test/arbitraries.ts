@@ -48,3 +48,16 @@ export const recordArray: fc.Arbitrary<JsonValue> = fc
       { minLength: rows, maxLength: rows },
     ).map((table) => table.map((row) => objectOf(row.filter(([, p]) => p <= presence).map(([c, , v]) => [c, v] as [string, JsonValue])))),
   );
+
+/**
+ * Rows that each keep a prefix of one column list, so trailing optional cells (and optional
+ * groups) are absent in many rows; values repeat often enough for whole columns to be equal.
+ */
+export const prefixRecords: fc.Arbitrary<JsonValue> = fc
+  .tuple(fc.uniqueArray(key, { minLength: 2, maxLength: 6 }), fc.integer({ min: 1, max: 8 }))
+  .chain(([cols, rows]) => {
+    const cell = fc.oneof(primitive, fc.constantFrom<JsonValue>('same', 7, true, null, ''), fc.dictionary(fc.constantFrom('x', 'y', 'z'), fc.oneof(primitive, fc.constant<JsonValue>('k')), { minKeys: 1, maxKeys: 3 }));
+    const row = fc.tuple(fc.nat(cols.length), fc.array(cell, { minLength: cols.length, maxLength: cols.length }));
+    return fc.array(row, { minLength: rows, maxLength: rows })
+      .map((table) => table.map(([keep, values]) => objectOf(cols.slice(0, Math.max(keep, 1)).map((c, i) => [c, values[i] as JsonValue]))));
+  });
