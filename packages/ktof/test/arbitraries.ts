@@ -7,11 +7,12 @@ export const hostileStrings = [
   '\u2028', '\u2029', '😀', 'e\u0301', '05', '1e5', '-0', '0', '-1', '1.50', '.5', '+1', 'true', 'false', 'null',
   'NaN', 'Infinity', '-', '- item', '-x', '#comment', 'a: b', 'key:', ':', ',', 'a,b', '|', ';', '[]', '{}', '[3]: a',
   'x[2]{a,b}:', '{a:1}', '[1,2]', 'a?', '""', "'", '\ufeffbom', 'é', '中文', 'a b', '__proto__', 'constructor',
+  'a=b', '=x', 'x}', '{a=1}',
 ];
 
 export const hostileKeys = [
   '__proto__', 'constructor', 'toString', 'a.b', '', ' ', 'a b', 'key:', '-k', '#k', 'k?', '[k]', '{k}', 'a,b', 'a|b',
-  'a;b', 'a\tb', '"', '0', '1', '05', 'true', 'null', '😀', 'é', 'line\nkey', 'x[2]',
+  'a;b', 'a\tb', '"', '0', '1', '05', 'true', 'null', '😀', 'é', 'line\nkey', 'x[2]', 'a=b', '=',
 ];
 
 export const hostileNumbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 5e-324, 2 ** 53 - 1, -(2 ** 53 - 1), 1.7976931348623157e308, 0.1 + 0.2, 123456789012, 1e15, 1e16, 123456789012345680000];

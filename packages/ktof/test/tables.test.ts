@@ -66,3 +66,68 @@ describe('rows leave out their trailing absent optional cells', () => {
     }
   });
 });
+
+describe('constant columns: a value every row shares is written once, as key=value in the header', () => {
+  const features = Array.from({ length: 4 }, (_, i) => ({
+    type: 'Feature', id: i + 1, geometry: { type: 'Point', coordinates: [i * 2, 50 - i] }, properties: { name: `P${i}`, capital: i === 0 },
+  }));
+
+  it('hoists top-level and group constants out of the rows', () => {
+    const text = encode({ type: 'FeatureCollection', features });
+    expect(text.split('\n')[1]).toBe('features[4]{type=Feature,id,geometry{type=Point,coordinates},properties{name,capital}}:');
+    expect(text.split('\n')[2]).toBe('1,[0,50],P0,true');
+    roundTripsEverywhere({ type: 'FeatureCollection', features });
+  });
+
+  it('quotes constants that would not read back bare, for every delimiter', () => {
+    for (const value of ['a,b', 'x|y', 'p;q', 'a}b', '{a:1}', '', ' pad', 'true', '-0', '05', 'a=b', 'say "hi"', -0, 0, 1e21, null, false]) {
+      const rows = [1, 2, 3].map((id) => ({ id, v: value, tail: `t${id}` }));
+      const text = encode(rows);
+      expect(text.split('\n')[0], JSON.stringify(value)).toMatch(/^\[3\]\{id,v=.*,tail\}:$/);
+      roundTripsEverywhere(rows);
+    }
+  });
+
+  it('hoists in keyed tables and sub-tables too', () => {
+    const value = {
+      flags: Object.fromEntries(['a', 'b', 'c'].map((k, i) => [k, { on: i > 0, owner: 'ops@x.io', pct: i * 10 }])),
+      orders: [1, 2, 3].map((id) => ({ id, currency: 'USD', items: [{ sku: `S${id}`, unit: 'pcs' }, { sku: `T${id}`, unit: 'pcs' }] })),
+    };
+    const text = encode(value);
+    expect(text).toContain('flags[3:]{on,owner=ops@x.io,pct}:');
+    expect(text).toContain('orders[3]{id,currency=USD,items[]{sku,unit=pcs}}:');
+    roundTripsEverywhere(value);
+  });
+
+  it('keeps a cell that can hold a value in every row, and no constants in optional groups', () => {
+    expect(encode([{ a: 1 }, { a: 1 }, { a: 1 }])).toBe('[3]{a}:\n1\n1\n1');
+    expect(encode([{ a: 1, b: 2 }, { a: 1 }, { a: 1, b: 3 }]).split('\n')[0]).toBe('[3]{a,b?}:');
+    const logs = [1, 2, 3, 4].map((id) => (id % 2 ? { id, err: { code: 'E1', n: id } } : { id }));
+    expect(encode(logs).split('\n')[0]).toBe('[4]{id,err?{code,n}}:');
+    for (const rows of [[{ a: 1 }, { a: 1 }], [{ a: 1, b: 2 }, { a: 1 }], logs]) roundTripsEverywhere(rows);
+  });
+
+  it('quotes keys holding "=" so that header names stay unambiguous', () => {
+    const rows = [1, 2, 3].map((id) => ({ 'a=b': id, '=': 'same' }));
+    expect(encode(rows).split('\n')[0]).toBe('[3]{"a=b","="=same}:');
+    roundTripsEverywhere(rows);
+  });
+
+  it('decodes constants, bare or quoted, before, between and inside groups', () => {
+    expect(decode('[2]{k=1,v,g{t=x,u},q="a,b"}:\nA,1\nB,2')).toEqual([
+      { k: 1, v: 'A', g: { t: 'x', u: 1 }, q: 'a,b' },
+      { k: 1, v: 'B', g: { t: 'x', u: 2 }, q: 'a,b' },
+    ]);
+    expect(decode('t[2|]{a = null |b}:\n  x\n  y')).toEqual({ t: [{ a: null, b: 'x' }, { a: null, b: 'y' }] });
+  });
+
+  it('refuses malformed constants with KtofDecodeError, line and column', () => {
+    for (const text of ['[1]{a=}:\n1', '[1]{a=,b}:\n1', '[1]{a=[1],b}:\n1', '[1]{a={},b}:\n1', '[1]{a="x"y,b}:\n1', '[1]{a="x,b}:\n1', '[1]{a=1,a}:\n1', '[1]{=1,b}:\n1']) {
+      let error: unknown;
+      try { decode(text); } catch (e) { error = e; }
+      expect(error, text).toBeInstanceOf(KtofDecodeError);
+      expect((error as KtofDecodeError).line, text).toBe(1);
+      expect((error as KtofDecodeError).column, text).toBeGreaterThan(1);
+    }
+  });
+});

@@ -468,6 +468,8 @@ export class LineMachine {
       const f = fields[i] as Field;
       if (f.sub) {
         setOwn(obj, f.name, null); // placeholder keeping key order; rows follow indented
+      } else if (f.constant !== null) {
+        setOwn(obj, f.name, f.constant.value); // not counted: an optional group's presence is read from its cells
       } else if (f.children !== null) {
         const child: JsonObject = {};
         const n = this.fill(f.children, child, delim, inOptional || f.optional);

@@ -51,6 +51,8 @@ export class Writer {
   private readonly unit: string;
   private readonly delim: string;
   private readonly cellUnsafe: number;
+  /** A constant `key=value` in a header ends at the delimiter or `}`. */
+  private readonly constantUnsafe: number;
   private readonly bracketTail: string;
   private readonly withLength: boolean;
   private readonly inlineText = new Map<object, string>();
@@ -61,6 +63,7 @@ export class Writer {
     this.unit = ' '.repeat(o.indent);
     this.delim = o.delimiter;
     this.cellUnsafe = unsafeBits(Slot.Cell, delimiterBit(o.delimiter));
+    this.constantUnsafe = INLINE_UNSAFE | this.cellUnsafe;
     this.bracketTail = (o.delimiter === ',' ? '' : o.delimiter) + ']';
     this.withLength = o.marker !== null;
   }
@@ -493,7 +496,8 @@ export class Writer {
       if (i > 0) s += this.delim;
       s += this.key(c.key).text;
       if (c.optional) s += '?';
-      if (c.table) s += '[]' + this.header(c.table.columns);
+      if (c.constant) s += '=' + this.prim(c.constant.value, this.constantUnsafe);
+      else if (c.table) s += '[]' + this.header(c.table.columns);
       else if (c.children) s += this.header(c.children);
     }
     return s + '}';
@@ -503,7 +507,10 @@ export class Writer {
     let cost = 1;
     for (const c of columns) {
       cost += this.key(c.key).cost + 1;
-      if (c.table) cost += 1 + this.headerCost(c.table.columns);
+      if (c.constant) {
+        this.price(c.constant.value, this.constantUnsafe);
+        cost += 1 + this.primCost;
+      } else if (c.table) cost += 1 + this.headerCost(c.table.columns);
       else if (c.children) cost += this.headerCost(c.children);
     }
     return cost;
@@ -517,15 +524,15 @@ export class Writer {
   private present = 0;
   private cells = 0;
   private written = 0;
-  private rowCells(row: JsonObject | undefined, columns: Column[], text: string, first: boolean): string {
+  private rowCells(row: JsonObject | undefined, columns: Column[], text: string): string {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
-      if (c.table) continue; // sub-table rows follow the row line
+      if (c.table || c.constant) continue; // sub-table rows follow the row line; constants are in the header
       const present = row !== undefined && Object.hasOwn(row, c.key);
       if (c.children) {
-        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text, first);
+        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text);
       } else {
-        if (!first) text += this.delim;
+        if (this.written > 0) text += this.delim;
         this.written++;
         if (present) {
           text += this.cell(row[c.key] as JsonValue);
@@ -534,7 +541,6 @@ export class Writer {
           this.cells = this.written;
         }
       }
-      first = false;
     }
     return text;
   }
@@ -550,7 +556,7 @@ export class Writer {
     this.present = 0;
     this.cells = 0;
     this.written = 0;
-    const text = this.rowCells(row, columns, prefix, true);
+    const text = this.rowCells(row, columns, prefix);
     if (this.cells === this.written) return text;
     const keep = this.cells > 0 ? this.cells : Math.min(this.written, 2);
     this.cells = keep;
