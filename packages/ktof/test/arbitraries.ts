@@ -7,11 +7,12 @@ export const hostileStrings = [
   '\u2028', '\u2029', '😀', 'e\u0301', '05', '1e5', '-0', '0', '-1', '1.50', '.5', '+1', 'true', 'false', 'null',
   'NaN', 'Infinity', '-', '- item', '-x', '#comment', 'a: b', 'key:', ':', ',', 'a,b', '|', ';', '[]', '{}', '[3]: a',
   'x[2]{a,b}:', '{a:1}', '[1,2]', 'a?', '""', "'", '\ufeffbom', 'é', '中文', 'a b', '__proto__', 'constructor',
+  'a=b', '=x', 'x}', '{a=1}',
 ];
 
 export const hostileKeys = [
   '__proto__', 'constructor', 'toString', 'a.b', '', ' ', 'a b', 'key:', '-k', '#k', 'k?', '[k]', '{k}', 'a,b', 'a|b',
-  'a;b', 'a\tb', '"', '0', '1', '05', 'true', 'null', '😀', 'é', 'line\nkey', 'x[2]',
+  'a;b', 'a\tb', '"', '0', '1', '05', 'true', 'null', '😀', 'é', 'line\nkey', 'x[2]', 'a=b', '=',
 ];
 
 export const hostileNumbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 5e-324, 2 ** 53 - 1, -(2 ** 53 - 1), 1.7976931348623157e308, 0.1 + 0.2, 123456789012, 1e15, 1e16, 123456789012345680000];
@@ -48,3 +49,16 @@ export const recordArray: fc.Arbitrary<JsonValue> = fc
       { minLength: rows, maxLength: rows },
     ).map((table) => table.map((row) => objectOf(row.filter(([, p]) => p <= presence).map(([c, , v]) => [c, v] as [string, JsonValue])))),
   );
+
+/**
+ * Rows that each keep a prefix of one column list, so trailing optional cells (and optional
+ * groups) are absent in many rows; values repeat often enough for whole columns to be equal.
+ */
+export const prefixRecords: fc.Arbitrary<JsonValue> = fc
+  .tuple(fc.uniqueArray(key, { minLength: 2, maxLength: 6 }), fc.integer({ min: 1, max: 8 }))
+  .chain(([cols, rows]) => {
+    const cell = fc.oneof(primitive, fc.constantFrom<JsonValue>('same', 7, true, null, ''), fc.dictionary(fc.constantFrom('x', 'y', 'z'), fc.oneof(primitive, fc.constant<JsonValue>('k')), { minKeys: 1, maxKeys: 3 }));
+    const row = fc.tuple(fc.nat(cols.length), fc.array(cell, { minLength: cols.length, maxLength: cols.length }));
+    return fc.array(row, { minLength: rows, maxLength: rows })
+      .map((table) => table.map(([keep, values]) => objectOf(cols.slice(0, Math.max(keep, 1)).map((c, i) => [c, values[i] as JsonValue]))));
+  });

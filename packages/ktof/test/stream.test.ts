@@ -63,4 +63,12 @@ describe('primer', () => {
     expect(o200k.countTokens(KTOF_PRIMER)).toBeLessThanOrEqual(80);
     expect(cl100k.countTokens(KTOF_PRIMER)).toBeLessThanOrEqual(80);
   });
+
+  it('is quoted in the spec (section 11) word for word, with its token count', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { KTOF_PRIMER } = await import('../src/index.js');
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const spec = await readFile(new URL('../../../docs/ktof-spec.md', import.meta.url), 'utf8');
+    expect(spec).toContain(`## 11. Primer (${o200k.countTokens(KTOF_PRIMER)} o200k tokens)\n\n\`\`\`\n${KTOF_PRIMER}\n\`\`\``);
+  });
 });

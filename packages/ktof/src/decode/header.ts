@@ -1,5 +1,6 @@
-import { COLON, DELIMITERS, LBRACE, LBRACKET, MARKER_CHARS, PIPE, QMARK, QUOTE, RBRACE, RBRACKET, SEMICOLON, SPACE, TAB } from '../shared/chars.js';
-import type { Cursor } from './cursor.js';
+import { COLON, DELIMITERS, EQUALS, LBRACE, LBRACKET, MARKER_CHARS, PIPE, QMARK, QUOTE, RBRACE, RBRACKET, SEMICOLON, SPACE, TAB } from '../shared/chars.js';
+import type { JsonPrimitive } from '../shared/types.js';
+import { tokenValue, type Cursor } from './cursor.js';
 
 /** A column of a table header: a leaf cell, a nested group `name{...}`, or a sub-table `name[]{...}`. */
 export interface Field {
@@ -10,6 +11,8 @@ export interface Field {
   children: Field[] | null;
   /** `name[]{...}`: an array of objects whose rows sit indented under each row (no cell). */
   sub: boolean;
+  /** `name=value`: every row holds this primitive under `name` (no cell). */
+  constant: { value: JsonPrimitive } | null;
 }
 
 /** A parsed array header `key[N<delim>]{fields}:` (key handled by the caller). */
@@ -107,7 +110,7 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
       let i = start;
       while (i < end) {
         const c = s.charCodeAt(i);
-        if (c === delim || c === LBRACE || c === RBRACE || c === QMARK || c === LBRACKET || c === RBRACKET || c === QUOTE || c === COLON) break;
+        if (c === delim || c === LBRACE || c === RBRACE || c === QMARK || c === LBRACKET || c === RBRACKET || c === QUOTE || c === COLON || c === EQUALS) break;
         i++;
       }
       let b = i;
@@ -117,22 +120,13 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
       cur.pos = i;
     }
     cur.spaces();
-    let optional = false;
-    if (s.charCodeAt(cur.pos) === QMARK) { optional = true; cur.pos++; }
-    let sub = false;
-    if (s.charCodeAt(cur.pos) === LBRACKET && s.charCodeAt(cur.pos + 1) === RBRACKET) {
-      if (!top || optional) cur.fail('a sub-table column name[]{...} must be a required top-level column');
-      sub = true;
-      cur.pos += 2;
-      if (s.charCodeAt(cur.pos) !== LBRACE) cur.fail('expected "{" with the columns of the sub-table after "[]"');
-    }
-    let children: Field[] | null = null;
-    if (s.charCodeAt(cur.pos) === LBRACE) {
-      children = parseFields(cur, delim, depth + 1, sub);
-      if (children.length === 0) cur.fail('a nested field group needs at least one field');
-    }
     if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`);
-    fields.push({ name, optional, children, sub });
+    if (s.charCodeAt(cur.pos) === EQUALS) {
+      cur.pos++;
+      fields.push({ name, optional: false, children: null, sub: false, constant: { value: constantValue(cur, delim) } });
+    } else {
+      fields.push(column(cur, name, delim, depth, top));
+    }
     cur.spaces();
     const c = s.charCodeAt(cur.pos);
     cur.pos++;
@@ -145,9 +139,50 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
   }
 }
 
-/** Cells a row of these fields carries (sub-table columns carry none). */
+/** The value of a constant column `name=value`: a JSON-quoted string or a bare primitive, up to the delimiter or `}`. */
+function constantValue(cur: Cursor, delim: number): JsonPrimitive {
+  const { s, end } = cur;
+  cur.spaces();
+  const start = cur.pos;
+  if (s.charCodeAt(start) === QUOTE) return cur.quoted();
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c === delim || c === RBRACE) break;
+    i++;
+  }
+  let b = i;
+  while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
+  if (b === start) cur.fail('expected a value after "=" in the header field list (write "" for an empty string)', start);
+  const c = s.charCodeAt(start);
+  if (c === LBRACE || c === LBRACKET) cur.fail('a constant column holds a primitive; write objects and arrays in the cells', start);
+  cur.pos = i;
+  return tokenValue(s, start, b);
+}
+
+/** A column after its name: `?` (optional), `[]{...}` (sub-table) and `{...}` (group). */
+function column(cur: Cursor, name: string, delim: number, depth: number, top: boolean): Field {
+  const { s } = cur;
+  let optional = false;
+  if (s.charCodeAt(cur.pos) === QMARK) { optional = true; cur.pos++; }
+  let sub = false;
+  if (s.charCodeAt(cur.pos) === LBRACKET && s.charCodeAt(cur.pos + 1) === RBRACKET) {
+    if (!top || optional) cur.fail('a sub-table column name[]{...} must be a required top-level column');
+    sub = true;
+    cur.pos += 2;
+    if (s.charCodeAt(cur.pos) !== LBRACE) cur.fail('expected "{" with the columns of the sub-table after "[]"');
+  }
+  let children: Field[] | null = null;
+  if (s.charCodeAt(cur.pos) === LBRACE) {
+    children = parseFields(cur, delim, depth + 1, sub);
+    if (children.length === 0) cur.fail('a nested field group needs at least one field');
+  }
+  return { name, optional, children, sub, constant: null };
+}
+
+/** Cells a row of these fields carries (sub-table and constant columns carry none). */
 export function countLeaves(fields: Field[]): number {
   let n = 0;
-  for (const f of fields) n += f.sub ? 0 : f.children ? countLeaves(f.children) : 1;
+  for (const f of fields) n += f.sub || f.constant ? 0 : f.children ? countLeaves(f.children) : 1;
   return n;
 }

@@ -440,10 +440,18 @@ export class LineMachine {
     this.sink.value(cur.rest(this.stack.length + 1));
   }
 
-  private readCell(delim: number): Cell {
+  /**
+   * The next cell of the row. A row may end before its last cells when each of them could be
+   * empty meaning absent (`absentable`: an optional column, or a cell of an optional group);
+   * those cells read as empty. Any other short row is an error.
+   */
+  private readCell(delim: number, absentable: boolean): Cell {
     const cur = this.cur;
     if (this.cellIndex++ > 0) {
-      if (cur.pos >= cur.end) return cur.fail('the row has fewer cells than its header has fields');
+      if (cur.pos >= cur.end) {
+        if (absentable) return EMPTY;
+        return cur.fail('the row has fewer cells than its header has fields (only trailing optional cells may be left out)');
+      }
       cur.pos++;
     }
     return cur.cell(delim, this.stack.length + 1);
@@ -451,21 +459,24 @@ export class LineMachine {
 
   /**
    * Fills `obj` from the row's cells following the header's field tree; returns how many cells
-   * were non-empty. An optional group with no non-empty cell is absent.
+   * were non-empty. An optional group with no non-empty cell is absent. `inOptional`: the
+   * fields belong to an optional group.
    */
-  private fill(fields: Field[], obj: JsonObject, delim: number): number {
+  private fill(fields: Field[], obj: JsonObject, delim: number, inOptional: boolean): number {
     let filled = 0;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as Field;
       if (f.sub) {
         setOwn(obj, f.name, null); // placeholder keeping key order; rows follow indented
+      } else if (f.constant !== null) {
+        setOwn(obj, f.name, f.constant.value); // not counted: an optional group's presence is read from its cells
       } else if (f.children !== null) {
         const child: JsonObject = {};
-        const n = this.fill(f.children, child, delim);
+        const n = this.fill(f.children, child, delim, inOptional || f.optional);
         if (n > 0 || !f.optional) setOwn(obj, f.name, child);
         filled += n;
       } else {
-        const v = this.readCell(delim);
+        const v = this.readCell(delim, inOptional || f.optional);
         if (v !== EMPTY) {
           setOwn(obj, f.name, v);
           filled++;
@@ -478,7 +489,7 @@ export class LineMachine {
   private rowObject(f: Frame): JsonObject {
     const obj: JsonObject = {};
     this.cellIndex = 0;
-    this.fill(f.fields as Field[], obj, f.delim);
+    this.fill(f.fields as Field[], obj, f.delim, false);
     if (this.cur.pos < this.cur.end) this.cur.fail(`the row has more cells than its header's ${f.leaves} fields`);
     return obj;
   }

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../shared/types.js';
+import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
 import { isObject, isPrimitive } from './primitives.js';
 
 /** A header column: a leaf cell, or a group flattening a nested object into cells. */
@@ -9,6 +9,8 @@ export interface Column {
   children: Column[] | null;
   /** Sub-table column `key[]{...}`: arrays of objects written as rows indented under each row. */
   table: TablePlan | null;
+  /** Constant column `key=value`: every row holds this primitive; written once in the header, no cell. */
+  constant: { value: JsonPrimitive } | null;
 }
 
 /** How an array of objects is laid out as a table. */
@@ -36,13 +38,18 @@ const MIN_GROUP_DENSITY = 0.5;
 /** A table with groups must fill at least this share of all its leaf cells, or it drops its groups. */
 const MIN_LEAF_DENSITY = 0.5;
 
+/** A column is written once as `key=value` when at least this many rows hold the same primitive. */
+const MIN_CONSTANT_ROWS = 2;
+
 /**
  * Plans a table for `rows` (all plain objects): the header is the order-preserving union of the
  * rows' keys, so every row's keys appear in header order. Returns null when no such order exists
  * or the rows have no keys. Columns whose values are all objects become nested groups when that
- * reads back unambiguously.
+ * reads back unambiguously; a required column holding one primitive in every row becomes a
+ * constant `key=value` (`constants`: false inside optional groups, whose absence is read from
+ * their cells).
  */
-export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0, groupDepth = 0): TablePlan | null {
+export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0, groupDepth = 0, constants = true): TablePlan | null {
   const order = unionOrder(rows);
   if (!order) return null;
   const { keys, counts } = order;
@@ -53,27 +60,59 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
   // Checked before any nested group is planned: callers reject sparse tables outright.
   if (density < minDensity) return null;
   const columns: Column[] = [];
-  let leaves = 0;
+  const hoist = constants && rows.length >= MIN_CONSTANT_ROWS;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const count = counts[i] as number;
     const optional = count < rows.length;
-    const children = groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1) : null;
-    const column: Column = { key, optional, children, table: null };
+    const constant = hoist && !optional ? constantOf(rows, key) : null;
+    const children = constant === null && groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1, constants && !optional) : null;
+    const column: Column = { key, optional, children, table: null, constant };
     columns.push(column);
   }
   if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
     for (const c of columns) c.children = null;
   }
   const sub = allowSub ? pickSubTable(rows, columns) : null;
-  for (const c of columns) leaves += c.table ? 0 : c.children ? countLeaves(c.children) : 1;
-  if (leaves === 0) return null;
-  // A single optional cell could leave a row line empty, which reads as a blank line.
-  if (leaves === 1 && (columns[0] as Column).optional) return null;
+  let leaves = countLeaves(columns);
+  // Each row line needs a cell that can hold a value, or it could be blank (blank lines are skipped).
+  if (leaves === 0 || (leaves === 1 && soleCellOptional(columns, false))) {
+    if (!unhoist(columns)) return null;
+    leaves = countLeaves(columns);
+    if (leaves === 1 && soleCellOptional(columns, false)) return null;
+  }
   return { columns, leaves, density, sub };
 }
 
-function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): Column[] | null {
+/** The primitive every row holds under `key`, or null when rows differ or hold containers. */
+function constantOf(rows: readonly JsonObject[], key: string): { value: JsonPrimitive } | null {
+  const first = (rows[0] as JsonObject)[key] as JsonValue;
+  if (first !== null && typeof first === 'object') return null;
+  for (let r = 1; r < rows.length; r++) if (!Object.is((rows[r] as JsonObject)[key], first)) return null;
+  return { value: first };
+}
+
+/** Turns constant columns back into cells (nested groups included); false when there were none. */
+function unhoist(columns: Column[]): boolean {
+  let any = false;
+  for (const c of columns) {
+    if (c.constant) { c.constant = null; any = true; }
+    else if (c.children && unhoist(c.children)) any = true;
+  }
+  return any;
+}
+
+/** For a header with one cell: true when that cell may be empty (optional, or in an optional group). */
+function soleCellOptional(columns: Column[], inOptional: boolean): boolean {
+  for (const c of columns) {
+    if (c.table || c.constant) continue;
+    if (!c.children) return inOptional || c.optional;
+    if (countLeaves(c.children) > 0) return soleCellOptional(c.children, inOptional || c.optional);
+  }
+  return false;
+}
+
+function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean, depth: number, constants: boolean): Column[] | null {
   const values: JsonObject[] = [];
   for (const row of rows) {
     if (!Object.hasOwn(row, key)) continue;
@@ -81,7 +120,7 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
     if (isPrimitive(v) || !isObject(v)) return null;
     values.push(v);
   }
-  const plan = planTable(values, false, MIN_GROUP_DENSITY, depth);
+  const plan = planTable(values, false, MIN_GROUP_DENSITY, depth, constants);
   if (!plan || countLeaves(plan.columns) > MAX_GROUP_LEAVES) return null;
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
@@ -107,15 +146,16 @@ function leafDensity(rows: readonly JsonObject[], columns: Column[]): number {
 function filledLeaves(obj: JsonObject, columns: Column[]): number {
   let n = 0;
   for (const c of columns) {
-    if (!Object.hasOwn(obj, c.key)) continue;
+    if (c.constant || !Object.hasOwn(obj, c.key)) continue;
     n += c.children ? filledLeaves(obj[c.key] as JsonObject, c.children) : 1;
   }
   return n;
 }
 
+/** Cells a row of these columns takes (sub-tables and constants take none). */
 function countLeaves(columns: Column[]): number {
   let n = 0;
-  for (const c of columns) n += c.children ? countLeaves(c.children) : 1;
+  for (const c of columns) n += c.table || c.constant ? 0 : c.children ? countLeaves(c.children) : 1;
   return n;
 }
 
@@ -128,7 +168,7 @@ function pickSubTable(rows: readonly JsonObject[], columns: Column[]): Column | 
   let bestItems = 0;
   let bestPlan: TablePlan | null = null;
   for (const c of columns) {
-    if (c.optional || c.children) continue;
+    if (c.optional || c.children || c.constant) continue;
     const items: JsonObject[] = [];
     let ok = true;
     for (const row of rows) {

@@ -51,6 +51,8 @@ export class Writer {
   private readonly unit: string;
   private readonly delim: string;
   private readonly cellUnsafe: number;
+  /** A constant `key=value` in a header ends at the delimiter or `}`. */
+  private readonly constantUnsafe: number;
   private readonly bracketTail: string;
   private readonly withLength: boolean;
   private readonly inlineText = new Map<object, string>();
@@ -61,6 +63,7 @@ export class Writer {
     this.unit = ' '.repeat(o.indent);
     this.delim = o.delimiter;
     this.cellUnsafe = unsafeBits(Slot.Cell, delimiterBit(o.delimiter));
+    this.constantUnsafe = INLINE_UNSAFE | this.cellUnsafe;
     this.bracketTail = (o.delimiter === ',' ? '' : o.delimiter) + ']';
     this.withLength = o.marker !== null;
   }
@@ -493,7 +496,8 @@ export class Writer {
       if (i > 0) s += this.delim;
       s += this.key(c.key).text;
       if (c.optional) s += '?';
-      if (c.table) s += '[]' + this.header(c.table.columns);
+      if (c.constant) s += '=' + this.prim(c.constant.value, this.constantUnsafe);
+      else if (c.table) s += '[]' + this.header(c.table.columns);
       else if (c.children) s += this.header(c.children);
     }
     return s + '}';
@@ -503,33 +507,61 @@ export class Writer {
     let cost = 1;
     for (const c of columns) {
       cost += this.key(c.key).cost + 1;
-      if (c.table) cost += 1 + this.headerCost(c.table.columns);
+      if (c.constant) {
+        this.price(c.constant.value, this.constantUnsafe);
+        cost += 1 + this.primCost;
+      } else if (c.table) cost += 1 + this.headerCost(c.table.columns);
       else if (c.children) cost += this.headerCost(c.children);
     }
     return cost;
   }
 
-  /** Cells of one row appended to `text`; cell costs are summed into rowCost, filled cells into present. */
+  /**
+   * Cells of one row appended to `text`; cell costs are summed into rowCost, filled cells into
+   * present; `written` counts the cells and `cells` those up to the last filled one (see row()).
+   */
   private rowCost = 0;
   private present = 0;
-  private rowCells(row: JsonObject | undefined, columns: Column[], text: string, first: boolean): string {
+  private cells = 0;
+  private written = 0;
+  private rowCells(row: JsonObject | undefined, columns: Column[], text: string): string {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
-      if (c.table) continue; // sub-table rows follow the row line
+      if (c.table || c.constant) continue; // sub-table rows follow the row line; constants are in the header
       const present = row !== undefined && Object.hasOwn(row, c.key);
       if (c.children) {
-        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text, first);
+        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text);
       } else {
-        if (!first) text += this.delim;
+        if (this.written > 0) text += this.delim;
+        this.written++;
         if (present) {
           text += this.cell(row[c.key] as JsonValue);
           this.rowCost += this.primCost;
           this.present++;
+          this.cells = this.written;
         }
       }
-      first = false;
     }
     return text;
+  }
+
+  /**
+   * One row line: `prefix` + its cells, without the trailing empty cells (they can only be absent
+   * keys, since an empty string is written `""`, and the decoder reads missing trailing cells as
+   * empty). A row with no value keeps one delimiter so that it is not a blank line. Sets
+   * rowCost and present, and `cells` to the number of cells the line holds.
+   */
+  private row(row: JsonObject | undefined, columns: Column[], prefix: string): string {
+    this.rowCost = 0;
+    this.present = 0;
+    this.cells = 0;
+    this.written = 0;
+    const text = this.rowCells(row, columns, prefix);
+    if (this.cells === this.written) return text;
+    const keep = this.cells > 0 ? this.cells : Math.min(this.written, 2);
+    this.cells = keep;
+    // Every cell after the kept ones is empty: the rest of the line is their delimiters.
+    return text.slice(0, text.length - (this.written - keep) * this.delim.length);
   }
 
   private table(head: string, keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, flush: boolean): number {
@@ -546,10 +578,8 @@ export class Writer {
     const lineCost = depth > 0 ? 2 : 1;
     let cost = 0;
     for (const row of rows) {
-      this.rowCost = 0;
-      this.present = 0;
-      this.out.push(this.rowCells(row, plan.columns, pad, true));
-      cost += lineCost + this.rowCost + delimiterCost(plan.leaves, this.present);
+      this.out.push(this.row(row, plan.columns, pad));
+      cost += lineCost + this.rowCost + delimiterCost(this.cells, this.present);
       if (sub) cost += this.rows(row[sub.key] as JsonObject[], sub.table as TablePlan, depth + 1);
     }
     return cost;
@@ -578,10 +608,8 @@ export class Writer {
     let inl = 2 + keys.length - 1;
     for (let i = 0; i < keys.length; i++) {
       const k = this.key(keys[i] as string);
-      this.rowCost = 0;
-      this.present = 0;
-      this.out.push(this.rowCells(rows[i], plan.columns, pad + k.text + ': ', true));
-      cost += (rowDepth > 0 ? 1 : 0) + k.cost + 2 + this.rowCost + delimiterCost(plan.leaves, this.present);
+      this.out.push(this.row(rows[i], plan.columns, pad + k.text + ': '));
+      cost += (rowDepth > 0 ? 1 : 0) + k.cost + 2 + this.rowCost + delimiterCost(this.cells, this.present);
       if (!decisive) inl += k.cost + 1 + this.nestedInlineCost(rows[i] as JsonObject);
     }
     this.inl = decisive ? NEVER : inl;

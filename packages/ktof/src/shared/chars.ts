@@ -12,6 +12,7 @@ export const ZERO = 48;
 export const NINE = 57;
 export const COLON = 58;
 export const SEMICOLON = 59;
+export const EQUALS = 61;
 export const QMARK = 63;
 export const LBRACKET = 91;
 export const BACKSLASH = 92;

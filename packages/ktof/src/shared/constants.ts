@@ -7,5 +7,5 @@ export const KTOF_VERSION = '1';
  */
 export const KTOF_PRIMER =
   'KTOF = JSON, indent nests, quotes optional. k[N]: a,b array. '
-  + 'k[N]{a,b?,c{d},e[]{f}}: N rows of cells, b? blank=absent, c{d} nested, e[] rows indented below. '
-  + 'k[N][]: array rows. k[N:]{f}: "name: cells". - item';
+  + 'k[N]{a=v,b?,c{d},e[]{f}}: N rows, a=v always, b? absent if blank or missing, c{d} nested, e[] rows below. '
+  + 'k[N][]: array rows. k[N:]{f}: name: cells. - item';

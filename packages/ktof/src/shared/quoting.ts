@@ -1,5 +1,5 @@
 import {
-  BACKSLASH, COLON, COMMA, DASH, HASH, LBRACE, LBRACKET, PIPE, QMARK, QUOTE, RBRACE, RBRACKET, SEMICOLON, SPACE, TAB,
+  BACKSLASH, COLON, COMMA, DASH, EQUALS, HASH, LBRACE, LBRACKET, PIPE, QMARK, QUOTE, RBRACE, RBRACKET, SEMICOLON, SPACE, TAB,
   isEdgeSpace,
 } from './chars.js';
 import { looksNumeric } from './literals.js';
@@ -33,7 +33,7 @@ export function isSafeKey(k: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = k.charCodeAt(i);
     if (c < SPACE || c === QUOTE || c === BACKSLASH || c === COLON || c === COMMA || c === LBRACKET || c === RBRACKET
-      || c === LBRACE || c === RBRACE || c === QMARK || c === PIPE || c === SEMICOLON || c === TAB) return false;
+      || c === LBRACE || c === RBRACE || c === QMARK || c === PIPE || c === SEMICOLON || c === TAB || c === EQUALS) return false;
   }
   return true;
 }
