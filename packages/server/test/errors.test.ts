@@ -141,7 +141,11 @@ describe('rate limiting', () => {
       const first = await limited.call('/v1/compress', { data: 1 });
       expect(first.headers.get('ratelimit-limit')).toBe('3');
       expect(first.headers.get('ratelimit-remaining')).toBe('2');
-      await limited.call('/v1/compress', { data: 1 });
+      // Refused requests inside the limit carry the same headers, once each.
+      const invalid = await limited.call('/v1/compress', { data: 1, unknown_field: true });
+      expectError(invalid, 422, 'validation_error');
+      expect(invalid.headers.get('ratelimit-remaining')).toBe('1');
+      expect(invalid.headers.get('x-request-id')).toBe(invalid.body.request_id);
       await limited.call('/v1/compress', { data: 1 });
       const refused = await limited.call('/v1/compress', { data: 1 });
       expectError(refused, 429, 'rate_limited');
