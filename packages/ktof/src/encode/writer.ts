@@ -22,6 +22,9 @@ interface KeyInfo {
   cost: number;
 }
 
+/** The keys of an absent row (or group). */
+const NO_KEYS: readonly string[] = [];
+
 /** Key text and cost by key string, shared by all encodes (keys repeat across documents too). */
 const KEYS = new Map<string, KeyInfo>();
 const MAX_CACHED_KEYS = 4096;
@@ -513,16 +516,21 @@ export class Writer {
   private rowCost = 0;
   private present = 0;
   private rowCells(row: JsonObject | undefined, columns: Column[], text: string, first: boolean): string {
+    // A row's keys come in header order (the header is their union in an order every row agrees
+    // with), so one walk along them finds the present cells without a lookup per column.
+    const keys = row === undefined ? NO_KEYS : Object.keys(row);
+    let at = 0;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
+      const present = keys[at] === c.key;
+      if (present) at++;
       if (c.table) continue; // sub-table rows follow the row line
-      const present = row !== undefined && Object.hasOwn(row, c.key);
       if (c.children) {
-        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text, first);
+        text = this.rowCells(present ? (row![c.key] as JsonObject) : undefined, c.children, text, first);
       } else {
         if (!first) text += this.delim;
         if (present) {
-          text += this.cell(row[c.key] as JsonValue);
+          text += this.cell(row![c.key] as JsonValue);
           this.rowCost += this.primCost;
           this.present++;
         }
