@@ -19,6 +19,8 @@ export interface TablePlan {
   density: number;
   /** The sub-table column, if any (at most one per table). */
   sub: Column | null;
+  /** Leaf cells holding a value over all rows, groups flattened (known from the key counts). */
+  filledLeaves: number;
 }
 
 /*
@@ -54,26 +56,30 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
   if (density < minDensity) return null;
   const columns: Column[] = [];
   let leaves = 0;
+  let filledLeaves = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const count = counts[i] as number;
     const optional = count < rows.length;
-    const children = groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1) : null;
-    const column: Column = { key, optional, children, table: null };
+    const group = groupDepth < MAX_GROUP_DEPTH ? groupPlan(rows, key, optional, groupDepth + 1) : null;
+    const column: Column = { key, optional, children: group ? group.columns : null, table: null };
     columns.push(column);
+    filledLeaves += group ? group.filledLeaves : count;
   }
-  if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
+  if (groupDepth === 0 && columns.some((c) => c.children) && filledLeaves / (rows.length * countLeaves(columns)) < MIN_LEAF_DENSITY) {
     for (const c of columns) c.children = null;
+    filledLeaves = filled;
   }
   const sub = allowSub ? pickSubTable(rows, columns) : null;
   for (const c of columns) leaves += c.table ? 0 : c.children ? countLeaves(c.children) : 1;
   if (leaves === 0) return null;
   // A single optional cell could leave a row line empty, which reads as a blank line.
   if (leaves === 1 && (columns[0] as Column).optional) return null;
-  return { columns, leaves, density, sub };
+  return { columns, leaves, density, sub, filledLeaves };
 }
 
-function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): Column[] | null {
+/** The plan of a column whose values are all objects, as a nested group; null when it cannot be one. */
+function groupPlan(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): TablePlan | null {
   const values: JsonObject[] = [];
   for (const row of rows) {
     if (!Object.hasOwn(row, key)) continue;
@@ -86,7 +92,7 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
   if (optional && !values.every((v) => fillsACell(v, plan.columns))) return null;
-  return plan.columns;
+  return plan;
 }
 
 function fillsACell(obj: JsonObject, columns: Column[]): boolean {
@@ -95,22 +101,6 @@ function fillsACell(obj: JsonObject, columns: Column[]): boolean {
     if (!c.children || fillsACell(obj[c.key] as JsonObject, c.children)) return true;
   }
   return false;
-}
-
-/** Share of a table's leaf cells that hold a value. */
-function leafDensity(rows: readonly JsonObject[], columns: Column[]): number {
-  let filled = 0;
-  for (const row of rows) filled += filledLeaves(row, columns);
-  return filled / (rows.length * countLeaves(columns));
-}
-
-function filledLeaves(obj: JsonObject, columns: Column[]): number {
-  let n = 0;
-  for (const c of columns) {
-    if (!Object.hasOwn(obj, c.key)) continue;
-    n += c.children ? filledLeaves(obj[c.key] as JsonObject, c.children) : 1;
-  }
-  return n;
 }
 
 function countLeaves(columns: Column[]): number {
