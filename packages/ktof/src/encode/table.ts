@@ -9,6 +9,8 @@ export interface Column {
   children: Column[] | null;
   /** Sub-table column `key[]{...}`: arrays of objects written as rows indented under each row. */
   table: TablePlan | null;
+  /** How many of the rows the column was planned from hold the key. */
+  count: number;
 }
 
 /** How an array of objects is laid out as a table. */
@@ -19,8 +21,6 @@ export interface TablePlan {
   density: number;
   /** The sub-table column, if any (at most one per table). */
   sub: Column | null;
-  /** Leaf cells holding a value over all rows, groups flattened (known from the key counts). */
-  filledLeaves: number;
 }
 
 /*
@@ -56,30 +56,26 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
   if (density < minDensity) return null;
   const columns: Column[] = [];
   let leaves = 0;
-  let filledLeaves = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const count = counts[i] as number;
     const optional = count < rows.length;
-    const group = groupDepth < MAX_GROUP_DEPTH ? groupPlan(rows, key, optional, groupDepth + 1) : null;
-    const column: Column = { key, optional, children: group ? group.columns : null, table: null };
+    const children = groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1) : null;
+    const column: Column = { key, optional, children, table: null, count };
     columns.push(column);
-    filledLeaves += group ? group.filledLeaves : count;
   }
-  if (groupDepth === 0 && columns.some((c) => c.children) && filledLeaves / (rows.length * countLeaves(columns)) < MIN_LEAF_DENSITY) {
+  if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
     for (const c of columns) c.children = null;
-    filledLeaves = filled;
   }
   const sub = allowSub ? pickSubTable(rows, columns) : null;
   for (const c of columns) leaves += c.table ? 0 : c.children ? countLeaves(c.children) : 1;
   if (leaves === 0) return null;
   // A single optional cell could leave a row line empty, which reads as a blank line.
   if (leaves === 1 && (columns[0] as Column).optional) return null;
-  return { columns, leaves, density, sub, filledLeaves };
+  return { columns, leaves, density, sub };
 }
 
-/** The plan of a column whose values are all objects, as a nested group; null when it cannot be one. */
-function groupPlan(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): TablePlan | null {
+function groupColumns(rows: readonly JsonObject[], key: string, optional: boolean, depth: number): Column[] | null {
   const values: JsonObject[] = [];
   for (const row of rows) {
     if (!Object.hasOwn(row, key)) continue;
@@ -92,7 +88,7 @@ function groupPlan(rows: readonly JsonObject[], key: string, optional: boolean, 
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
   if (optional && !values.every((v) => fillsACell(v, plan.columns))) return null;
-  return plan;
+  return plan.columns;
 }
 
 function fillsACell(obj: JsonObject, columns: Column[]): boolean {
@@ -101,6 +97,21 @@ function fillsACell(obj: JsonObject, columns: Column[]): boolean {
     if (!c.children || fillsACell(obj[c.key] as JsonObject, c.children)) return true;
   }
   return false;
+}
+
+/** Share of a table's leaf cells that hold a value. */
+function leafDensity(rows: readonly JsonObject[], columns: Column[]): number {
+  return filledLeaves(columns) / (rows.length * countLeaves(columns));
+}
+
+/**
+ * Leaf cells holding a value over all rows, from the key counts (a group's columns are counted
+ * over the rows holding the group, so no row is walked again).
+ */
+function filledLeaves(columns: Column[]): number {
+  let n = 0;
+  for (const c of columns) n += c.children ? filledLeaves(c.children) : c.count;
+  return n;
 }
 
 function countLeaves(columns: Column[]): number {
