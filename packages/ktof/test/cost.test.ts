@@ -22,4 +22,13 @@ describe('numberValueCost', () => {
       priced(n);
     }), { seed, numRuns: 2000 });
   });
+
+  it('matches the cost of the formatted text for decimals (priced without formatting)', () => {
+    const decimal = fc.tuple(fc.oneof(fc.integer(), fc.maxSafeInteger()), fc.integer({ min: 0, max: 22 })).map(([m, d]) => m / 10 ** d);
+    fc.assert(fc.property(decimal, (n) => {
+      priced(n);
+      priced(n + 0.5);
+    }), { seed, numRuns: 5000 });
+    for (const n of [1e-6, 9.99999e-7, 1.5e-6, 0.1 + 0.2, 1 / 3, 2 ** 51 - 0.5, 2 ** 50 + 0.25, 1e15 + 0.5, 12.5, -0.001]) priced(n);
+  });
 });

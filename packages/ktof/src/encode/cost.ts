@@ -31,12 +31,45 @@ const PLAIN_INTEGER_LIMIT = 1e21;
  * are integers, whose length is their digit count plus a sign.
  */
 export function numberValueCost(n: number): number {
-  if (!Number.isInteger(n) || n >= PLAIN_INTEGER_LIMIT || n <= -PLAIN_INTEGER_LIMIT) return numberCost(String(n));
+  if (!Number.isInteger(n)) {
+    const length = decimalLength(n);
+    return length < 0 ? numberCost(String(n)) : digitGroups(length);
+  }
+  if (n >= PLAIN_INTEGER_LIMIT || n <= -PLAIN_INTEGER_LIMIT) return numberCost(String(n));
   const negative = n < 0 || (n === 0 && 1 / n < 0); // -0 is written "-0"
   const abs = negative ? -n : n;
   let digits = 1;
   for (let p = 10; abs >= p; p *= 10) digits++;
   return digitGroups(negative ? digits + 1 : digits);
+}
+
+/** 10^d for the decimals tried by decimalLength, all exact doubles. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Scaled values below this are within 0.5 of their integer digits, so rounding recovers them. */
+const EXACT_SCALED = 2 ** 51;
+
+/**
+ * `String(n).length` for a non-integer without formatting it (converting a double to text is
+ * slow): String writes the shortest decimal that reads back as `n`, so its decimals are the
+ * fewest `d` for which round(|n|·10^d) / 10^d === |n|, and the text is the integer part (at least
+ * "0"), a dot and `d` digits. -1 where String may use an exponent (below 1e-6) or scaling would
+ * not be exact; the caller then formats.
+ */
+function decimalLength(n: number): number {
+  const abs = n < 0 ? -n : n;
+  if (!(abs >= 1e-6)) return -1;
+  for (let d = 1; d < POW10.length; d++) {
+    const p = POW10[d] as number;
+    const scaled = abs * p;
+    if (scaled >= EXACT_SCALED) return -1;
+    const m = Math.round(scaled);
+    if (m / p === abs) {
+      let digits = 1;
+      for (let q = 10; m >= q; q *= 10) digits++;
+      return (n < 0 ? 1 : 0) + Math.max(digits, d + 1) + 1;
+    }
+  }
+  return -1;
 }
 
 /** Quotes around a string cost about one token beyond its content. */

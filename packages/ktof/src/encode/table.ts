@@ -11,6 +11,8 @@ export interface Column {
   table: TablePlan | null;
   /** Constant column `key=value`: every row holds this primitive; written once in the header, no cell. */
   constant: { value: JsonPrimitive } | null;
+  /** How many of the rows the column was planned from hold the key. */
+  count: number;
 }
 
 /** How an array of objects is laid out as a table. */
@@ -67,7 +69,7 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
     const optional = count < rows.length;
     const constant = hoist && !optional ? constantOf(rows, key) : null;
     const children = constant === null && groupDepth < MAX_GROUP_DEPTH ? groupColumns(rows, key, optional, groupDepth + 1, constants && !optional) : null;
-    const column: Column = { key, optional, children, table: null, constant };
+    const column: Column = { key, optional, children, table: null, constant, count };
     columns.push(column);
   }
   if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
@@ -138,17 +140,16 @@ function fillsACell(obj: JsonObject, columns: Column[]): boolean {
 
 /** Share of a table's leaf cells that hold a value. */
 function leafDensity(rows: readonly JsonObject[], columns: Column[]): number {
-  let filled = 0;
-  for (const row of rows) filled += filledLeaves(row, columns);
-  return filled / (rows.length * countLeaves(columns));
+  return filledLeaves(columns) / (rows.length * countLeaves(columns));
 }
 
-function filledLeaves(obj: JsonObject, columns: Column[]): number {
+/**
+ * Leaf cells holding a value over all rows, from the key counts (a group's columns are counted
+ * over the rows holding the group, so no row is walked again).
+ */
+function filledLeaves(columns: Column[]): number {
   let n = 0;
-  for (const c of columns) {
-    if (c.constant || !Object.hasOwn(obj, c.key)) continue;
-    n += c.children ? filledLeaves(obj[c.key] as JsonObject, c.children) : 1;
-  }
+  for (const c of columns) n += c.constant ? 0 : c.children ? filledLeaves(c.children) : c.count;
   return n;
 }
 
@@ -196,26 +197,27 @@ const MAX_COLUMNS = 256;
  * Returns null when rows disagree (a cycle) or the union is too wide.
  */
 function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: number[] } | null {
+  if (rows.length === 0) return { keys: [], counts: [] };
+  // Uniform rows (the common case) need no graph: the first row's keys are the order.
+  const firstKeys = Object.keys(rows[0] as JsonObject);
+  let uniform = 1;
+  let rowKeys = firstKeys;
+  while (uniform < rows.length && sameKeys(rowKeys = Object.keys(rows[uniform] as JsonObject), firstKeys)) uniform++;
+  if (uniform === rows.length) {
+    return firstKeys.length > MAX_COLUMNS ? null : { keys: firstKeys, counts: new Array<number>(firstKeys.length).fill(rows.length) };
+  }
   const seen: string[] = [];
   const index = new Map<string, number>();
   const counts: number[] = [];
   const next: Set<number>[] = [];
-  let firstKeys: string[] | null = null;
-  // Rows repeating the first row's keys add no edges; they are only counted, in bulk below.
-  let repeats = 0;
-  for (const row of rows) {
-    const rowKeys = Object.keys(row);
-    if (firstKeys !== null && sameKeys(rowKeys, firstKeys)) {
-      repeats++;
-      continue;
-    }
-    firstKeys ??= rowKeys;
+  /** Counts a row's keys and links each to the next; false when the union grows too wide. */
+  const link = (keys: string[]): boolean => {
     let prev = -1;
-    for (const k of rowKeys) {
+    for (const k of keys) {
       let at = index.get(k);
       if (at === undefined) {
         at = seen.length;
-        if (at >= MAX_COLUMNS) return null;
+        if (at >= MAX_COLUMNS) return false;
         seen.push(k);
         index.set(k, at);
         counts.push(0);
@@ -225,9 +227,18 @@ function unionOrder(rows: readonly JsonObject[]): { keys: string[]; counts: numb
       if (prev >= 0) (next[prev] as Set<number>).add(at);
       prev = at;
     }
+    return true;
+  };
+  if (!link(firstKeys) || !link(rowKeys)) return null;
+  // Rows repeating the first row's keys add no edges; they are only counted, in bulk below.
+  let repeats = uniform - 1;
+  for (let r = uniform + 1; r < rows.length; r++) {
+    const keys = Object.keys(rows[r] as JsonObject);
+    if (sameKeys(keys, firstKeys)) repeats++;
+    else if (!link(keys)) return null;
   }
   // The first row placed its keys first, so they hold indices 0..length-1.
-  if (firstKeys !== null) for (let i = 0; i < firstKeys.length; i++) counts[i]! += repeats;
+  for (let i = 0; i < firstKeys.length; i++) counts[i]! += repeats;
   const n = seen.length;
   const indegree = new Array<number>(n).fill(0);
   for (const targets of next) for (const t of targets) indegree[t]! += 1;

@@ -16,11 +16,17 @@ export interface WriterOptions {
 /** Bits that force quoting inside inline JSON. */
 const INLINE_UNSAFE = Bits.Quote | Bits.Comma | Bits.Colon | Bits.Bracket;
 
-/** A key as written and its token cost; keys repeat, so both are computed once per key string. */
+/**
+ * A key as written and its token cost; keys repeat, so both are computed once per key string.
+ * (Also the shape in which a container's inline text is memoised with its cost.)
+ */
 interface KeyInfo {
   text: string;
   cost: number;
 }
+
+/** The keys of an absent row (or group). */
+const NO_KEYS: readonly string[] = [];
 
 /** Key text and cost by key string, shared by all encodes (keys repeat across documents too). */
 const KEYS = new Map<string, KeyInfo>();
@@ -55,7 +61,8 @@ export class Writer {
   private readonly constantUnsafe: number;
   private readonly bracketTail: string;
   private readonly withLength: boolean;
-  private readonly inlineText = new Map<object, string>();
+  /** Inline text and its estimated tokens per container already written inline. */
+  private readonly inlineForms = new Map<object, KeyInfo>();
   /** Set by array() when it wrote a dense multi-row table, which inline JSON never beats. */
   private decisive = false;
 
@@ -126,7 +133,7 @@ export class Writer {
   private cell(v: JsonValue): string {
     if (v === null || typeof v !== 'object') return this.prim(v, this.cellUnsafe);
     const text = this.inline(v);
-    this.primCost = this.inl = this.inlineCost(v);
+    this.primCost = this.inl;
     return text;
   }
 
@@ -161,27 +168,43 @@ export class Writer {
 
   /**
    * Relaxed JSON, the inline form any KTOF value position accepts: `{key:value,...}` / `[a,b]`,
-   * keys and strings bare when safe, JSON-quoted otherwise. Memoised per container, so a parent
-   * written inline reuses the text of children already written inline.
+   * keys and strings bare when safe, JSON-quoted otherwise. Leaves the text's estimated tokens in
+   * `inl` (what inlineCost(v) returns, summed while writing instead of in a second walk).
+   * Memoised per container, so a parent written inline reuses the text of children already
+   * written inline.
    */
   inline(v: JsonValue): string {
     if (v === null || typeof v !== 'object') return this.prim(v, INLINE_UNSAFE);
-    let s = this.inlineText.get(v);
-    if (s !== undefined) return s;
+    const known = this.inlineForms.get(v);
+    if (known !== undefined) {
+      this.inl = known.cost;
+      return known.text;
+    }
+    let s: string;
+    let cost = 2;
     if (Array.isArray(v)) {
       s = '[';
-      for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + this.inline(v[i] as JsonValue);
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i] as JsonValue;
+        s += (i > 0 ? ',' : '') + this.inline(item);
+        cost += Writer.nested(item, this.inl);
+      }
       s += ']';
+      cost = v.length === 0 ? 1 : cost + v.length - 1;
     } else {
       s = '{';
-      let first = true;
-      for (const k of Object.keys(v)) {
-        s += (first ? '' : ',') + this.key(k).text + ':' + this.inline(v[k] as JsonValue);
-        first = false;
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const k = this.key(keys[i] as string);
+        const value = v[keys[i] as string] as JsonValue;
+        s += (i > 0 ? ',' : '') + k.text + ':' + this.inline(value);
+        cost += k.cost + 1 + Writer.nested(value, this.inl);
       }
       s += '}';
+      cost = keys.length === 0 ? 1 : cost + keys.length - 1;
     }
-    this.inlineText.set(v, s);
+    this.inlineForms.set(v, { text: s, cost });
+    this.inl = cost;
     return s;
   }
 
@@ -322,9 +345,7 @@ export class Writer {
       return lineCost + this.primCost;
     }
     if (Array.isArray(v)) {
-      const text = this.inline(v);
-      this.inl = this.inlineCost(v);
-      this.out.push(dash + text);
+      this.out.push(dash + this.inline(v));
       return lineCost + this.inl;
     }
     const keys = Object.keys(v);
@@ -525,17 +546,22 @@ export class Writer {
   private cells = 0;
   private written = 0;
   private rowCells(row: JsonObject | undefined, columns: Column[], text: string): string {
+    // A row's keys come in header order (the header is their union in an order every row agrees
+    // with), so one walk along them finds the present cells without a lookup per column.
+    const keys = row === undefined ? NO_KEYS : Object.keys(row);
+    let at = 0;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i] as Column;
+      const present = keys[at] === c.key;
+      if (present) at++; // constants and sub-tables are keys of the row too
       if (c.table || c.constant) continue; // sub-table rows follow the row line; constants are in the header
-      const present = row !== undefined && Object.hasOwn(row, c.key);
       if (c.children) {
-        text = this.rowCells(present ? (row[c.key] as JsonObject) : undefined, c.children, text);
+        text = this.rowCells(present ? (row![c.key] as JsonObject) : undefined, c.children, text);
       } else {
         if (this.written > 0) text += this.delim;
         this.written++;
         if (present) {
-          text += this.cell(row[c.key] as JsonValue);
+          text += this.cell(row![c.key] as JsonValue);
           this.rowCost += this.primCost;
           this.present++;
           this.cells = this.written;
