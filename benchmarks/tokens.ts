@@ -48,7 +48,9 @@ for (const [tokenizerName, count] of [['o200k_base', o200k], ['cl100k_base', cl1
   report.table(['kind', 'JSON pretty', 'JSON compact', 'YAML', 'TOON', 'CSV', 'best peer', 'KTOF', 'KTOF vs best', 'KTOF vs compact'], rows);
   report.print();
   const saving = (1 - totals.ktof / totals.best) * 100;
-  report.print(`KTOF total ${totals.ktof} vs sum of per-kind best peer ${totals.best}: ${saving.toFixed(1)}% fewer (goal: at least 15%) -> ${saving >= 15 ? 'met' : 'NOT met'}`);
+  // Two decimals, truncated: a saving just under the goal must not print as the goal itself.
+  const shown = (Math.floor(saving * 100) / 100).toFixed(2);
+  report.print(`KTOF total ${totals.ktof} vs sum of per-kind best peer ${totals.best}: ${shown}% fewer (goal: at least 15%) -> ${saving >= 15 ? 'met' : 'NOT met'}`);
 }
 
 report.save(seed === 42 ? 'tokens.md' : `tokens-seed-${seed}.md`);
