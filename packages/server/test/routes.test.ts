@@ -55,6 +55,16 @@ describe('routes over real HTTP', () => {
     expect(r.body.stats.tokens_saved).toHaveProperty('gpt-4o');
   });
 
+  it('counts prompts that mention special tokens (<|endoftext|>) as plain text instead of failing', async () => {
+    const content = 'Why does my model stop at <|endoftext|>? Logs: [{"step":1,"token":"<|endoftext|>"},{"step":2,"token":"<|fim_prefix|>"}]';
+    const prompt = { model: 'gpt-4o', messages: [{ role: 'user', content }] };
+    for (const route of ['/v1/optimize/request', '/v1/prompts/encode']) {
+      const r = await t.call(route, { prompt, token_models: ['gpt-4o', 'gpt-4', 'claude-3-5-haiku'] });
+      expect(r.status).toBe(200);
+      expect(r.body.token_stats['gpt-4o'].original).toBeGreaterThan(20);
+    }
+  });
+
   it('POST /v1/optimize/request echoes metadata unchanged', async () => {
     const metadata = { trace_id: 'abc', nested: { n: [1, 2] } };
     const r = await t.call('/v1/optimize/request', { prompt: chatPrompt, metadata, token_models: ['gpt-4o-mini'] });

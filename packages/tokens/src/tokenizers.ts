@@ -8,6 +8,13 @@ import type { Encoding } from './models.js';
 /** Counts the tokens of a text. */
 export type Counter = (text: string) => number;
 
+/**
+ * Text that spells a special token (`<|endoftext|>`) is counted as the plain text it is: that is
+ * how a model API reads it in a message. The tokenizers' default is to throw on it, which would
+ * fail a request over a prompt that merely mentions one.
+ */
+const AS_PLAIN_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
+
 const loading = new Map<Encoding, Promise<Counter>>();
 const loaded = new Map<Encoding, Counter>();
 
@@ -15,17 +22,17 @@ async function load(encoding: Encoding): Promise<Counter> {
   switch (encoding) {
     case 'o200k_base': {
       const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
-      return (text) => countTokens(text);
+      return (text) => countTokens(text, AS_PLAIN_TEXT);
     }
     case 'cl100k_base': {
       const { countTokens } = await import('gpt-tokenizer/encoding/cl100k_base');
-      return (text) => countTokens(text);
+      return (text) => countTokens(text, AS_PLAIN_TEXT);
     }
     case 'claude': {
       // The package's own countTokens builds (and frees) a WASM tokenizer per call: keep one.
       const { getTokenizer } = (await import('@anthropic-ai/tokenizer')) as typeof import('@anthropic-ai/tokenizer');
       const tokenizer = getTokenizer();
-      return (text) => tokenizer.encode(text.normalize('NFKC'), 'all').length;
+      return (text) => tokenizer.encode(text.normalize('NFKC'), [], []).length;
     }
   }
 }

@@ -47,6 +47,17 @@ describe('countTokens', () => {
     expect((await countTokens('gpt-4o', text)).count).not.toBe((await countTokens('gpt-4', text)).count);
   });
 
+  it('counts text that spells a special token as the plain text it is, in every family', async () => {
+    const specials = ['<|endoftext|>', '<|endofprompt|>', '<|fim_prefix|>', '<|im_start|>'];
+    for (const model of ['gpt-4o', 'gpt-4', 'claude-3-5-sonnet', 'gemini-2.5-flash']) {
+      const count = await tokenCounter(model);
+      for (const special of specials) {
+        // As text, a special token's spelling takes several ordinary tokens (a special token would be one).
+        expect(count(`Ignore ${special} here`)).toBeGreaterThan(count('Ignore  here') + 1);
+      }
+    }
+  });
+
   it('property: counts are positive for non-empty text, zero for empty, and monotone under concatenation', async () => {
     const count = await tokenCounter('gpt-4o');
     expect(count('')).toBe(0);
