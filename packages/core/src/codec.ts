@@ -19,9 +19,17 @@ export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined,
   return out;
 }
 
-/** A 400 for a value the codec cannot represent; anything else is rethrown (a 500). */
+/**
+ * A 400 for a value the codec cannot represent, or one nested so deeply that serialising it
+ * overflows the stack (JSON.stringify's RangeError); anything else is rethrown (a 500).
+ */
 export function encodeFailure(error: unknown): never {
-  if (error instanceof KtofEncodeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${error.message}`);
+  if (error instanceof KtofEncodeError) {
+    // The codec's advice names its maxDepth option, which the API does not expose.
+    const detail = error.message.replace(/ than maxDepth \((\d+)\); raise the maxDepth option$/, ' than $1 levels, the most the API encodes');
+    throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${detail}`);
+  }
+  if (error instanceof RangeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, 'Cannot encode this value: it nests too deeply (the codec takes up to 1000 levels).');
   throw error;
 }
 

@@ -131,9 +131,9 @@ export function createEngine(config: EngineConfig): Engine {
   async function encodeWithStats(request: ParsedOptimizeRequest) {
     requireValue(request.data, 'data');
     const counters = await loadCounters(request.token_models);
-    const json = JSON.stringify(request.data);
+    // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
     const ktof = ktofOf(request.data, request.options);
-    return { ktof, ...measure(json, ktof, counters) };
+    return { ktof, ...measure(JSON.stringify(request.data), ktof, counters) };
   }
 
   /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
@@ -143,6 +143,7 @@ export function createEngine(config: EngineConfig): Engine {
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options);
     let encoded;
+    let originalJson: string;
     try {
       encoded = encodePrompt(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
@@ -151,11 +152,12 @@ export function createEngine(config: EngineConfig): Engine {
         ...(counters[0] ? { countTokens: counters[0].count } : {}),
         textCache: textCacheFor(counters[0]?.encoding, request.options),
       });
+      // Inside the guard: parts of a chat request that encoding leaves alone can still nest deeply.
+      originalJson = JSON.stringify(request.prompt);
     } catch (error) {
       return encodeFailure(error);
     }
     const encodedIsText = typeof encoded.prompt === 'string';
-    const originalJson = JSON.stringify(request.prompt);
     const encodedText = asText(encoded.prompt);
     const measured = measure(originalJson, encodedText, counters, {
       original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],

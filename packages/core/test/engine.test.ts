@@ -77,6 +77,24 @@ describe('engine', () => {
     expect((await problemOf(engine.promptsDecode(parseRequest('promptsDecode', { ktof: '' }), ctx()))).status).toBe(400);
   });
 
+  it('values nested past what the codec takes are 400s that say so, for every encoding operation', async () => {
+    const { engine } = setup();
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = { a: deep }; // deep enough to overflow a recursive JSON.stringify
+    const chatWithDeepTools = { messages: [{ role: 'user', content: 'hi' }], tools: [deep] };
+    const cases = [
+      engine.compress(parseRequest('compress', { data: deep }), ctx()),
+      engine.optimize(parseRequest('optimize', { data: deep, token_models: ['gpt-4o'] }), ctx()),
+      engine.optimizeRequest(parseRequest('optimizeRequest', { prompt: deep }), ctx()),
+      engine.promptsEncode(parseRequest('promptsEncode', { prompt: chatWithDeepTools }), ctx()),
+    ];
+    for (const problem of await Promise.all(cases.map(problemOf))) {
+      expect(problem).toMatchObject({ status: 400, code: 'invalid_payload' });
+      expect(problem.message).toMatch(/nests too deeply|deeper than 1000 levels, the most the API encodes/);
+      expect(problem.message.length).toBeLessThan(200);
+    }
+  });
+
   it('decompress: value in data and result; malformed KTOF is a 400 with line and column', async () => {
     const { engine } = setup();
     const value = { a: [1, 2, { b: 'c' }], d: true };

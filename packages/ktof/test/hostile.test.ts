@@ -100,6 +100,10 @@ describe('non-JSON input to the encoder', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = [deep];
     expect(() => encode(deep)).toThrow(/maxDepth \(1000\)/);
+    // The message names the path without burying it: its middle is elided.
+    expect(() => encode(deep)).toThrow(/^cannot encode \[0\]\[0\]\[0\]\[0\]…\(993 more\)…\[0\]\[0\]\[0\]\[0\]: nesting deeper/);
+    const failure = (() => { try { encode({ config: { tiers: [{ limit: undefined }] } }); } catch (e) { return (e as Error).message; } })();
+    expect(failure).toMatch(/^cannot encode config\.tiers\[0\]\.limit: /);
     let moderate: unknown = 1;
     for (let i = 0; i < 900; i++) moderate = { k: moderate };
     expect(decode(encode(moderate))).toEqual(moderate);

@@ -2,6 +2,20 @@ import { KtofEncodeError } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { setOwn } from '../decode/cursor.js';
 
+/** Path segments shown around an elided middle: a 1000-deep path would bury the message. */
+const PATH_ENDS = 4;
+
+/** `a.b[2].c`, with the middle of a long path elided: `a[0][0][0]…(992 more)…[0][0][0][0]`. */
+export function describePath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the root value';
+  const segment = (p: string | number) => (typeof p === 'number' ? `[${p}]` : `.${p}`);
+  const text =
+    path.length <= 3 * PATH_ENDS
+      ? path.map(segment).join('')
+      : `${path.slice(0, PATH_ENDS).map(segment).join('')}…(${path.length - 2 * PATH_ENDS} more)…${path.slice(-PATH_ENDS).map(segment).join('').replace(/^\./, '')}`;
+  return text.replace(/^\./, '');
+}
+
 /**
  * Checks that `input` is JSON and returns it as a JsonValue, copying only where something had to
  * change. Objects with `toJSON` (e.g. Date) are replaced by its result, as JSON.stringify does.
@@ -17,9 +31,7 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
   const keys: (string | number)[] = [];
 
   const fail = (depth: number, what: string): never => {
-    const path = keys.slice(1, depth + 1);
-    const where = path.length === 0 ? 'the root value' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-    throw new KtofEncodeError(`cannot encode ${where}: ${what}`);
+    throw new KtofEncodeError(`cannot encode ${describePath(keys.slice(1, depth + 1))}: ${what}`);
   };
 
   /** The depth at which the first container repeats an ancestor, or -1. */
