@@ -210,7 +210,7 @@ async function main() {
     '| Step | ms per request |',
     '| --- | ---: |',
     `| \`encodePrompt\` (@kaizen/prompt alone: detection + KTOF + restore check, plain o200k counter without the engine's count cache) | ${split.encodePrompt.toFixed(3)} |`,
-    `| \`engine.promptsEncode\` (validation + the above with cached counts + token stats + memory store) | ${split.engine.toFixed(3)} |`,
+    `| \`engine.promptsEncode\` (validation + the above through the engine's per-string caches, warm after the first round, + token stats + memory store) | ${split.engine.toFixed(3)} |`,
     `| the server's CPU per prompts.encode under load (all threads, incl. HTTP, auth, logs, SQLite) | ${ms(encode.cpuMsPerRequest)} |`,
     `| the same for GET / | ${ms(health.cpuMsPerRequest)} |`,
     '',
