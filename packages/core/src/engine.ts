@@ -101,23 +101,22 @@ export function createEngine(config: EngineConfig): Engine {
 
   // How each chat string was encoded, per tokenizer and encode options (the result depends on
   // both): a conversation resends every earlier turn, and each is encoded once.
-  const textCaches = new Map<string, TextCache<EncodedText>>();
+  const textCaches = new Map<string, EncodedTextCache>();
   function textCacheFor(encoding: string | undefined, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
     const key = `${encoding ?? 'estimate'} ${JSON.stringify(options ?? null)}`;
     let cache = textCaches.get(key);
-    if (!cache) {
-      if (textCaches.size >= MAX_TEXT_CACHES) return undefined;
-      cache = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
+    if (!cache && textCaches.size < MAX_TEXT_CACHES) {
+      const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
+      cache = {
+        get: (text) => strings.get(text),
+        set(text, encoded) {
+          // An unchanged string shares the key's characters; a rewritten one holds its own.
+          if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+        },
+      };
       textCaches.set(key, cache);
     }
-    const chosen = cache;
-    return {
-      get: (text) => chosen.get(text),
-      set(text, encoded) {
-        // An unchanged string shares the key's characters; a rewritten one holds its own.
-        if (text.length >= MIN_CACHED_TEXT) chosen.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
-      },
-    };
+    return cache;
   }
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
