@@ -65,6 +65,13 @@ describe('routes over real HTTP', () => {
     }
   });
 
+  it('counts tokens of long unbroken runs without stalling (byte-pair merging is quadratic in a run)', async () => {
+    const data = { blob: 'x'.repeat(500_000), note: '我们今天讨论一下这个问题的解决方案'.repeat(10_000) };
+    const r = await t.call('/v1/optimize', { data, token_models: ['gpt-4o', 'gpt-4', 'claude-3-5-haiku'] });
+    expect(r.status).toBe(200);
+    expect(r.body.token_stats['gpt-4o'].original).toBeGreaterThan(50_000);
+  });
+
   it('POST /v1/optimize/request echoes metadata unchanged', async () => {
     const metadata = { trace_id: 'abc', nested: { n: [1, 2] } };
     const r = await t.call('/v1/optimize/request', { prompt: chatPrompt, metadata, token_models: ['gpt-4o-mini'] });

@@ -4,6 +4,7 @@
  * once. After loading, counting is synchronous.
  */
 import type { Encoding } from './models.js';
+import { boundLongRuns } from './long-runs.js';
 
 /** Counts the tokens of a text. */
 export type Counter = (text: string) => number;
@@ -22,17 +23,17 @@ async function load(encoding: Encoding): Promise<Counter> {
   switch (encoding) {
     case 'o200k_base': {
       const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
-      return (text) => countTokens(text, AS_PLAIN_TEXT);
+      return boundLongRuns((text) => countTokens(text, AS_PLAIN_TEXT));
     }
     case 'cl100k_base': {
       const { countTokens } = await import('gpt-tokenizer/encoding/cl100k_base');
-      return (text) => countTokens(text, AS_PLAIN_TEXT);
+      return boundLongRuns((text) => countTokens(text, AS_PLAIN_TEXT));
     }
     case 'claude': {
       // The package's own countTokens builds (and frees) a WASM tokenizer per call: keep one.
       const { getTokenizer } = (await import('@anthropic-ai/tokenizer')) as typeof import('@anthropic-ai/tokenizer');
       const tokenizer = getTokenizer();
-      return (text) => tokenizer.encode(text.normalize('NFKC'), [], []).length;
+      return boundLongRuns((text) => tokenizer.encode(text.normalize('NFKC'), [], []).length);
     }
   }
 }
