@@ -45,19 +45,20 @@ export function encodeText(text: string, options: EncodeTextOptions): EncodedTex
   if (planned.length === 0) return { text: baseline, fragments: [] };
 
   // Token counts are not additive across fragment boundaries, so check the whole string and
-  // drop the least profitable fragments until it is no larger than before.
+  // drop the least profitable fragments until it is no larger than before. Each failed check
+  // drops the less profitable half (at least one), so a string with thousands of fragments is
+  // checked a dozen times at most, never once per fragment.
   const limit = options.countTokens(text);
-  while (planned.length > 0) {
-    const encoded = assemble(text, planned);
+  let kept = planned;
+  while (kept.length > 0) {
+    const encoded = assemble(text, kept);
     if (options.countTokens(encoded) < limit && decodeText(encoded) === text) {
-      return { text: encoded, fragments: planned.map(({ replacement: _, ...fragment }) => fragment) };
+      return { text: encoded, fragments: kept.map(({ replacement: _, ...fragment }) => fragment) };
     }
-    let worst = 0;
-    planned.forEach((p, i) => {
-      const best = planned[worst]!;
-      if (p.originalTokens - p.encodedTokens < best.originalTokens - best.encodedTokens) worst = i;
-    });
-    planned.splice(worst, 1);
+    const saving = (p: Planned) => p.originalTokens - p.encodedTokens;
+    const byProfit = [...kept].sort((a, b) => saving(b) - saving(a));
+    const survivors = new Set(byProfit.slice(0, kept.length - Math.max(1, Math.floor(kept.length / 2))));
+    kept = kept.filter((p) => survivors.has(p)); // in text order, as assemble needs
   }
   return { text: baseline, fragments: [] };
 }

@@ -173,3 +173,23 @@ describe('primer', () => {
     expect(addPrimer(undefined)).toBe(PROMPT_PRIMER);
   });
 });
+
+describe('strings with many fragments', () => {
+  it('drops unprofitable fragments in halves: a thousand fragments cost a dozen whole-string checks, not a thousand', () => {
+    let text = '';
+    const records = (i: number) => Array.from({ length: 6 }, (_, j) => ({ id: i * 10 + j, name: `name ${j}`, status: 'shipped', ok: j % 2 === 0 }));
+    for (let i = 0; i < 1000; i++) text += `batch ${i}:\n${JSON.stringify(records(i))}\n`;
+    // A counter under which each fragment pays off alone, but any string with two or more
+    // fragments costs more than the original: the whole-string check fails until one is left.
+    const fences = (s: string) => s.split('```ktof ').length - 1;
+    let wholeChecks = 0;
+    const count = (s: string) => {
+      if (s.length > text.length / 2) wholeChecks++;
+      return countTokens(s) + (fences(s) >= 2 ? 100_000 : 0);
+    };
+    const { detections, prompt } = encodePrompt(text, { countTokens: count });
+    expect(detections).toHaveLength(1);
+    expect(decodePrompt(prompt)).toBe(text);
+    expect(wholeChecks).toBeLessThanOrEqual(2 + 2 * Math.ceil(Math.log2(1000)));
+  });
+});
