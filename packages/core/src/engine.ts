@@ -30,7 +30,7 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { decodeStrict, encodeFailure, requireText, requireValue, toDecodeOptions, toEncodeOptions } from './codec.js';
-import { asText, loadCounters, measure, promptTokenText } from './measure.js';
+import { asText, countedWith, loadCounters, measure, promptTokenText, withinCountBudget, type ModelCounter } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
 import { TextCache } from './text-cache.js';
@@ -102,8 +102,8 @@ export function createEngine(config: EngineConfig): Engine {
   // How each chat string was encoded, per tokenizer and encode options (the result depends on
   // both): a conversation resends every earlier turn, and each is encoded once.
   const textCaches = new Map<string, EncodedTextCache>();
-  function textCacheFor(encoding: string | undefined, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
-    const key = `${encoding ?? 'estimate'} ${JSON.stringify(options ?? null)}`;
+  function textCacheFor(tokenizer: string, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
+    const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
     let cache = textCaches.get(key);
     if (!cache && textCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
@@ -129,31 +129,34 @@ export function createEngine(config: EngineConfig): Engine {
 
   async function encodeWithStats(request: ParsedOptimizeRequest) {
     requireValue(request.data, 'data');
-    const counters = await loadCounters(request.token_models);
+    const models = await loadCounters(request.token_models);
     // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
     const ktof = ktofOf(request.data, request.options);
-    return { ktof, ...measure(JSON.stringify(request.data), ktof, counters) };
+    const json = JSON.stringify(request.data);
+    return { ktof, ...measure(json, ktof, withinCountBudget(models, json.length)) };
   }
 
   /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
   async function encodePromptWithStats(request: ParsedOptimizeRequestPayload | ParsedPromptEncodePayload) {
     requireValue(request.prompt, 'prompt');
-    const counters = await loadCounters(request.token_models);
+    const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options);
     let encoded;
     let originalJson: string;
+    let counters: ModelCounter[];
     try {
+      originalJson = JSON.stringify(request.prompt);
+      counters = withinCountBudget(models, originalJson.length);
       encoded = encodePrompt(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(counters[0] ? { countTokens: counters[0].count } : {}),
-        textCache: textCacheFor(counters[0]?.encoding, request.options),
+        textCache: textCacheFor(countedWith(counters[0]), request.options),
       });
-      // Inside the guard: parts of a chat request that encoding leaves alone can still nest deeply.
-      originalJson = JSON.stringify(request.prompt);
     } catch (error) {
+      // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
     const encodedIsText = typeof encoded.prompt === 'string';

@@ -1,6 +1,7 @@
 /** Size and token statistics of an encoding: UTF-8 bytes of compact JSON vs KTOF. */
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
 import { resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
+import { estimateTokens } from '@kaizen/prompt';
 import { TextCache } from './text-cache.js';
 
 // Node's native count when present (the SDK's local engine also runs in browsers).
@@ -84,6 +85,25 @@ export async function loadCounters(models: readonly string[] | null | undefined)
       return { model, count: cachedCounter(encoding, await tokenCounter(model)), estimated, encoding };
     }),
   );
+}
+
+/**
+ * Size, in characters of JSON, above which a request's tokens are estimated. Byte-pair encoding
+ * runs on the request thread and costs about 50 ns a character on prose but up to 4 µs on
+ * random text (base64, hashes, gibberish): past this size the counts come from the structural
+ * estimate and say `estimated: true`, so no single request holds the server for seconds.
+ */
+export const MAX_EXACT_COUNT_CHARS = 512 * 1024;
+
+/** `counters`, or estimating stand-ins flagged `estimated` when `jsonChars` is over MAX_EXACT_COUNT_CHARS. */
+export function withinCountBudget(counters: ModelCounter[], jsonChars: number): ModelCounter[] {
+  if (jsonChars <= MAX_EXACT_COUNT_CHARS) return counters;
+  return counters.map((counter) => ({ ...counter, count: estimateTokens, estimated: true }));
+}
+
+/** What a request's first counter counts with, as a cache key: its encoding, or "estimate". */
+export function countedWith(counter: ModelCounter | undefined): string {
+  return counter === undefined || counter.count === estimateTokens ? 'estimate' : counter.encoding;
 }
 
 /**

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { decode, encode } from '@kaizen/ktof';
 import { parseRequest, PAYLOAD_ID_PATTERN, type KaizenProblem } from '@kaizen/protocol';
 import { AUDIT_KEY, createEngine, MemoryPayloadStore, newPayloadId, utf8Length } from '../src/index.js';
-import { portableUtf8Length } from '../src/measure.js';
+import { MAX_EXACT_COUNT_CHARS, portableUtf8Length } from '../src/measure.js';
+import { tokenCounter } from '@kaizen/tokens';
 
 const T0 = Date.UTC(2030, 0, 1);
 const ctx = (tenant = 'acme', now = T0) => ({ tenant, requestId: 'req-1', now });
@@ -93,6 +94,23 @@ describe('engine', () => {
       expect(problem.message).toMatch(/nests too deeply|deeper than 1000 levels, the most the API encodes/);
       expect(problem.message.length).toBeLessThan(200);
     }
+  });
+
+  it('estimates the tokens of requests over MAX_EXACT_COUNT_CHARS and says so', async () => {
+    const { engine } = setup();
+    const prose = (chars: number) => 'The quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(chars / 45));
+    const small = await engine.optimize(parseRequest('optimize', { data: { text: prose(10_000) }, token_models: ['gpt-4o'] }), ctx());
+    expect(small.token_stats['gpt-4o']).toMatchObject({ estimated: false, encoding: 'o200k_base' });
+    const large = { text: prose(MAX_EXACT_COUNT_CHARS + 1000) };
+    const big = await engine.optimize(parseRequest('optimize', { data: large, token_models: ['gpt-4o'] }), ctx());
+    expect(big.token_stats['gpt-4o']).toMatchObject({ estimated: true, encoding: 'o200k_base' });
+    // The estimate stays in the tokenizer's neighbourhood on prose.
+    const exact = (await tokenCounter('gpt-4o'))(JSON.stringify(large));
+    expect(Math.abs(big.token_stats['gpt-4o']!.original - exact) / exact).toBeLessThan(0.5);
+    const chat = { messages: [{ role: 'user', content: prose(MAX_EXACT_COUNT_CHARS + 1000) }] };
+    const prompt = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: chat, token_models: ['gpt-4o', 'claude-3-5-haiku'] }), ctx());
+    expect(prompt.token_stats['gpt-4o']!.estimated).toBe(true);
+    expect(prompt.token_stats['claude-3-5-haiku']!.estimated).toBe(true);
   });
 
   it('decompress: value in data and result; malformed KTOF is a 400 with line and column', async () => {
