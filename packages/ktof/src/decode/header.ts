@@ -106,18 +106,8 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
     let name: string;
     if (s.charCodeAt(cur.pos) === QUOTE) name = cur.quoted();
     else {
-      const start = cur.pos;
-      let i = start;
-      while (i < end) {
-        const c = s.charCodeAt(i);
-        if (c === delim || c === LBRACE || c === RBRACE || c === QMARK || c === LBRACKET || c === RBRACKET || c === QUOTE || c === COLON || c === EQUALS) break;
-        i++;
-      }
-      let b = i;
-      while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
-      if (b === start) cur.fail('expected a field name in the header field list', start);
-      name = s.slice(start, b);
-      cur.pos = i;
+      const [start, stop] = bareToken(cur, (c) => c === delim || c === LBRACE || c === RBRACE || c === QMARK || c === LBRACKET || c === RBRACKET || c === QUOTE || c === COLON || c === EQUALS, 'expected a field name in the header field list');
+      name = s.slice(start, stop);
     }
     cur.spaces();
     if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`);
@@ -141,23 +131,29 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
 
 /** The value of a constant column `name=value`: a JSON-quoted string or a bare primitive, up to the delimiter or `}`. */
 function constantValue(cur: Cursor, delim: number): JsonPrimitive {
-  const { s, end } = cur;
+  const { s } = cur;
   cur.spaces();
-  const start = cur.pos;
-  if (s.charCodeAt(start) === QUOTE) return cur.quoted();
-  let i = start;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c === delim || c === RBRACE) break;
-    i++;
-  }
-  let b = i;
-  while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
-  if (b === start) cur.fail('expected a value after "=" in the header field list (write "" for an empty string)', start);
+  if (s.charCodeAt(cur.pos) === QUOTE) return cur.quoted();
+  const [start, stop] = bareToken(cur, (c) => c === delim || c === RBRACE, 'expected a value after "=" in the header field list (write "" for an empty string)');
   const c = s.charCodeAt(start);
   if (c === LBRACE || c === LBRACKET) cur.fail('a constant column holds a primitive; write objects and arrays in the cells', start);
+  return tokenValue(s, start, stop);
+}
+
+/**
+ * The bare text at the cursor up to the first character `stops` accepts, trailing spaces left
+ * out: its [start, end). The cursor moves to that character; empty text fails with `missing`.
+ */
+function bareToken(cur: Cursor, stops: (c: number) => boolean, missing: string): [number, number] {
+  const { s, end } = cur;
+  const start = cur.pos;
+  let i = start;
+  while (i < end && !stops(s.charCodeAt(i))) i++;
+  let b = i;
+  while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
+  if (b === start) cur.fail(missing, start);
   cur.pos = i;
-  return tokenValue(s, start, b);
+  return [start, b];
 }
 
 /** A column after its name: `?` (optional), `[]{...}` (sub-table) and `{...}` (group). */
