@@ -28,7 +28,7 @@ const knownKinds = new Map<number, number>();
 function kindOf(code: number): number {
   if (code < 0x80) {
     if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return LETTERS;
-    if ((code >= 0x30 && code <= 0x39) || code === 0x20 || (code >= 0x09 && code <= 0x0d)) return BREAKING;
+    if (breaksRuns(code)) return BREAKING;
     return PUNCTUATION;
   }
   if (code >= 0x4e00 && code <= 0x9fff) return LETTERS; // CJK ideographs, the common case
