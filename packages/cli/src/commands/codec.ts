@@ -103,6 +103,15 @@ function convertJobs(sources: Source[], flags: CodecCommandFlags): Job[] {
   return jobs;
 }
 
+/** `kaizen encode` / `kaizen decode`: the named files (or stdin) in one direction. */
+function plainCodecAction(direction: Direction) {
+  return action(direction, async (files: string[], flags: CodecCommandFlags) => {
+    const settings = settingsFrom(flags);
+    const jobs = plainJobs(await resolveSources(files), direction, flags);
+    await runJobs(direction, jobs, flags, settings);
+  });
+}
+
 function settingsFrom(flags: CodecCommandFlags): Settings {
   return { encode: encodeSettings(flags), decode: decodeSettings(flags), compact: flags.compact === true };
 }
@@ -125,13 +134,7 @@ export function registerCodec(program: Command): void {
   addRemoteFlags(encodeCommand);
   encodeCommand
     .addHelpText('after', `\nExamples:\n  cat data.json | kaizen encode\n  kaizen encode data.json -o data.ktof --delimiter tab\n  kaizen encode *.json --out-dir ktof/\n${EXIT_CODES_HELP}`)
-    .action(
-      action('encode', async (files: string[], flags: CodecCommandFlags) => {
-        const settings = settingsFrom(flags);
-        const jobs = plainJobs(await resolveSources(files), 'encode', flags);
-        await runJobs('encode', jobs, flags, settings);
-      }),
-    );
+    .action(plainCodecAction('encode'));
 
   const decodeCommand = program
     .command('decode')
@@ -143,13 +146,7 @@ export function registerCodec(program: Command): void {
   addRemoteFlags(decodeCommand);
   decodeCommand
     .addHelpText('after', `\nExamples:\n  kaizen decode data.ktof\n  pbpaste | kaizen decode --compact\n  kaizen decode --no-strict reply.ktof -o reply.json\n${EXIT_CODES_HELP}`)
-    .action(
-      action('decode', async (files: string[], flags: CodecCommandFlags) => {
-        const settings = settingsFrom(flags);
-        const jobs = plainJobs(await resolveSources(files), 'decode', flags);
-        await runJobs('decode', jobs, flags, settings);
-      }),
-    );
+    .action(plainCodecAction('decode'));
 
   const convertCommand = program
     .command('convert')
