@@ -89,18 +89,37 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
     return encoded.text;
   };
   const result = typeof prompt === 'string' ? visit(prompt, { path: '', key: '' }) : mapChatStrings(prompt, visit);
-  let ktof: string | undefined;
-  return {
-    prompt: result,
-    // Encoding the whole request as one text costs as much as everything above, and the
-    // server's operations never read it: computed on first access only, then kept.
-    get ktof() {
-      return (ktof ??= encode(prompt, options.encodeOptions));
-    },
-    detections,
-    schemasUsed: [...schemasUsed],
-    tokensSaved: detections.reduce((sum, d) => sum + (d.originalTokens ?? 0) - (d.encodedTokens ?? 0), 0),
-  };
+  const tokensSaved = detections.reduce((sum, d) => sum + (d.originalTokens ?? 0) - (d.encodedTokens ?? 0), 0);
+  return new LazyKtofPrompt(result, detections, [...schemasUsed], tokensSaved, prompt, options.encodeOptions);
+}
+
+/**
+ * An EncodedPrompt whose whole-request `ktof` is computed on first read: encoding the request
+ * as one text costs as much as the rest of encodePrompt, and the server never reads it.
+ * A class, not an object literal with a getter: each literal's getter closure gives the object
+ * its own hidden class, which V8 keeps reachable from old space until a full collection, so
+ * every request's prompt survived the young generation (about 4 MB promoted per scavenge).
+ */
+class LazyKtofPrompt implements EncodedPrompt {
+  #ktof: string | undefined;
+  readonly #source: JsonValue;
+  readonly #encodeOptions: EncodeOptions | undefined;
+
+  constructor(
+    public prompt: JsonValue,
+    public detections: Detection[],
+    public schemasUsed: string[],
+    public tokensSaved: number,
+    source: JsonValue,
+    encodeOptions: EncodeOptions | undefined,
+  ) {
+    this.#source = source;
+    this.#encodeOptions = encodeOptions;
+  }
+
+  get ktof(): string {
+    return (this.#ktof ??= encode(this.#source, this.#encodeOptions));
+  }
 }
 
 /** Inverse of encodePrompt(...).prompt for chat requests and strings: restores every rewritten string byte for byte. */
