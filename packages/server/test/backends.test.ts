@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSqliteBackends, MemoryRateLimiter } from '../src/index.js';
-import { openSqliteKeyStore } from '../src/backends/sqlite/index.js';
+import { openDatabase, openSqliteKeyStore } from '../src/backends/sqlite/index.js';
+import { startCheckpointer } from '../src/backends/sqlite/checkpointer.js';
 import { VERSION_CHECK_MS } from '../src/backends/sqlite/key-store.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -135,6 +136,30 @@ describe('SQLite schema and WAL', () => {
       payload: { id, tenant: 'acme', encoded: { a: 10 }, original: { b: 20 }, metadata: {}, meta: {}, createdAt: now, expiresAt: now + 60_000 },
     });
     await backends.close();
+  });
+
+  it('keeps the log bounded under writes that never pause: the writer finishes what the checkpointer started', async () => {
+    const dataDir = tempDir();
+    const db = openDatabase(dataDir);
+    // A 1 MiB reset threshold instead of 64 MiB, so a few MiB of writes show the log starting over.
+    const checkpointer = startCheckpointer(db, db.name, { intervalMs: 5, resetAboveFrames: 256 });
+    const insert = db.prepare('INSERT INTO payloads (id, tenant, encoded, original, metadata, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const commit = db.transaction((first: number) => {
+      for (let i = first; i < first + 3; i++) insert.run(`kz_${String(i).padStart(22, '0')}`, 'acme', '"k"', JSON.stringify('x'.repeat(6_000)), '{}', '{}', 0, 1);
+    });
+    const wal = join(dataDir, 'kaizen.db-wal');
+    let largestLog = 0;
+    const rows = 3 * 3_000; // ~55 MB of rows, about 13,000 log frames
+    for (let first = 0; first < rows; first += 3) {
+      commit(first);
+      largestLog = Math.max(largestLog, statSync(wal).size);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await checkpointer.close();
+    // Without the restart the log would hold every frame written (over 100 MB).
+    expect(largestLog).toBeLessThan(24 * 1024 * 1024);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM payloads').get() as { n: number }).n).toBe(rows);
+    db.close();
   });
 
   it('checkpoints from a worker while the server writes, and every payload reads back after close', async () => {
