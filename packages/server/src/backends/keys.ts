@@ -2,6 +2,7 @@
  * API key material shared by every KeyStore: generation, hashing, constant-time comparison.
  * Keys are `kzk_` + 192 random bits (base64url); only their SHA-256 is ever stored.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Recognisable prefix of Kaizen API keys (secret scanners can match `kzk_[A-Za-z0-9_-]{32}`). */
@@ -18,9 +19,12 @@ export function generateKeyId(): string {
   return 'key_' + randomBytes(8).toString('hex');
 }
 
+// One-shot hashing (Node 20.12+) is 3x cheaper than a Hash object, and every request hashes its key.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** Hex SHA-256 of a key: what stores keep. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return oneShot ? oneShot('sha256', key, 'hex') : createHash('sha256').update(key).digest('hex');
 }
 
 /** The first characters of a key, for recognising it in lists. */
