@@ -30,7 +30,7 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { decodeStrict, encodeFailure, requireText, requireValue, toDecodeOptions, toEncodeOptions } from './codec.js';
-import { asText, countedWith, loadCounters, measure, promptTokenText, withinCountBudget, type ModelCounter } from './measure.js';
+import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type ModelCounter } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
 import { TextCache } from './text-cache.js';
@@ -148,12 +148,13 @@ export function createEngine(config: EngineConfig): Engine {
     try {
       originalJson = JSON.stringify(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
+      const decider = decisionCounter(counters);
       encoded = encodePrompt(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
-        ...(counters[0] ? { countTokens: counters[0].count } : {}),
-        textCache: textCacheFor(countedWith(counters[0]), request.options),
+        ...(decider ? { countTokens: decider.count } : {}),
+        textCache: textCacheFor(countedWith(decider), request.options),
       });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.

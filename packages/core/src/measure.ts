@@ -1,6 +1,6 @@
 /** Size and token statistics of an encoding: UTF-8 bytes of compact JSON vs KTOF. */
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
-import { resolveModel, sampledCounter, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
+import { countSampled, resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
 import { TextCache } from './text-cache.js';
 
 // Node's native count when present (the SDK's local engine also runs in browsers).
@@ -39,7 +39,7 @@ export interface ModelCounter {
   count: Counter;
   estimated: boolean;
   encoding: string;
-  /** True when long texts are counted from samples (see withinCountBudget). */
+  /** True when the request is too large to count whole: its stats come from samples (see withinCountBudget). */
   sampled?: boolean;
 }
 
@@ -91,24 +91,29 @@ export async function loadCounters(models: readonly string[] | null | undefined)
 /**
  * Size, in characters of JSON, above which a request's tokens are counted from samples.
  * Byte-pair encoding runs on the request thread and costs about 50 ns a character on prose but
- * up to 4 µs on random text (base64, hashes, gibberish): past this size each text longer than
- * 32 K characters is counted over 16 evenly spaced windows of 2 K and scaled to its length
- * (within about 1% of the exact count on JSON records, numbers, prose and base64, in 3–25 ms),
- * and the counts say `estimated: true`. 512 K characters of random words took about 0.5 s per
- * model to count whole.
+ * up to 4 µs on random text (base64, hashes, gibberish): 512 K characters of random words took
+ * about 0.5 s per model to count whole. Past this size the stats count 32 K characters of
+ * evenly spaced windows over each side's texts and scale them (within about 1% of the exact
+ * count on JSON records, numbers, prose and base64), and say `estimated: true`; the choices
+ * inside encoding (is a fragment worth rewriting?) use the structural estimate.
  */
 export const MAX_EXACT_COUNT_CHARS = 512 * 1024;
 
-/** `counters`, or sampling stand-ins flagged `estimated` when `jsonChars` is over MAX_EXACT_COUNT_CHARS. */
+/** `counters`, or the same marked `sampled` and `estimated` when `jsonChars` is over MAX_EXACT_COUNT_CHARS. */
 export function withinCountBudget(counters: ModelCounter[], jsonChars: number): ModelCounter[] {
   if (jsonChars <= MAX_EXACT_COUNT_CHARS) return counters;
-  return counters.map((counter) => ({ ...counter, count: sampledCounter(counter.count), estimated: true, sampled: true }));
+  return counters.map((counter) => ({ ...counter, estimated: true, sampled: true }));
 }
 
-/** What a request's first counter counts with, as a cache key: its encoding, sampled or not. */
+/** The counter encoding decisions use: the first model's, or none (the structural estimate) when there is none or the request is sampled. */
+export function decisionCounter(counters: readonly ModelCounter[]): ModelCounter | undefined {
+  const first = counters[0];
+  return first && !first.sampled ? first : undefined;
+}
+
+/** What a decision counter counts with, as a cache key: its encoding, or "estimate". */
 export function countedWith(counter: ModelCounter | undefined): string {
-  if (counter === undefined) return 'estimate';
-  return counter.sampled ? `${counter.encoding} sampled` : counter.encoding;
+  return counter === undefined ? 'estimate' : counter.encoding;
 }
 
 /**
@@ -155,11 +160,16 @@ export function measure(
   const token_stats: TokenStats = {};
   if (counters.length) {
     const saved: Record<string, number> = {};
-    for (const { model, count, estimated, encoding } of counters) {
+    for (const { model, count, estimated, encoding, sampled } of counters) {
       let before = 0;
       let after = 0;
-      for (const text of tokenTexts.original) before += count(text);
-      for (const text of tokenTexts.compressed) after += count(text);
+      if (sampled) {
+        before = countSampled(count, tokenTexts.original);
+        after = countSampled(count, tokenTexts.compressed);
+      } else {
+        for (const text of tokenTexts.original) before += count(text);
+        for (const text of tokenTexts.compressed) after += count(text);
+      }
       token_stats[model] = { original: before, compressed: after, estimated, encoding };
       saved[model] = before - after;
     }

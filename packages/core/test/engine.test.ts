@@ -105,12 +105,19 @@ describe('engine', () => {
     const big = await engine.optimize(parseRequest('optimize', { data: large, token_models: ['gpt-4o'] }), ctx());
     expect(big.token_stats['gpt-4o']).toMatchObject({ estimated: true, encoding: 'o200k_base' });
     // Windows of the text itself, so the count stays close to the tokenizer's.
-    const exact = (await tokenCounter('gpt-4o'))(JSON.stringify(large));
+    const count = await tokenCounter('gpt-4o');
+    const exact = count(JSON.stringify(large));
     expect(Math.abs(big.token_stats['gpt-4o']!.original - exact) / exact).toBeLessThan(0.02);
     const chat = { messages: [{ role: 'user', content: prose(MAX_EXACT_COUNT_CHARS + 1000) }] };
     const prompt = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: chat, token_models: ['gpt-4o', 'claude-3-5-haiku'] }), ctx());
     expect(prompt.token_stats['gpt-4o']!.estimated).toBe(true);
     expect(prompt.token_stats['claude-3-5-haiku']!.estimated).toBe(true);
+    // Many medium messages are sampled across, not counted one by one.
+    const turns = Array.from({ length: 300 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `Turn ${i}. ${prose(2_000)}` }));
+    const long = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: { messages: turns }, token_models: ['gpt-4o'] }), ctx());
+    const exactTurns = turns.reduce((n, turn) => n + count(turn.content), 0);
+    expect(long.token_stats['gpt-4o']).toMatchObject({ estimated: true });
+    expect(Math.abs(long.token_stats['gpt-4o']!.original - exactTurns) / exactTurns).toBeLessThan(0.02);
   });
 
   it('decompress: value in data and result; malformed KTOF is a 400 with line and column', async () => {

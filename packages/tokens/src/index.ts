@@ -4,7 +4,7 @@ import { loadEncoding, loadedEncoding, type Counter } from './tokenizers.js';
 
 export { resolveModel, UnknownModelError, SUPPORTED_FAMILIES, type ModelTokenizer, type Encoding } from './models.js';
 export type { Counter } from './tokenizers.js';
-export { sampledCounter, type SampledCounterOptions } from './sampled.js';
+export { countSampled, type SampleOptions } from './sampled.js';
 
 export interface TokenCountResult {
   count: number;

@@ -7,26 +7,47 @@
  */
 import type { Counter } from './tokenizers.js';
 
-export interface SampledCounterOptions {
-  /** Characters counted exactly per call at most; shorter texts are counted whole. Default 32 K. */
+export interface SampleOptions {
+  /** Characters counted exactly at most; texts that add up to no more are counted whole. Default 32 K. */
   sampleChars?: number;
-  /** How many windows the sample is split into, spread evenly over the text. Default 16. */
+  /** How many windows the sample is split into, spread evenly over the texts. Default 16. */
   windows?: number;
 }
 
-/** A counter that is `count` on texts up to `sampleChars`, and an extrapolation from windows beyond. */
-export function sampledCounter(count: Counter, options: SampledCounterOptions = {}): Counter {
+/**
+ * The tokens of `texts` together (the sum of their counts), exact when they add up to at most
+ * `sampleChars`, else extrapolated from windows spread evenly over the texts laid end to end.
+ * A window that reaches the end of a text goes on into the next one, each piece counted as the
+ * separate text it is, so many short texts are sampled as well as one long one.
+ */
+export function countSampled(count: Counter, texts: readonly string[], options: SampleOptions = {}): number {
   const sampleChars = options.sampleChars ?? 32 * 1024;
   const windows = Math.max(1, options.windows ?? 16);
-  const width = Math.ceil(sampleChars / windows);
-  return (text) => {
-    if (text.length <= sampleChars) return count(text);
-    const stride = text.length / windows;
+  let total = 0;
+  for (const text of texts) total += text.length;
+  if (total <= sampleChars) {
     let tokens = 0;
-    for (let i = 0; i < windows; i++) {
-      const start = Math.floor(i * stride);
-      tokens += count(text.slice(start, start + width));
+    for (const text of texts) tokens += count(text);
+    return tokens;
+  }
+  const width = Math.ceil(sampleChars / windows);
+  let tokens = 0;
+  let sampled = 0;
+  // The text holding the next window's start, and where that text starts in the whole.
+  let index = 0;
+  let textStart = 0;
+  for (let w = 0; w < windows; w++) {
+    const at = Math.floor((w * total) / windows);
+    while (textStart + texts[index]!.length <= at) textStart += texts[index++]!.length;
+    let need = width;
+    let offset = at - textStart;
+    for (let j = index; need > 0 && j < texts.length; j++, offset = 0) {
+      const piece = texts[j]!.slice(offset, offset + need);
+      if (piece.length === 0) continue;
+      tokens += count(piece);
+      sampled += piece.length;
+      need -= piece.length;
     }
-    return Math.round((tokens * text.length) / (width * windows));
-  };
+  }
+  return Math.round((tokens * total) / sampled);
 }
