@@ -12,7 +12,7 @@
  * thread waited on that lock for 10–25 ms twice a second. So once the log passes
  * RESET_ABOVE_FRAMES, the worker makes a second, short pass over what arrived during the first
  * and then asks the request thread to copy the few frames left; the request thread's next
- * commit then starts the log from the beginning. That last step costs the request thread 1–4 ms
+ * commit then starts the log from the beginning. That last step cost the request thread 1–18 ms
  * (mostly the two fsyncs of a checkpoint), once per 64 MiB of log: about every 1.5 s at 4,000
  * stored prompts a second.
  *
