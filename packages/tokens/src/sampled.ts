@@ -1,7 +1,7 @@
 /**
  * Token counts of texts too long to count whole, extrapolated from exact counts of evenly
  * spaced windows. Byte-pair encoding costs up to 4 µs a character on random text, so a request
- * cannot afford to count megabytes; a structural estimate is cheap but misses by 25–50% on
+ * cannot afford to count megabytes; a structural estimate is cheap but misses by 24–50% on
  * real data (JSON records, numbers, base64), because what a token covers depends on the text.
  * A few kilobytes of that same text, taken across its whole length, say it much better.
  */
