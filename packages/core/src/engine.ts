@@ -4,16 +4,14 @@
  * KaizenProblem (status, code, detail); the server maps them to HTTP responses and the SDK's
  * local client to its error classes, so both surfaces behave identically.
  */
-import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePrompt, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
+import { KTOF_VERSION } from '@kaizen/ktof';
+import { decodeReply } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
   PAYLOAD_ID_PATTERN,
   type CompressResponse,
   type DecompressResponse,
-  type DetectionMeta,
-  type FormatMeta,
   type HealthResponse,
   type OptimizeRequestResponse,
   type OptimizeResponse,
@@ -25,15 +23,14 @@ import {
   type ParsedOptimizeResponsePayload,
   type ParsedPromptDecodePayload,
   type ParsedPromptEncodePayload,
-  type PromptMeta,
   type PromptsDecodeResponse,
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
-import { decodeStrict, encodeFailure, requireText, requireValue, toDecodeOptions, toEncodeOptions } from './codec.js';
-import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type ModelCounter } from './measure.js';
+import { decodeStrict, requireText, toDecodeOptions } from './codec.js';
+import { createComputations, FORMAT, type Computations } from './compute.js';
+import { measure } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
-import { TextCache } from './text-cache.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -48,6 +45,8 @@ export interface EngineConfig {
   now?: () => number;
   /** Payload id generator (tests). Default: `kz_` + 128 CSPRNG bits. */
   newPayloadId?: () => string;
+  /** Where encodings and token stats are computed. Default: here (createComputations); a server may send large requests to a worker. */
+  compute?: Computations;
 }
 
 /** Who is asking, for one operation. */
@@ -56,6 +55,8 @@ export interface OperationContext {
   requestId: string;
   /** Epoch ms; defaults to the engine clock. */
   now?: number;
+  /** Size of the request body in bytes, when known. */
+  requestBytes?: number;
 }
 
 /** One method per operation, named as the SDK names them. */
@@ -73,24 +74,6 @@ export interface Engine {
 /** The key under which prompts.encode records its audit fields in the stored metadata. */
 export const AUDIT_KEY = '_kaizen';
 
-/** Characters of chat strings (and their encodings) remembered per tokenizer and options. */
-const TEXT_CACHE_CHARS = 2_000_000;
-/** Distinct encode-option combinations that get a cache; further ones are encoded every time. */
-const MAX_TEXT_CACHES = 8;
-/** Shorter strings are re-encoded every time: too short to hold JSON worth a fragment. */
-const MIN_CACHED_TEXT = 24;
-
-const FORMAT: FormatMeta = { format: 'ktof', version: KTOF_VERSION };
-
-function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
-  return detections.map((d) => ({
-    path: d.path,
-    kind: d.kind,
-    ...(d.originalTokens !== undefined ? { original_tokens: d.originalTokens } : {}),
-    ...(d.encodedTokens !== undefined ? { encoded_tokens: d.encodedTokens } : {}),
-  }));
-}
-
 /** Creates the operations bound to a store and configuration. */
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
@@ -99,83 +82,7 @@ export function createEngine(config: EngineConfig): Engine {
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
 
-  // How each chat string was encoded, per tokenizer and encode options (the result depends on
-  // both): a conversation resends every earlier turn, and each is encoded once.
-  const textCaches = new Map<string, EncodedTextCache>();
-  function textCacheFor(tokenizer: string, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
-    const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
-    let cache = textCaches.get(key);
-    if (!cache && textCaches.size < MAX_TEXT_CACHES) {
-      const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
-      cache = {
-        get: (text) => strings.get(text),
-        set(text, encoded) {
-          // An unchanged string shares the key's characters; a rewritten one holds its own.
-          if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
-        },
-      };
-      textCaches.set(key, cache);
-    }
-    return cache;
-  }
-
-  function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
-    try {
-      return encode(data, toEncodeOptions(options));
-    } catch (error) {
-      return encodeFailure(error);
-    }
-  }
-
-  async function encodeWithStats(request: ParsedOptimizeRequest) {
-    requireValue(request.data, 'data');
-    const models = await loadCounters(request.token_models);
-    // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
-    const ktof = ktofOf(request.data, request.options);
-    const json = JSON.stringify(request.data);
-    return { ktof, ...measure(json, ktof, withinCountBudget(models, json.length)) };
-  }
-
-  /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
-  async function encodePromptWithStats(request: ParsedOptimizeRequestPayload | ParsedPromptEncodePayload) {
-    requireValue(request.prompt, 'prompt');
-    const models = await loadCounters(request.token_models);
-    const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
-    const encodeOptions = toEncodeOptions(request.options);
-    let encoded;
-    let originalJson: string;
-    let counters: ModelCounter[];
-    try {
-      originalJson = JSON.stringify(request.prompt);
-      counters = withinCountBudget(models, originalJson.length);
-      const decider = decisionCounter(counters);
-      encoded = encodePrompt(request.prompt as JsonValue, {
-        autoDetectJson: request.auto_detect_json,
-        ...(schemas ? { schemas } : {}),
-        ...(encodeOptions ? { encodeOptions } : {}),
-        ...(decider ? { countTokens: decider.count } : {}),
-        textCache: textCacheFor(countedWith(decider), request.options),
-      });
-    } catch (error) {
-      // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
-      return encodeFailure(error);
-    }
-    const encodedIsText = typeof encoded.prompt === 'string';
-    const encodedText = asText(encoded.prompt);
-    const measured = measure(originalJson, encodedText, counters, {
-      original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
-      compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
-    });
-    const meta: PromptMeta = {
-      ...FORMAT,
-      auto_detect_json: request.auto_detect_json,
-      detections: detectionMeta(encoded.detections),
-      schemas_used: schemas ? Object.keys(schemas) : [],
-    };
-    // The JSON texts go along so prompts.encode's store does not serialise them again.
-    const json = { original: originalJson, ...(encodedIsText ? {} : { encoded: encodedText }) };
-    return { result: encoded.prompt, meta, json, ...measured };
-  }
+  const compute = config.compute ?? createComputations();
 
   return {
     health() {
@@ -188,13 +95,13 @@ export function createEngine(config: EngineConfig): Engine {
       };
     },
 
-    async compress(request) {
-      const { ktof, stats } = await encodeWithStats({ ...request, token_models: null });
+    async compress(request, context) {
+      const { ktof, stats } = await compute.encodeData({ ...request, token_models: null }, context);
       return { operation: 'compress', status: 'ok', result: ktof, stats, meta: FORMAT };
     },
 
-    async optimize(request) {
-      const { ktof, stats, token_stats } = await encodeWithStats(request);
+    async optimize(request, context) {
+      const { ktof, stats, token_stats } = await compute.encodeData(request, context);
       return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, meta: FORMAT };
     },
 
@@ -205,8 +112,8 @@ export function createEngine(config: EngineConfig): Engine {
       return { operation: 'decompress', status: 'ok', result: value, data: value, stats, meta: FORMAT };
     },
 
-    async optimizeRequest(request) {
-      const { result, meta, stats, token_stats } = await encodePromptWithStats(request);
+    async optimizeRequest(request, context) {
+      const { result, meta, stats, token_stats } = await compute.encodePrompt(request, context);
       return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: request.metadata ?? null, meta };
     },
 
@@ -223,7 +130,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
-      const { result, meta, stats, token_stats, json } = await encodePromptWithStats(request);
+      const { result, meta, stats, token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
       const expiresAt = now + ttlMs;
