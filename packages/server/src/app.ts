@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { Engine } from '@kaizen/core';
+import type { Engine, OperationContext } from '@kaizen/core';
 import { ErrorCode, generateOpenApi, KaizenProblem, parseRequest, ROUTES, type BodyRouteName } from '@kaizen/protocol';
 import type { Backends } from './backends/types.js';
 import type { ServerConfig } from './config.js';
@@ -106,11 +106,11 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   for (const name of BODY_ROUTES) {
     const route = ROUTES[name];
-    const run = engine[name] as (request: unknown, context: { tenant: string; requestId: string; now: number }) => Promise<unknown>;
+    const run = engine[name] as (request: unknown, context: OperationContext) => Promise<unknown>;
     app.post(route.path, async (c) => {
-      const body = await readJsonBody(c, config.maxBodyBytes);
+      const { body, bytes } = await readJsonBody(c, config.maxBodyBytes);
       const request = parseRequest(name, body);
-      const envelope = await run(request, { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock() });
+      const envelope = await run(request, { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes });
       metrics.observeSavings(route.operation, envelope);
       return c.json(envelope);
     });

@@ -26,6 +26,8 @@ export interface ServerConfig extends BackendOptions {
   requestTimeoutMs: number;
   /** On shutdown, how long in-flight requests may take before connections are cut (ms). */
   shutdownGraceMs: number;
+  /** Requests with a larger body are encoded and counted on a worker thread, off the event loop. */
+  workerAboveBytes: number;
   /** Where logs go (default stdout). Tests capture them here. */
   logDestination?: DestinationStream;
   /** Clock (epoch ms) for payload retention; tests shorten time with it. */
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   shutdownGraceMs: 10_000,
+  workerAboveBytes: 64 * 1024,
   sqliteSynchronous: 'normal',
 };
 
@@ -69,6 +72,7 @@ export const ENV_VARS = {
   headersTimeoutMs: 'KAIZEN_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'KAIZEN_REQUEST_TIMEOUT_MS',
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
+  workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -119,6 +123,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.headersTimeoutMs = integer('headers timeout (KAIZEN_HEADERS_TIMEOUT_MS)', config.headersTimeoutMs, 100);
   out.requestTimeoutMs = integer('request timeout (KAIZEN_REQUEST_TIMEOUT_MS)', config.requestTimeoutMs, 100);
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
+  out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);

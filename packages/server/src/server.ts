@@ -7,8 +7,9 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { createEngine, type Engine } from '@kaizen/core';
+import { createComputations, createEngine, type Engine } from '@kaizen/core';
 import { createApp } from './app.js';
+import { createOffloadedComputations } from './compute/offload.js';
 import { createBackends } from './backends/index.js';
 import type { Backends } from './backends/types.js';
 import { loadConfig, type ServerConfig } from './config.js';
@@ -43,10 +44,12 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const config = loadConfig(overrides, env);
   const logger = createLogger(config);
   const backends = await createBackends(config);
+  const compute = createOffloadedComputations({ local: createComputations(), aboveBytes: config.workerAboveBytes });
   const engine = createEngine({
     store: backends.payloads,
     version: config.version,
     payloadTtlSeconds: config.payloadTtlSeconds,
+    compute,
     ...(config.now ? { now: config.now } : {}),
   });
   const metrics = createMetrics();
@@ -104,6 +107,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
         http.closeIdleConnections();
         http.closeAllConnections();
         await stopped;
+        await compute.close();
         await backends.close();
         logger.info('Kaizen API stopped');
         flushLogger(logger);

@@ -72,8 +72,8 @@ async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]
   return chunks;
 }
 
-/** The parsed JSON body; 413 over `max`, 400 for invalid UTF-8 or JSON. */
-export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<unknown> {
+/** The parsed JSON body and its size in bytes; 413 over `max`, 400 for invalid UTF-8 or JSON. */
+export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ body: unknown; bytes: number }> {
   checkDeclaredLength(c, max);
   const chunks = await readChunks(c, max);
   let bytes: Uint8Array;
@@ -95,7 +95,7 @@ export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<unk
   }
   assertJsonDepth(text);
   try {
-    return JSON.parse(text);
+    return { body: JSON.parse(text), bytes: bytes.length };
   } catch (error) {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, `Request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -1,0 +1,20 @@
+/** Messages between the event loop and the compute worker (offload.ts, worker.ts). */
+import type { DataComputation, PromptComputation, PromptRequest } from '@kaizen/core';
+import type { ParsedOptimizeRequest } from '@kaizen/protocol';
+
+export type ComputeRequest =
+  | { id: number; op: 'encodeData'; request: ParsedOptimizeRequest }
+  | { id: number; op: 'encodePrompt'; request: PromptRequest };
+
+/** A KaizenProblem as plain data (status follows from the code). */
+export interface ProblemData {
+  code: string;
+  detail: unknown;
+  extra: Record<string, unknown>;
+}
+
+export type ComputeReply =
+  | { id: number; value: DataComputation | PromptComputation }
+  | { id: number; problem: ProblemData }
+  /** Anything else that went wrong: logged by the server, a plain 500 for the client. */
+  | { id: number; failure: string };

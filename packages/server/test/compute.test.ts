@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { kaizen, serve } from './cli-process.js';
+import { removeTempDirs, startTestServer, tempDir, type TestServer } from './helpers.js';
+
+// The same requests against a server that computes everything on its worker thread and one that computes nothing there.
+let onWorker: TestServer;
+let onLoop: TestServer;
+beforeAll(async () => {
+  onWorker = await startTestServer({ workerAboveBytes: 0 });
+  onLoop = await startTestServer({ workerAboveBytes: 100 * 1024 * 1024 });
+});
+afterAll(async () => {
+  await onWorker.server.close();
+  await onLoop.server.close();
+  removeTempDirs();
+});
+
+/** A response body without what differs from call to call (request id, payload id, expiry). */
+const comparable = (body: any) => {
+  const { request_id: _request, meta, ...rest } = body;
+  if (!meta) return rest;
+  const { payload_id: _id, expires_at: _expires, ...stable } = meta;
+  return { ...rest, meta: stable };
+};
+
+const orders = Array.from({ length: 400 }, (_, i) => ({ id: i, customer: `c${i % 37}@example.com`, status: ['late', 'ok', 'held'][i % 3], total: (i * 7.31) % 500 }));
+
+describe('large requests on the compute worker', () => {
+  it('answer exactly as when computed on the event loop, errors included', async () => {
+    const requests: [string, unknown][] = [
+      ['/v1/compress', { data: { orders } }],
+      ['/v1/optimize', { data: { orders }, token_models: ['gpt-4o', 'claude-3-5-haiku'] }],
+      ['/v1/optimize/request', { prompt: { messages: [{ role: 'user', content: `Orders: ${JSON.stringify(orders)}` }] }, token_models: ['gpt-4o'] }],
+      ['/v1/prompts/encode', { prompt: { messages: [{ role: 'user', content: `Orders: ${JSON.stringify(orders)}` }] }, token_models: ['gpt-4o'], metadata: { trace: 't' } }],
+      // Deeper than KTOF encodes (1000 levels), within what the HTTP layer lets through: the codec refuses it.
+      ['/v1/compress', { data: JSON.parse('['.repeat(1010) + ']'.repeat(1010)) }],
+    ];
+    for (const [path, body] of requests) {
+      const [worker, loop] = await Promise.all([onWorker.call(path, body), onLoop.call(path, body)]);
+      expect(worker.status, path).toBe(loop.status);
+      expect(comparable(worker.body), path).toEqual(comparable(loop.body));
+    }
+    const stored = await onWorker.call('/v1/prompts/encode', { prompt: { messages: [{ role: 'user', content: JSON.stringify(orders) }] } });
+    const replayed = await onWorker.call('/v1/prompts/decode', { ktof: stored.body.meta.payload_id });
+    expect(replayed.body.data).toEqual({ messages: [{ role: 'user', content: JSON.stringify(orders) }] });
+  });
+
+  it('a large request leaves the event loop free: health answers while it is counted', async () => {
+    // A server process of its own (default threshold, 64 KiB), so this process's loop is not the one measured.
+    const dataDir = tempDir();
+    const key = (await kaizen(['keys', 'create', '--data', dataDir, '--tenant', 'acme'])).stdout.trim();
+    const server = await serve(['--data', dataDir]);
+    try {
+      // ~450 K characters of base64: exact counting for three tokenizers takes over a second.
+      const blob = randomBytes(330_000).toString('base64');
+      const order: string[] = [];
+      const large = fetch(`${server.url}/v1/optimize`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { blob }, token_models: ['gpt-4o', 'gpt-4', 'claude-3-5-haiku'] }),
+      }).then(async (r) => {
+        order.push('large');
+        return { status: r.status, body: (await r.json()) as any };
+      });
+      // Long enough for the body to arrive and the counting to start; far shorter than the counting.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const health = await fetch(`${server.url}/`);
+      order.push('health');
+      const result = await large;
+      expect(health.status).toBe(200);
+      expect(result.status).toBe(200);
+      expect(result.body.token_stats['gpt-4o'].estimated).toBe(false);
+      expect(order).toEqual(['health', 'large']);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
