@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { createComputations, parseRequest } from '@kaizen/core';
+import { createOffloadedComputations } from '../src/compute/offload.js';
 import { kaizen, serve } from './cli-process.js';
 import { removeTempDirs, startTestServer, tempDir, type TestServer } from './helpers.js';
 
@@ -75,6 +77,20 @@ describe('large requests on the compute worker', () => {
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
+    }
+  });
+
+  it('computes large requests on the event loop when the worker cannot load', async () => {
+    const local = createComputations();
+    const compute = createOffloadedComputations({ local, aboveBytes: 0, workerUrl: new URL('./no-such-worker.js', import.meta.url) });
+    try {
+      const request = parseRequest('optimize', { data: { orders }, token_models: ['gpt-4o'] });
+      const expected = await local.encodeData(request);
+      const context = { tenant: 'acme', requestId: 'r', requestBytes: 1_000_000 };
+      expect(await compute.encodeData(request, context)).toEqual(expected);
+      expect(await compute.encodeData(request, context)).toEqual(expected);
+    } finally {
+      await compute.close();
     }
   });
 });

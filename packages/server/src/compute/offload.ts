@@ -16,10 +16,12 @@ import type { ComputeReply, ComputeRequest } from './protocol.js';
 const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('../../dist/compute/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
 
 export interface OffloadOptions {
-  /** Where requests at or under `aboveBytes` are computed. */
+  /** Where requests at or under `aboveBytes` are computed, and all of them if the worker cannot start. */
   local: Computations;
   /** Body size in bytes above which a request is computed on the worker. */
   aboveBytes: number;
+  /** The worker's module (tests). Default: compute/worker.js of this build. */
+  workerUrl?: URL;
 }
 
 export interface OffloadedComputations extends Computations {
@@ -28,16 +30,23 @@ export interface OffloadedComputations extends Computations {
 }
 
 interface Pending {
+  message: ComputeRequest;
   resolve: (value: never) => void;
   reject: (error: unknown) => void;
 }
 
-export function createOffloadedComputations({ local, aboveBytes }: OffloadOptions): OffloadedComputations {
+export function createOffloadedComputations({ local, aboveBytes, workerUrl = WORKER_URL }: OffloadOptions): OffloadedComputations {
   let worker: Worker | undefined;
+  /** Set when a worker exited before it had loaded: large requests are computed here from then on. */
+  let cannotStart = false;
   const pending = new Map<number, Pending>();
   let nextId = 0;
 
+  const computeHere = ({ message }: Pending): Promise<unknown> =>
+    message.op === 'encodeData' ? local.encodeData(message.request) : local.encodePrompt(message.request);
+
   const settle = (reply: ComputeReply) => {
+    if ('ready' in reply) return;
     const waiter = pending.get(reply.id);
     if (!waiter) return;
     pending.delete(reply.id);
@@ -48,35 +57,42 @@ export function createOffloadedComputations({ local, aboveBytes }: OffloadOption
   };
 
   const start = (): Worker => {
-    const thread = new Worker(WORKER_URL);
-    thread.on('message', settle);
+    const thread = new Worker(workerUrl);
+    let ready = false;
+    thread.on('message', (reply: ComputeReply) => {
+      if ('ready' in reply) ready = true;
+      settle(reply);
+    });
     thread.on('error', () => {}); // an uncaught error ends the thread: handled on exit
     thread.once('exit', () => {
       if (worker === thread) worker = undefined;
-      // The next large request starts a new worker.
+      // A worker that could not even load (a broken install) would fail every large request:
+      // compute them here instead. One that died on a request fails only what it held, and
+      // the next large request starts a new worker.
+      if (!ready) cannotStart = true;
       for (const [id, waiter] of pending) {
         pending.delete(id);
-        waiter.reject(new KaizenProblem(ErrorCode.INTERNAL_ERROR, 'The encoding worker stopped while computing this request; send it again.'));
+        if (!ready) computeHere(waiter).then(waiter.resolve as (value: unknown) => void, waiter.reject);
+        else waiter.reject(new KaizenProblem(ErrorCode.INTERNAL_ERROR, 'The encoding worker stopped while computing this request; send it again.'));
       }
     });
     return thread;
   };
 
-  const run = <T>(message: Omit<ComputeRequest, 'id'>): Promise<T> =>
+  const run = <T>(message: ComputeRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      pending.set(message.id, { message, resolve: resolve as (value: never) => void, reject });
       worker ??= start();
       // The thread keeps the process alive only while it holds requests.
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ ...message, id });
+      worker.postMessage(message);
     });
 
-  const large = (context: OperationContext | undefined) => (context?.requestBytes ?? 0) > aboveBytes;
+  const large = (context: OperationContext | undefined) => !cannotStart && (context?.requestBytes ?? 0) > aboveBytes;
 
   return {
-    encodeData: (request, context) => (large(context) ? run({ op: 'encodeData', request }) : local.encodeData(request, context)),
-    encodePrompt: (request, context) => (large(context) ? run({ op: 'encodePrompt', request }) : local.encodePrompt(request, context)),
+    encodeData: (request, context) => (large(context) ? run({ id: nextId++, op: 'encodeData', request }) : local.encodeData(request, context)),
+    encodePrompt: (request, context) => (large(context) ? run({ id: nextId++, op: 'encodePrompt', request }) : local.encodePrompt(request, context)),
     async close() {
       const thread = worker;
       worker = undefined;

@@ -14,6 +14,8 @@ export interface ProblemData {
 }
 
 export type ComputeReply =
+  /** Sent once, when the worker has loaded its modules. */
+  | { ready: true }
   | { id: number; value: DataComputation | PromptComputation }
   | { id: number; problem: ProblemData }
   /** Anything else that went wrong: logged by the server, a plain 500 for the client. */

@@ -17,3 +17,4 @@ parentPort!.on('message', async (message: ComputeRequest) => {
   }
   parentPort!.postMessage(reply);
 });
+parentPort!.postMessage({ ready: true } satisfies ComputeReply);
