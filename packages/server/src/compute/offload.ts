@@ -81,8 +81,15 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
 
   const run = <T>(message: ComputeRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      pending.set(message.id, { message, resolve: resolve as (value: never) => void, reject });
-      worker ??= start();
+      const waiter: Pending = { message, resolve: resolve as (value: never) => void, reject };
+      try {
+        worker ??= start();
+      } catch {
+        cannotStart = true;
+        computeHere(waiter).then(waiter.resolve as (value: unknown) => void, reject);
+        return;
+      }
+      pending.set(message.id, waiter);
       // The thread keeps the process alive only while it holds requests.
       if (pending.size === 1) worker.ref();
       worker.postMessage(message);
