@@ -1,8 +1,8 @@
 /**
  * The CPU-bound half of the encoding operations: a request's KTOF and its size and token
  * stats, with no store and no clock. The engine runs them here by default; the server hands
- * large requests to a worker thread running the same code (see EngineConfig.compute), so one
- * big request never holds up the event loop.
+ * large requests to a worker thread running the same code (see EngineConfig.compute), so a
+ * big request does not hold up the event loop.
  */
 import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
 import { encodePrompt as encodePromptText, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
