@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Computations, type OperationContext } from '@kaizen/core';
-import type { ComputeReply, ComputeRequest } from './protocol.js';
+import { computeRequest, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
 // the worker from the build (workspace packages resolve to their builds either way).
@@ -42,11 +42,9 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
   const pending = new Map<number, Pending>();
   let nextId = 0;
 
-  const computeHere = ({ message }: Pending): Promise<unknown> =>
-    message.op === 'encodeData' ? local.encodeData(message.request) : local.encodePrompt(message.request);
+  const computeHere = ({ message }: Pending): Promise<unknown> => computeRequest(local, message);
 
-  const settle = (reply: ComputeReply) => {
-    if ('ready' in reply) return;
+  const settle = (reply: Exclude<ComputeReply, { ready: true }>) => {
     const waiter = pending.get(reply.id);
     if (!waiter) return;
     pending.delete(reply.id);
@@ -61,7 +59,7 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
     let ready = false;
     thread.on('message', (reply: ComputeReply) => {
       if ('ready' in reply) ready = true;
-      settle(reply);
+      else settle(reply);
     });
     thread.on('error', () => {}); // an uncaught error ends the thread: handled on exit
     thread.once('exit', () => {

@@ -1,15 +1,14 @@
 /** The compute worker's thread: the engine's own computations (createComputations), fed over messages. */
 import { parentPort } from 'node:worker_threads';
 import { createComputations, isKaizenProblem } from '@kaizen/core';
-import type { ComputeReply, ComputeRequest } from './protocol.js';
+import { computeRequest, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 const compute = createComputations();
 
 parentPort!.on('message', async (message: ComputeRequest) => {
   let reply: ComputeReply;
   try {
-    const value = message.op === 'encodeData' ? await compute.encodeData(message.request) : await compute.encodePrompt(message.request);
-    reply = { id: message.id, value };
+    reply = { id: message.id, value: await computeRequest(compute, message) };
   } catch (error) {
     reply = isKaizenProblem(error)
       ? { id: message.id, problem: { code: error.code, detail: error.detail, extra: error.extra } }
