@@ -80,6 +80,26 @@ describe('large requests on the compute worker', () => {
     }
   });
 
+  it('stops the worker once it has been idle, and starts it again for the next large request', async () => {
+    const local = createComputations();
+    const compute = createOffloadedComputations({ local, aboveBytes: 0, idleStopMs: 200 });
+    try {
+      const request = parseRequest('optimize', { data: { orders }, token_models: ['gpt-4o'] });
+      const expected = await local.encodeData(request);
+      const context = { tenant: 'acme', requestId: 'r', requestBytes: 1_000_000 };
+      expect(compute.workerRunning).toBe(false);
+      // Two at once: the first to finish leaves the other on the worker, which must not be stopped under it.
+      expect(await Promise.all([compute.encodeData(request, context), compute.encodeData(request, context)])).toEqual([expected, expected]);
+      expect(compute.workerRunning).toBe(true);
+      for (let waited = 0; compute.workerRunning && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(compute.workerRunning).toBe(false);
+      expect(await compute.encodeData(request, context)).toEqual(expected);
+      expect(compute.workerRunning).toBe(true);
+    } finally {
+      await compute.close();
+    }
+  });
+
   it('computes large requests on the event loop when the worker cannot load', async () => {
     const local = createComputations();
     const compute = createOffloadedComputations({ local, aboveBytes: 0, workerUrl: new URL('./no-such-worker.js', import.meta.url) });

@@ -5,7 +5,9 @@
  * in flight, for 0.15–2 s per model. Requests whose body is over `aboveBytes` now go to one
  * worker thread running the same computations (createComputations), one at a time; smaller
  * ones, nearly all traffic, stay on the event loop, where the per-string caches make them cheap
- * and no message has to cross threads.
+ * and no message has to cross threads. The worker stops after `idleStopMs` without requests, so
+ * the memory its tokenizers take (about 140 MB) is returned when large requests are rare; the
+ * next one starts it again (about a second of loading).
  */
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Computations, type OperationContext } from '@kaizen/core';
@@ -22,21 +24,31 @@ export interface OffloadOptions {
   aboveBytes: number;
   /** The worker's module (tests). Default: compute/worker.js of this build. */
   workerUrl?: URL;
+  /** Milliseconds without requests after which the worker stops. Default: 60 s. */
+  idleStopMs?: number;
 }
 
+/** How long an idle worker keeps its tokenizers loaded. */
+const IDLE_STOP_MS = 60_000;
+
 export interface OffloadedComputations extends Computations {
+  /** Whether a worker thread is running now. */
+  readonly workerRunning: boolean;
   /** Stops the worker (requests still on it fail). */
   close(): Promise<void>;
 }
 
 interface Pending {
   message: ComputeRequest;
+  /** The thread computing it (an idle worker that was stopped may still be exiting when the next starts). */
+  thread?: Worker;
   resolve: (value: never) => void;
   reject: (error: unknown) => void;
 }
 
-export function createOffloadedComputations({ local, aboveBytes, workerUrl = WORKER_URL }: OffloadOptions): OffloadedComputations {
+export function createOffloadedComputations({ local, aboveBytes, workerUrl = WORKER_URL, idleStopMs = IDLE_STOP_MS }: OffloadOptions): OffloadedComputations {
   let worker: Worker | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when a worker exited before it had loaded: large requests are computed here from then on. */
   let cannotStart = false;
   const pending = new Map<number, Pending>();
@@ -48,10 +60,25 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
     const waiter = pending.get(reply.id);
     if (!waiter) return;
     pending.delete(reply.id);
-    if (pending.size === 0) worker?.unref();
+    if (pending.size === 0) idle();
     if ('value' in reply) waiter.resolve(reply.value as never);
     else if ('problem' in reply) waiter.reject(new KaizenProblem(reply.problem.code as ErrorCode, reply.problem.detail as string, reply.problem.extra));
     else waiter.reject(new Error(`compute worker: ${reply.failure}`));
+  };
+
+  /** The last request settled: let the process exit without the thread, and stop it if none follows. */
+  const idle = () => {
+    const thread = worker;
+    if (!thread) return;
+    thread.unref();
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (worker === thread && pending.size === 0) {
+        worker = undefined;
+        void thread.terminate();
+      }
+    }, idleStopMs);
+    idleTimer.unref();
   };
 
   const start = (): Worker => {
@@ -69,6 +96,7 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
       // the next large request starts a new worker.
       if (!ready) cannotStart = true;
       for (const [id, waiter] of pending) {
+        if (waiter.thread !== thread) continue;
         pending.delete(id);
         if (!ready) computeHere(waiter).then(waiter.resolve as (value: unknown) => void, waiter.reject);
         else waiter.reject(new KaizenProblem(ErrorCode.INTERNAL_ERROR, 'The encoding worker stopped while computing this request; send it again.'));
@@ -80,6 +108,7 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
   const run = <T>(message: ComputeRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const waiter: Pending = { message, resolve: resolve as (value: never) => void, reject };
+      clearTimeout(idleTimer);
       try {
         worker ??= start();
       } catch {
@@ -87,6 +116,7 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
         computeHere(waiter).then(waiter.resolve as (value: unknown) => void, reject);
         return;
       }
+      waiter.thread = worker;
       pending.set(message.id, waiter);
       // The thread keeps the process alive only while it holds requests.
       if (pending.size === 1) worker.ref();
@@ -98,7 +128,11 @@ export function createOffloadedComputations({ local, aboveBytes, workerUrl = WOR
   return {
     encodeData: (request, context) => (large(context) ? run({ id: nextId++, op: 'encodeData', request }) : local.encodeData(request, context)),
     encodePrompt: (request, context) => (large(context) ? run({ id: nextId++, op: 'encodePrompt', request }) : local.encodePrompt(request, context)),
+    get workerRunning() {
+      return worker !== undefined;
+    },
     async close() {
+      clearTimeout(idleTimer);
       const thread = worker;
       worker = undefined;
       if (thread) await thread.terminate();
