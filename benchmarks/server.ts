@@ -225,6 +225,9 @@ async function main() {
   try {
     for (const s of scenarios) results.push(await runScenario(url, child.pid!, s, workDir));
     encodeReply = await (await fetch(url + '/v1/prompts/encode', { method: 'POST', headers, body: encodeBodies[0]! })).text();
+  } catch (error) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
   } finally {
     await stopChild(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -234,13 +237,16 @@ async function main() {
   const encodeScenario = scenarios[2]!;
   const target = results[2]!.median.cpuMsPerRequest;
   const calibrations: { share: number; busyUs: number; result: Result }[] = [];
-  for (const share of target === undefined ? [] : [1, 0.75]) {
-    const name = `calibration: bare Hono busy for ${share === 1 ? "prompts.encode's" : `${share * 100}% of prompts.encode's`} CPU per request`;
-    const { result, busyUs } = await calibrationRow({ ...encodeScenario, name }, encodeReply, target! * share, workDir);
-    calibrations.push({ share, busyUs, result });
-    results.push(result);
+  try {
+    for (const share of target === undefined ? [] : [1, 0.75]) {
+      const name = `calibration: bare Hono busy for ${share === 1 ? "prompts.encode's" : `${share * 100}% of prompts.encode's`} CPU per request`;
+      const { result, busyUs } = await calibrationRow({ ...encodeScenario, name }, encodeReply, target! * share, workDir);
+      calibrations.push({ share, busyUs, result });
+      results.push(result);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-  rmSync(workDir, { recursive: true, force: true });
 
   const split = await breakdown(prompts);
   const health = results[0]!.median;
