@@ -187,7 +187,7 @@ async function main() {
   const { child, url } = await startChild([bin, 'serve', '--port', '0', '--data', dataDir, '--rate-limit', '100000000']);
 
   const prompts = Array.from({ length: PROMPT_SET }, (_, i) => chatPrompt(i + 1));
-  const encodeBodies = prompts.map((_, i) => encodeBody(i + 1));
+  const encodeBodies = prompts.map(encodeBody);
   const compressBodies = prompts.map((prompt) => JSON.stringify({ data: prompt }));
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
   const mean = (bodies: readonly string[]) => Math.round(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length);

@@ -34,7 +34,7 @@ export function chatPrompt(seed: number) {
   };
 }
 
-/** The prompts.encode body for `chatPrompt(seed)`, asking for gpt-4o-mini token stats. */
-export function encodeBody(seed: number): string {
-  return JSON.stringify({ prompt: chatPrompt(seed), token_models: ['gpt-4o-mini'] });
+/** The prompts.encode body for `prompt`, asking for gpt-4o-mini token stats. */
+export function encodeBody(prompt: ReturnType<typeof chatPrompt>): string {
+  return JSON.stringify({ prompt, token_models: ['gpt-4o-mini'] });
 }

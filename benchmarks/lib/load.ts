@@ -9,7 +9,7 @@
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
-import { encodeBody } from './chat-prompts.js';
+import { chatPrompt, encodeBody } from './chat-prompts.js';
 
 export interface LoadSpec {
   url: string;
@@ -36,7 +36,7 @@ export interface LoadResult {
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
 let sent = 0;
-const nextBody = spec.freshFromSeed !== undefined ? () => encodeBody(spec.freshFromSeed! + sent++) : spec.bodies ? () => spec.bodies![sent++ % spec.bodies!.length] : undefined;
+const nextBody = spec.freshFromSeed !== undefined ? () => encodeBody(chatPrompt(spec.freshFromSeed! + sent++)) : spec.bodies ? () => spec.bodies![sent++ % spec.bodies!.length] : undefined;
 
 process.stdout.write('running\n');
 const r = await autocannon({
