@@ -6,3 +6,4 @@ export { MemoryPayloadStore, type MemoryPayloadStoreOptions } from './memory-sto
 export { newPayloadId } from './payload-id.js';
 export { utf8Length } from './measure.js';
 export { KaizenProblem, isKaizenProblem, ErrorCode, parseRequest } from '@kaizen/protocol';
+export { TextCache } from './text-cache.js';

@@ -20,6 +20,9 @@ import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
 import { loggableHeaders } from './logger.js';
 import { presetHeaders } from './http/preset-headers.js';
+import { GATEWAY_PATHS, gatewayInfo } from './gateway/vendors.js';
+import { mountGateway } from './gateway/routes.js';
+import type { Upstream } from './gateway/upstream.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -29,10 +32,12 @@ export interface AppDependencies {
   /** One line per request (see createAccessLogger); default: `logger`. */
   accessLogger?: Logger;
   metrics: Metrics;
+  /** The gateway's upstream client (the server passes its own so it can close it). */
+  gatewayUpstream?: Upstream;
 }
 
 const BODY_ROUTES = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((name): name is BodyRouteName => ROUTES[name].method === 'POST');
-const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json']);
+const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json', ...GATEWAY_PATHS]);
 
 /** The metrics label of a path: known routes by name, everything else folded together. */
 function routeLabel(path: string): string {
@@ -40,7 +45,7 @@ function routeLabel(path: string): string {
   return path.startsWith('/playground') ? '/playground' : 'unmatched';
 }
 
-export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics }: AppDependencies): Hono<AppEnv> {
+export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics, gatewayUpstream }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const clock = config.now ?? Date.now;
   const logFault = (c: { get(key: 'requestId'): string }) => (error: unknown) =>
@@ -65,6 +70,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
         duration_ms: Math.round(seconds * 100_000) / 100,
         tenant: c.get('tenant'),
         key_id: c.get('keyId'),
+        ...c.get('logFields'),
       };
       if (accessLogger.isLevelEnabled('debug')) line['req'] = { headers: loggableHeaders(c.req.raw.headers) };
       accessLogger.info(line, 'request');
@@ -87,6 +93,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
     backend: backends.kind,
     auth: { anonymous_loopback: config.anonymousLoopback, schemes: ['x-api-key', 'bearer'] },
     limits: { rate_limit_per_minute: config.rateLimitPerMinute, max_body_bytes: config.maxBodyBytes, payload_ttl_seconds: config.payloadTtlSeconds },
+    gateway: gatewayInfo(config),
   };
   app.get('/', (c) => c.json({ ...engine.health(), ...health }));
 
@@ -99,6 +106,9 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   app.route('/playground', playgroundRoutes());
+
+  // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
+  mountGateway(app, { config, backends, logger, metrics, clock, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
 
   app.use('/v1/*', oneCredential());
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));

@@ -5,8 +5,9 @@
 import type { DestinationStream } from 'pino';
 import type { BackendOptions } from './backends/types.js';
 import { SERVER_VERSION } from './version.js';
+import { GATEWAY_DEFAULTS, GATEWAY_ENV_VARS, validateGatewayConfig, type GatewayConfig } from './gateway/config.js';
 
-export interface ServerConfig extends BackendOptions {
+export interface ServerConfig extends BackendOptions, GatewayConfig {
   port: number;
   host: string;
   /** Requests larger than this answer 413 (checked before the body is read). */
@@ -53,6 +54,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   shutdownGraceMs: 10_000,
   workerAboveBytes: 64 * 1024,
   sqliteSynchronous: 'normal',
+  ...GATEWAY_DEFAULTS,
 };
 
 /** Environment variable of each setting (documented in the README configuration table). */
@@ -73,6 +75,7 @@ export const ENV_VARS = {
   requestTimeoutMs: 'KAIZEN_REQUEST_TIMEOUT_MS',
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
+  ...GATEWAY_ENV_VARS,
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -129,6 +132,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);
   if (config.sqliteSynchronous !== undefined && config.sqliteSynchronous !== 'full' && config.sqliteSynchronous !== 'normal')
     throw new ConfigError(`KAIZEN_SQLITE_SYNCHRONOUS must be "full" or "normal", got "${String(config.sqliteSynchronous)}".`);
+  validateGatewayConfig(out, { integer, boolean, fail: (message) => { throw new ConfigError(message); } });
   if (!out.redisUrl) delete out.redisUrl;
   return out;
 }

@@ -18,7 +18,7 @@ export const REDACTED_PATHS = [
 const CENSOR = '[REDACTED]';
 
 /** Request headers whose values never reach a log line. */
-const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
+const SECRET_HEADERS = new Set(['x-api-key', 'x-kaizen-api-key', 'api-key', 'authorization', 'proxy-authorization', 'cookie']);
 
 type LoggerConfig = Pick<ServerConfig, 'logLevel' | 'logDestination'>;
 

@@ -16,6 +16,7 @@ import { loadConfig, type ServerConfig } from './config.js';
 import type { AppEnv } from './http/env.js';
 import { createAccessLogger, createLogger, flushLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createUpstream } from './gateway/upstream.js';
 
 export interface KaizenServer {
   config: ServerConfig;
@@ -53,7 +54,8 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
     ...(config.now ? { now: config.now } : {}),
   });
   const metrics = createMetrics();
-  const app = createApp({ config, engine, backends, logger, accessLogger: createAccessLogger(config, logger), metrics });
+  const gatewayUpstream = createUpstream(config);
+  const app = createApp({ config, engine, backends, logger, accessLogger: createAccessLogger(config, logger), metrics, gatewayUpstream });
 
   const http = createAdaptorServer({
     // Node checks those deadlines every connectionsCheckingInterval (30 s by default): check
@@ -108,6 +110,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
         http.closeAllConnections();
         await stopped;
         await compute.close();
+        await gatewayUpstream.close();
         await backends.close();
         logger.info('Kaizen API stopped');
         flushLogger(logger);

@@ -3,7 +3,7 @@
  * answer 401, revoked keys 403. With anonymous loopback on, keyless requests from the same
  * machine run as tenant "local" (development and the local playground).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 import type { KeyStore } from '../backends/types.js';
@@ -26,16 +26,27 @@ export function presentedKey(xApiKey: string | undefined, authorization: string 
   return match[1];
 }
 
-export function authMiddleware(keys: KeyStore, options: { anonymousLoopback: boolean }): MiddlewareHandler<AppEnv> {
+export interface AuthOptions {
+  anonymousLoopback: boolean;
+  /** Where the key is read (default: `x-api-key`, else `Authorization: Bearer`); the gateway's BYOK mode reads its own header. */
+  keyOf?: (c: Context<AppEnv>) => string | undefined;
+  /** The 401 detail when no key was sent. */
+  missingMessage?: string;
+}
+
+const MISSING_KEY = 'Missing API key: send it as "x-api-key: KEY" or "Authorization: Bearer KEY" (create one with `kaizen keys create`).';
+
+export function authMiddleware(keys: KeyStore, options: AuthOptions): MiddlewareHandler<AppEnv> {
+  const keyOf = options.keyOf ?? ((c: Context<AppEnv>) => presentedKey(c.req.header('x-api-key'), c.req.header('authorization')));
   return async (c, next) => {
-    const key = presentedKey(c.req.header('x-api-key'), c.req.header('authorization'));
+    const key = keyOf(c);
     if (key === undefined) {
       if (options.anonymousLoopback && c.env?.incoming && isLoopback(getConnInfo(c).remote.address)) {
         c.set('tenant', ANONYMOUS_TENANT);
         c.set('keyId', null);
         return next();
       }
-      throw new KaizenProblem(ErrorCode.MISSING_API_KEY, 'Missing API key: send it as "x-api-key: KEY" or "Authorization: Bearer KEY" (create one with `kaizen keys create`).');
+      throw new KaizenProblem(ErrorCode.MISSING_API_KEY, options.missingMessage ?? MISSING_KEY);
     }
     const record = await keys.verify(key);
     if (!record) throw new KaizenProblem(ErrorCode.INVALID_API_KEY, 'Invalid API key.');

@@ -72,20 +72,23 @@ async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]
   return chunks;
 }
 
-/** The parsed JSON body and its size in bytes; 413 over `max`, 400 for invalid UTF-8 or JSON. */
-export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ body: unknown; bytes: number }> {
+/** The raw body bytes, whatever they hold; 413 over `max` (the gateway forwards bodies as sent). */
+export async function readBodyBytes(c: Context<AppEnv>, max: number): Promise<Uint8Array> {
   checkDeclaredLength(c, max);
   const chunks = await readChunks(c, max);
-  let bytes: Uint8Array;
-  if (chunks.length === 1) bytes = chunks[0]!;
-  else {
-    bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
   }
+  return bytes;
+}
+
+/** The parsed JSON body and its size in bytes; 413 over `max`, 400 for invalid UTF-8 or JSON. */
+export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ body: unknown; bytes: number }> {
+  const bytes = await readBodyBytes(c, max);
   if (bytes.length === 0) throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is empty: send a JSON object.');
   let text: string;
   try {

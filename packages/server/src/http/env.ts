@@ -6,6 +6,8 @@ export interface AppVariables {
   /** Set by auth on /v1 routes. */
   tenant: string;
   keyId: string | null;
+  /** Extra fields for the request's access-log line (the gateway's figures). */
+  logFields?: Record<string, unknown>;
 }
 
 export interface AppEnv {

@@ -1,0 +1,124 @@
+/**
+ * Replaces string values inside a JSON text without re-serialising it, so every byte the
+ * gateway does not mean to change (number spellings, escapes, spacing, key order, duplicate
+ * keys, unknown fields) reaches the upstream exactly as the caller sent it.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** A JSON-pointer step, escaped as @kaizen/prompt's site paths are. */
+export function pointerStep(key: string | number): string {
+  return `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/**
+ * `text` (valid JSON) with the string at each pointer replaced by the JSON literal of its new
+ * value. A pointer that does not name a string is ignored; with duplicate keys the last one
+ * (the one JSON.parse keeps) is replaced.
+ */
+export function replaceJsonStrings(text: string, replacements: Readonly<Map<string, string>>): string {
+  const spans = locateStrings(text, new Set(replacements.keys()));
+  const ordered = [...spans].sort((a, b) => a[1][0] - b[1][0]);
+  let out = '';
+  let at = 0;
+  for (const [pointer, [start, end]] of ordered) {
+    out += text.slice(at, start) + JSON.stringify(replacements.get(pointer));
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** Source spans [start, end) of the string literals at `pointers` in `text`. */
+export function locateStrings(text: string, pointers: ReadonlySet<string>): Map<string, [number, number]> {
+  const spans = new Map<string, [number, number]>();
+  // Containers on the way to a target are walked; every other value is skipped without parsing.
+  const onPath = new Set<string>();
+  for (const pointer of pointers) {
+    for (let cut = pointer.lastIndexOf('/'); cut > 0; cut = pointer.lastIndexOf('/', cut - 1)) onPath.add(pointer.slice(0, cut));
+  }
+  onPath.add('');
+  let i = 0;
+
+  const space = () => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else return;
+    }
+  };
+  /** From an opening quote to just past its closing quote. */
+  const skipString = () => {
+    let from = i + 1;
+    for (;;) {
+      const quote = text.indexOf('"', from);
+      let backslashes = 0;
+      while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+      from = quote + 1;
+      if (backslashes % 2 === 0) break;
+    }
+    i = from;
+  };
+  const skipValue = () => {
+    let depth = 0;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        skipString();
+        if (depth === 0) return;
+        continue;
+      }
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (depth === 0) return; // end of the enclosing container (a bare number or literal ended)
+        if (--depth === 0) {
+          i++;
+          return;
+        }
+      } else if (depth === 0 && (c === COMMA || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || Number.isNaN(c))) return;
+      i++;
+    }
+  };
+  const child = (pointer: string) => {
+    space();
+    if (onPath.has(pointer)) container(pointer);
+    else if (pointers.has(pointer) && text.charCodeAt(i) === QUOTE) {
+      const start = i;
+      skipString();
+      spans.set(pointer, [start, i]);
+    } else skipValue();
+    space();
+  };
+  const container = (pointer: string) => {
+    const open = text.charCodeAt(i);
+    if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return skipValue();
+    i++;
+    space();
+    if (text.charCodeAt(i) === (open === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET)) {
+      i++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      if (open === OPEN_BRACE) {
+        space();
+        const keyStart = i;
+        skipString();
+        const key = JSON.parse(text.slice(keyStart, i)) as string;
+        space();
+        if (text.charCodeAt(i) === COLON) i++;
+        child(pointer + pointerStep(key));
+      } else child(pointer + pointerStep(index));
+      const next = text.charCodeAt(i++);
+      if (next !== COMMA) return; // the closing brace or bracket
+    }
+  };
+  space();
+  container('');
+  return spans;
+}

@@ -1,0 +1,78 @@
+/**
+ * Key handling. By default the caller authenticates to Kaizen with its Kaizen key in the
+ * header its vendor SDK already sends (`Authorization: Bearer` or `x-api-key`) and the server
+ * puts the vendor key it holds in their place. Under BYOK the caller's vendor credentials go
+ * upstream untouched and its Kaizen key travels in `x-kaizen-api-key`. Either way no Kaizen
+ * key ever reaches the upstream.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+import type { KeyStore } from '../backends/types.js';
+import { API_KEY_PREFIX } from '../backends/keys.js';
+import { authMiddleware } from '../http/auth.js';
+import type { AppEnv } from '../http/env.js';
+import { oneCredential } from '../http/one-credential.js';
+import type { GatewayConfig } from './config.js';
+import { GatewayProblem } from './errors.js';
+import type { Vendor } from './vendors.js';
+
+/** The header that carries the Kaizen key under BYOK. */
+export const KAIZEN_KEY_HEADER = 'x-kaizen-api-key';
+
+/** Headers that carry credentials to a vendor (the caller's under BYOK, dropped otherwise). */
+const VENDOR_CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'];
+
+/** Authentication in front of every gateway route, for the configured mode. */
+export function gatewayAuth(keys: KeyStore, config: GatewayConfig & { anonymousLoopback: boolean }): MiddlewareHandler<AppEnv>[] {
+  if (!config.gatewayByok) return [oneCredential(), authMiddleware(keys, { anonymousLoopback: config.anonymousLoopback })];
+  const refuseKaizenKeyUpstream: MiddlewareHandler<AppEnv> = async (c, next) => {
+    for (const name of VENDOR_CREDENTIAL_HEADERS) {
+      if (c.req.header(name)?.includes(API_KEY_PREFIX)) {
+        throw new KaizenProblem(
+          ErrorCode.INVALID_API_KEY,
+          `A Kaizen key was sent in "${name}", which goes to the vendor in BYOK mode: send the Kaizen key as "${KAIZEN_KEY_HEADER}: KEY" and your vendor key as usual.`,
+        );
+      }
+    }
+    return next();
+  };
+  return [
+    refuseKaizenKeyUpstream,
+    authMiddleware(keys, {
+      anonymousLoopback: config.anonymousLoopback,
+      keyOf: (c) => c.req.header(KAIZEN_KEY_HEADER)?.trim() || undefined,
+      missingMessage: `Missing Kaizen API key: this gateway runs in BYOK mode, so send it as "${KAIZEN_KEY_HEADER}: KEY" (your vendor key goes in the usual header).`,
+    }),
+  ];
+}
+
+/** Request headers that never go upstream: hop-by-hop, recomputed, or Kaizen's own. */
+const NOT_FORWARDED = new Set([
+  'host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'content-length', 'expect', 'cookie', 'x-request-id',
+]);
+
+/**
+ * The headers sent upstream: the caller's, minus hop-by-hop and Kaizen headers, with the
+ * vendor credential of the mode. Throws a 503 when the server is to inject a key it does not hold.
+ */
+export function upstreamHeaders(incoming: Headers, vendor: Vendor, config: GatewayConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (NOT_FORWARDED.has(name) || name.startsWith('x-kaizen-')) return;
+    if (!config.gatewayByok && VENDOR_CREDENTIAL_HEADERS.includes(name)) return;
+    out[name] = value;
+  });
+  if (!config.gatewayByok) {
+    const key = vendor.serverKey(config);
+    if (key === undefined) {
+      throw new GatewayProblem(
+        503,
+        'vendor_key_missing',
+        `This Kaizen gateway holds no ${vendor.label} API key: set ${vendor.keyVariable} where the server runs, or start it with --gateway-byok so callers send their own.`,
+      );
+    }
+    Object.assign(out, vendor.authHeaders(key));
+  }
+  return out;
+}

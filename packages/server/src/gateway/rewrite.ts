@@ -1,0 +1,108 @@
+/**
+ * What the gateway changes in a request: JSON inside message text becomes KTOF fragments
+ * (@kaizen/prompt's engine, the one prompts.encode uses), the primer is added once, and nothing
+ * else moves. Every decision about a text depends only on that text and the texts before it
+ * in the order the model reads them, so a conversation that grows by appending messages sends
+ * the same bytes for its earlier messages on every turn and provider prompt caches keep hitting.
+ */
+import type { JsonValue } from '@kaizen/ktof';
+import { addPrimer, encodeText, isChatRequest, mapChatStrings, PROMPT_PRIMER, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
+import { TextCache } from '@kaizen/core';
+import { replaceJsonStrings } from './json-splice.js';
+import { MAX_EXACT_COUNT_STRING, type RequestCounter } from './tokens.js';
+
+export interface RewriteResult {
+  /** The body to send upstream; the caller's own text when nothing changed. */
+  body: string;
+  /** Input tokens of the message text before and after. */
+  tokensOriginal: number;
+  tokensSent: number;
+  /** True when the figures are not all the model's own tokenizer. */
+  estimated: boolean;
+  /** How many texts were rewritten (0: the body is byte-identical). */
+  textsRewritten: number;
+}
+
+/** A message text the engine could shorten. */
+interface Candidate {
+  pointer: string;
+  original: string;
+  encoded: string;
+  /** Rank of its top-level field in the vendor's reading order (system before messages). */
+  rank: number;
+  /** Visit order (JSON order inside a top-level field). */
+  seq: number;
+}
+
+/** Characters of encoded texts remembered per tokenizer: an agent loop resends its history every turn. */
+const ENCODE_CACHE_CHARS = 2_000_000;
+/** Shorter strings are not remembered: too short to hold JSON worth a fragment. */
+const MIN_CACHED_TEXT = 24;
+const encodeCaches = new Map<string, EncodedTextCache>();
+
+function encodeCache(encoding: string): EncodedTextCache {
+  let cache = encodeCaches.get(encoding);
+  if (!cache) {
+    const texts = new TextCache<EncodedText>(ENCODE_CACHE_CHARS);
+    cache = {
+      get: (text) => texts.get(text),
+      set: (text, encoded) => {
+        if (text.length >= MIN_CACHED_TEXT) texts.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+      },
+    };
+    encodeCaches.set(encoding, cache);
+  }
+  return cache;
+}
+
+/** True for a request object the engine knows how to walk (a chat request, not a bare list). */
+export function isRewritable(request: unknown): request is { [key: string]: JsonValue } {
+  return typeof request === 'object' && request !== null && !Array.isArray(request) && isChatRequest(request as JsonValue);
+}
+
+/**
+ * Rewrites `raw`, whose parsed value is `request`. `order` lists the top-level content fields
+ * in reading order; `counter` decides what is smaller and reports the token figures.
+ */
+export function rewriteRequest(raw: string, request: { [key: string]: JsonValue }, order: readonly string[], counter: RequestCounter): RewriteResult {
+  const cache = encodeCache(counter.encoding);
+  const count = counter.count;
+  const candidates: Candidate[] = [];
+  let tokensOriginal = 0;
+  let seq = 0;
+  let estimated = counter.estimated;
+  mapChatStrings(request, (text, site) => {
+    if (text.length > MAX_EXACT_COUNT_STRING) estimated = true;
+    tokensOriginal += count(text);
+    let encoded = cache.get(text);
+    if (!encoded) {
+      encoded = encodeText(text, { countTokens: count });
+      cache.set(text, encoded);
+    }
+    if (encoded.fragments.length > 0) {
+      const root = site.path.slice(1).split('/', 1)[0]!;
+      const rank = order.indexOf(root);
+      candidates.push({ pointer: site.path, original: text, encoded: encoded.text, rank: rank < 0 ? order.length : rank, seq: seq++ });
+    }
+    return text;
+  });
+
+  // The primer rides on the first text that pays for it, in reading order; later texts are
+  // rewritten when they get smaller. The request never grows, and a text's fate depends only on
+  // the texts before it.
+  candidates.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+  const replacements = new Map<string, string>();
+  let primed = false;
+  let tokensSent = tokensOriginal;
+  for (const candidate of candidates) {
+    const text = primed ? candidate.encoded : addPrimer(candidate.encoded, PROMPT_PRIMER);
+    const before = count(candidate.original);
+    const after = count(text);
+    if (after >= before) continue;
+    primed = true;
+    replacements.set(candidate.pointer, text);
+    tokensSent += after - before;
+  }
+  if (replacements.size === 0) return { body: raw, tokensOriginal, tokensSent, estimated, textsRewritten: 0 };
+  return { body: replaceJsonStrings(raw, replacements), tokensOriginal, tokensSent, estimated, textsRewritten: replacements.size };
+}

@@ -1,0 +1,155 @@
+/**
+ * Routing: each vendor's routes under its mount point (/openai, /anthropic), behind the same
+ * auth and per-tenant rate limit as the Kaizen API, with errors in the vendor's shape. A call
+ * reads the body, rewrites it (unless bypassed), sends it upstream with the right credential,
+ * relays the answer and records one set of figures for headers, metrics and the access log.
+ */
+import { Hono, type Context } from 'hono';
+import type { Logger } from 'pino';
+import type { JsonValue } from '@kaizen/ktof';
+import type { Backends } from '../backends/types.js';
+import type { ServerConfig } from '../config.js';
+import { readBodyBytes } from '../http/body.js';
+import type { AppEnv } from '../http/env.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.js';
+import { rateLimitMiddleware } from '../http/rate-limit.js';
+import type { Metrics } from '../metrics.js';
+import { GatewayProblem, vendorErrorResponse } from './errors.js';
+import { gatewayAuth, upstreamHeaders } from './keys.js';
+import { createGatewayMetrics } from './metrics.js';
+import { isRewritable, rewriteRequest, type RewriteResult } from './rewrite.js';
+import { alreadySent, relay } from './stream.js';
+import { requestCounter } from './tokens.js';
+import { CallerGone, createUpstream, type Upstream } from './upstream.js';
+import { VENDORS, type GatewayRoute, type Vendor } from './vendors.js';
+
+export interface GatewayDependencies {
+  config: ServerConfig;
+  backends: Backends;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => number;
+  /** Where calls go (default: a new agent per app; the server passes its own so close() can end it). */
+  upstream?: Upstream;
+}
+
+/** The request header that sends a request upstream exactly as received. */
+export const BYPASS_HEADER = 'x-kaizen-bypass';
+
+/** nginx's "client closed request": the caller left before the answer began. */
+const CALLER_GONE_STATUS = 499;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Mounts every vendor's routes on `app`. */
+export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void {
+  const upstream = deps.upstream ?? createUpstream(deps.config);
+  const gatewayMetrics = createGatewayMetrics(deps.metrics.registry);
+  for (const vendor of VENDORS) {
+    const vendorApp = new Hono<AppEnv>();
+    const logFault = (c: Context<AppEnv>) => (error: unknown) => deps.logger.error({ request_id: c.get('requestId'), err: error }, 'gateway request failed');
+    vendorApp.onError((error, c) => vendorErrorResponse(c, vendor, error, logFault(c)));
+    for (const middleware of gatewayAuth(deps.backends.keys, deps.config)) vendorApp.use('*', middleware);
+    vendorApp.use('*', rateLimitMiddleware(deps.backends.rateLimiter, deps.clock));
+    for (const route of vendor.routes) {
+      vendorApp.on(route.method, route.path, (c) => call(c, vendor, route));
+    }
+    vendorApp.all('*', (c) => {
+      const routes = vendor.routes.map((r) => `${r.method} ${vendor.mount}${r.path}`).join(', ');
+      throw new GatewayProblem(404, 'not_found', `The Kaizen gateway does not serve ${c.req.method} ${c.req.path}; its ${vendor.label} routes are ${routes}.`);
+    });
+    app.route(vendor.mount, vendorApp);
+  }
+
+  async function call(c: Context<AppEnv>, vendor: Vendor, route: GatewayRoute): Promise<Response> {
+    const routeLabel = vendor.mount + route.path;
+    const tenant = c.get('tenant');
+    const figures: Record<string, unknown> = { vendor: vendor.name };
+    c.set('logFields', figures);
+    const observe = (status: number, rewrite?: RewriteResult) =>
+      gatewayMetrics.observe({ tenant, route: routeLabel, status, ...(rewrite && { tokensOriginal: rewrite.tokensOriginal, tokensSent: rewrite.tokensSent }) });
+
+    let rewrite: RewriteResult | undefined;
+    try {
+      const headers = upstreamHeaders(c.req.raw.headers, vendor, deps.config);
+      let body: string | Uint8Array | undefined;
+      if (route.method === 'POST') {
+        const raw = await readBodyBytes(c, deps.config.maxBodyBytes);
+        body = raw;
+        if (c.req.header(BYPASS_HEADER) === '1') figures['bypass'] = true;
+        else if (route.rewrites) {
+          rewrite = await rewriteBody(c, raw, vendor);
+          if (rewrite) body = rewrite.body;
+        }
+      }
+      if (rewrite) {
+        Object.assign(figures, {
+          tokens_original: rewrite.tokensOriginal,
+          tokens_sent: rewrite.tokensSent,
+          tokens_estimated: rewrite.estimated,
+          texts_rewritten: rewrite.textsRewritten,
+        });
+      }
+      const url = new URL(vendor.upstream(deps.config) + vendor.upstreamPath(route.path) + new URL(c.req.url).search);
+      const aborter = callerAborter(c);
+      const started = performance.now();
+      const answer = await upstream.send(vendor, { url, method: route.method, headers, ...(body !== undefined && { body }), signal: aborter.signal });
+      figures['upstream_status'] = answer.statusCode;
+      figures['upstream_ms'] = Math.round((performance.now() - started) * 100) / 100;
+      const extra: Record<string, string> = { 'x-kaizen-request-id': c.get('requestId') };
+      if (rewrite) {
+        extra['x-kaizen-tokens-original'] = String(rewrite.tokensOriginal);
+        extra['x-kaizen-tokens-sent'] = String(rewrite.tokensSent);
+        extra['x-kaizen-tokens-estimated'] = String(rewrite.estimated);
+      }
+      const relayed = await relay(c, answer, extra);
+      aborter.done();
+      if (!relayed.complete) figures['caller_left'] = true;
+      observe(relayed.status, rewrite);
+      return relayed.response;
+    } catch (error) {
+      if (error instanceof CallerGone) {
+        figures['caller_left'] = true;
+        observe(CALLER_GONE_STATUS, rewrite);
+        return alreadySent(CALLER_GONE_STATUS);
+      }
+      observe(error instanceof GatewayProblem ? error.status : 500, rewrite);
+      throw error;
+    }
+  }
+
+  /** The rewritten request, or undefined when the body is not a chat request we can read (it then goes as sent). */
+  async function rewriteBody(c: Context<AppEnv>, raw: Uint8Array, vendor: Vendor): Promise<RewriteResult | undefined> {
+    let text: string;
+    let request: unknown;
+    try {
+      text = utf8.decode(raw);
+      // Too deep to walk safely: the upstream judges it as sent.
+      if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return undefined;
+      request = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!isRewritable(request)) return undefined;
+    try {
+      const counter = await requestCounter((request as { model?: JsonValue }).model, vendor.fallbackModel);
+      return rewriteRequest(text, request, vendor.contentOrder, counter);
+    } catch (error) {
+      // A fault in rewriting must not cost the caller its call: it goes as sent, and the log says why.
+      deps.logger.error({ request_id: c.get('requestId'), err: error }, 'gateway rewrite failed; request forwarded unchanged');
+      return undefined;
+    }
+  }
+}
+
+/** An abort signal that fires when the caller disconnects before the answer is complete. */
+function callerAborter(c: Context<AppEnv>): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const outgoing = c.env?.outgoing;
+  if (!outgoing) return { signal: c.req.raw.signal, done() {} };
+  const onClose = () => {
+    if (!outgoing.writableFinished) controller.abort();
+  };
+  outgoing.once('close', onClose);
+  return { signal: controller.signal, done: () => outgoing.off('close', onClose) };
+}
