@@ -13,6 +13,9 @@ interface ServeFlags {
   anonymousLoopback?: boolean;
   corsOrigin?: string;
   logLevel?: string;
+  openaiUpstream?: string;
+  anthropicUpstream?: string;
+  gatewayByok?: boolean;
 }
 
 /** The tenant of the key `kaizen serve` creates when the store has none. */
@@ -33,6 +36,10 @@ export function registerServe(program: Command): void {
     .option('--anonymous-loopback', 'let keyless requests from this machine in as tenant "local" (env KAIZEN_ANONYMOUS_LOOPBACK)')
     .option('--cors-origin <origins>', 'comma-separated browser origins allowed to call the API, or * (env KAIZEN_CORS_ORIGINS, default none)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env KAIZEN_LOG_LEVEL, default info)')
+    // Gateway (docs/gateway.md); vendor keys come from KAIZEN_OPENAI_API_KEY / KAIZEN_ANTHROPIC_API_KEY only, never flags.
+    .option('--openai-upstream <url>', 'where /openai/v1/* goes (env KAIZEN_OPENAI_UPSTREAM, default https://api.openai.com/v1)')
+    .option('--anthropic-upstream <url>', 'where /anthropic/v1/* goes (env KAIZEN_ANTHROPIC_UPSTREAM, default https://api.anthropic.com)')
+    .option('--gateway-byok', 'callers send their own vendor keys; their Kaizen key goes in x-kaizen-api-key (env KAIZEN_GATEWAY_BYOK)')
     .action(async (flags: ServeFlags) => {
       const overrides: Partial<ServerConfig> = {
         port: flags.port as unknown as number,
@@ -45,6 +52,9 @@ export function registerServe(program: Command): void {
         anonymousLoopback: flags.anonymousLoopback,
         corsOrigins: flags.corsOrigin as unknown as string[],
         logLevel: flags.logLevel,
+        openaiUpstream: flags.openaiUpstream,
+        anthropicUpstream: flags.anthropicUpstream,
+        gatewayByok: flags.gatewayByok,
         version: CLI_VERSION,
       };
       let server;
