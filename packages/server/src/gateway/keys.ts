@@ -46,6 +46,9 @@ export function gatewayAuth(keys: KeyStore, config: GatewayConfig & { anonymousL
   ];
 }
 
+/** Request headers by lower-case name, as Node parses them (IncomingMessage.headers). */
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
 /** Request headers that never go upstream: hop-by-hop, recomputed, or Kaizen's own. */
 const NOT_FORWARDED = new Set([
   'host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
@@ -56,13 +59,14 @@ const NOT_FORWARDED = new Set([
  * The headers sent upstream: the caller's, minus hop-by-hop and Kaizen headers, with the
  * vendor credential of the mode. Throws a 503 when the server is to inject a key it does not hold.
  */
-export function upstreamHeaders(incoming: Headers, vendor: Vendor, config: GatewayConfig): Record<string, string> {
-  const out: Record<string, string> = {};
-  incoming.forEach((value, name) => {
-    if (NOT_FORWARDED.has(name) || name.startsWith('x-kaizen-')) return;
-    if (!config.gatewayByok && VENDOR_CREDENTIAL_HEADERS.includes(name)) return;
+export function upstreamHeaders(incoming: IncomingHeaders, vendor: Vendor, config: GatewayConfig): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || NOT_FORWARDED.has(name) || name.startsWith('x-kaizen-')) continue;
+    if (!config.gatewayByok && VENDOR_CREDENTIAL_HEADERS.includes(name)) continue;
     out[name] = value;
-  });
+  }
   if (!config.gatewayByok) {
     const key = vendor.serverKey(config);
     if (key === undefined) {

@@ -32,6 +32,9 @@ interface Candidate {
   rank: number;
   /** Visit order (JSON order inside a top-level field). */
   seq: number;
+  originalTokens: number;
+  /** The cached encoding (its primed form is remembered on it). */
+  entry: EncodedText;
 }
 
 /** Characters of encoded texts remembered per tokenizer: an agent loop resends its history every turn. */
@@ -39,6 +42,17 @@ const ENCODE_CACHE_CHARS = 2_000_000;
 /** Shorter strings are not remembered: too short to hold JSON worth a fragment. */
 const MIN_CACHED_TEXT = 24;
 const encodeCaches = new Map<string, EncodedTextCache>();
+/**
+ * Each cached encoding's text with the primer in front, built once: a new string on every
+ * request would be copied and hashed again by every cache lookup of its token count.
+ */
+const primedTexts = new WeakMap<EncodedText, string>();
+
+function primed(entry: EncodedText): string {
+  let text = primedTexts.get(entry);
+  if (text === undefined) primedTexts.set(entry, (text = addPrimer(entry.text, PROMPT_PRIMER)));
+  return text;
+}
 
 function encodeCache(encoding: string): EncodedTextCache {
   let cache = encodeCaches.get(encoding);
@@ -73,7 +87,8 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
   let estimated = counter.estimated;
   mapChatStrings(request, (text, site) => {
     if (text.length > MAX_EXACT_COUNT_STRING) estimated = true;
-    tokensOriginal += count(text);
+    const originalTokens = count(text);
+    tokensOriginal += originalTokens;
     let encoded = cache.get(text);
     if (!encoded) {
       encoded = encodeText(text, { countTokens: count });
@@ -82,7 +97,7 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
     if (encoded.fragments.length > 0) {
       const root = site.path.slice(1).split('/', 1)[0]!;
       const rank = order.indexOf(root);
-      candidates.push({ pointer: site.path, original: text, encoded: encoded.text, rank: rank < 0 ? order.length : rank, seq: seq++ });
+      candidates.push({ pointer: site.path, original: text, encoded: encoded.text, rank: rank < 0 ? order.length : rank, seq: seq++, originalTokens, entry: encoded });
     }
     return text;
   });
@@ -92,14 +107,14 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
   // the texts before it.
   candidates.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
   const replacements = new Map<string, string>();
-  let primed = false;
+  let hasPrimer = false;
   let tokensSent = tokensOriginal;
   for (const candidate of candidates) {
-    const text = primed ? candidate.encoded : addPrimer(candidate.encoded, PROMPT_PRIMER);
-    const before = count(candidate.original);
+    const text = hasPrimer ? candidate.encoded : primed(candidate.entry);
+    const before = candidate.originalTokens;
     const after = count(text);
     if (after >= before) continue;
-    primed = true;
+    hasPrimer = true;
     replacements.set(candidate.pointer, text);
     tokensSent += after - before;
   }

@@ -11,11 +11,10 @@ import type { Backends } from '../backends/types.js';
 import type { ServerConfig } from '../config.js';
 import { readBodyBytes } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.js';
 import { rateLimitMiddleware } from '../http/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayProblem, vendorErrorResponse } from './errors.js';
-import { gatewayAuth, upstreamHeaders } from './keys.js';
+import { gatewayAuth, upstreamHeaders, type IncomingHeaders } from './keys.js';
 import { createGatewayMetrics } from './metrics.js';
 import { isRewritable, rewriteRequest, type RewriteResult } from './rewrite.js';
 import { alreadySent, relay } from './stream.js';
@@ -71,7 +70,7 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
 
     let rewrite: RewriteResult | undefined;
     try {
-      const headers = upstreamHeaders(c.req.raw.headers, vendor, deps.config);
+      const headers = upstreamHeaders(requestHeaders(c), vendor, deps.config);
       let body: string | Uint8Array | undefined;
       if (route.method === 'POST') {
         const raw = await readBodyBytes(c, deps.config.maxBodyBytes);
@@ -124,8 +123,6 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     let request: unknown;
     try {
       text = utf8.decode(raw);
-      // Too deep to walk safely: the upstream judges it as sent.
-      if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return undefined;
       request = JSON.parse(text);
     } catch {
       return undefined;
@@ -135,11 +132,18 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
       const counter = await requestCounter((request as { model?: JsonValue }).model, vendor.fallbackModel);
       return rewriteRequest(text, request, vendor.contentOrder, counter);
     } catch (error) {
+      // Nesting too deep to walk (thousands of levels): the upstream judges the body as sent.
+      if (error instanceof RangeError) return undefined;
       // A fault in rewriting must not cost the caller its call: it goes as sent, and the log says why.
       deps.logger.error({ request_id: c.get('requestId'), err: error }, 'gateway rewrite failed; request forwarded unchanged');
       return undefined;
     }
   }
+}
+
+/** The request headers; on Node straight from the parsed message (a web Headers copy costs more than the rest of a proxied call). */
+function requestHeaders(c: Context<AppEnv>): IncomingHeaders {
+  return c.env?.incoming?.headers ?? Object.fromEntries(c.req.raw.headers);
 }
 
 /** An abort signal that fires when the caller disconnects before the answer is complete. */

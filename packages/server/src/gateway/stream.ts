@@ -4,8 +4,8 @@
  * socket, so a slow reader slows the upstream read (backpressure) and a reader that leaves
  * ends the upstream request.
  */
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Dispatcher } from 'undici';
@@ -39,14 +39,7 @@ export async function relay(c: Context<AppEnv>, upstream: Dispatcher.ResponseDat
   outgoing.writeHead(status, headers);
   // Headers go out now: a streaming caller learns the status before the first token.
   outgoing.flushHeaders();
-  let complete = true;
-  try {
-    await pipeline(upstream.body, outgoing);
-  } catch {
-    // The caller left (the pipeline destroyed the upstream body, ending that request) or the
-    // upstream failed mid-body (the caller's connection is cut so it sees a truncated answer).
-    complete = outgoing.writableFinished;
-  }
+  const complete = await pipe(upstream.body, outgoing);
   return { status, complete, response: alreadySent(status) };
 }
 
@@ -59,6 +52,37 @@ export async function relay(c: Context<AppEnv>, upstream: Dispatcher.ResponseDat
 export function alreadySent(status: number): Response {
   const PlatformResponse = RESPONSE_ALREADY_SENT.constructor as typeof Response;
   return new PlatformResponse(null, { status, headers: RESPONSE_ALREADY_SENT.headers });
+}
+
+/**
+ * Pipes `body` into the response and resolves when the response is finished (true) or cut
+ * short (false). A caller that leaves destroys the upstream body, which ends that upstream
+ * request; an upstream that fails mid-body destroys the response, so the caller sees a
+ * truncated answer, not a complete-looking one. (stream.pipeline does the same but builds an
+ * AbortError with a stack trace on every call, a tenth of a proxied call's CPU.)
+ */
+function pipe(body: Readable, outgoing: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      body.off('error', onBodyError);
+      outgoing.off('close', onClose);
+      outgoing.off('finish', onFinish);
+      resolve(outgoing.writableFinished);
+    };
+    const onFinish = () => finish();
+    const onBodyError = () => {
+      outgoing.destroy();
+      finish();
+    };
+    const onClose = () => {
+      if (!outgoing.writableFinished) body.destroy();
+      finish();
+    };
+    body.once('error', onBodyError);
+    outgoing.once('close', onClose);
+    outgoing.once('finish', onFinish);
+    body.pipe(outgoing);
+  });
 }
 
 function toHeaders(record: Record<string, string | string[]>): Headers {

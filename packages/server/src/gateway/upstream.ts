@@ -11,7 +11,7 @@ import type { Vendor } from './vendors.js';
 export interface UpstreamCall {
   url: URL;
   method: 'GET' | 'POST';
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   body?: string | Uint8Array;
   signal: AbortSignal;
 }
