@@ -29,6 +29,8 @@ export async function relay(c: Context<AppEnv>, upstream: Dispatcher.ResponseDat
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
   Object.assign(headers, extra);
+  // A stream must not wait in a reverse proxy's buffer (nginx honours this per response).
+  if (String(headers['content-type'] ?? '').startsWith('text/event-stream')) headers['x-accel-buffering'] = 'no';
   const status = upstream.statusCode;
   const outgoing = c.env?.outgoing;
   if (!outgoing) {

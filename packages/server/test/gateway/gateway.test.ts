@@ -109,7 +109,11 @@ for (const sdk of OPENAI_SDKS) {
         response.end();
       });
       const openai = await client();
-      const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Data: ${ORDERS_JSON}` }] });
+      const { data: stream, response } = await openai.chat.completions
+        .create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Data: ${ORDERS_JSON}` }] })
+        .withResponse();
+      // nginx in front must not buffer the stream either.
+      expect(response.headers.get('x-accel-buffering')).toBe('no');
       let text = '';
       for await (const chunk of stream) {
         text += chunk.choices[0]?.delta?.content ?? '';
@@ -170,6 +174,25 @@ for (const sdk of OPENAI_SDKS) {
       const openai = await client({ apiKey: 'kzk_not-a-real-key-000000000000000' });
       const error = await openai.models.list().catch((e: unknown) => e);
       expect(error).toBeInstanceOf((await sdk.load()).AuthenticationError);
+    });
+
+    it('a caller that gives up before the upstream answers aborts the upstream request', async () => {
+      fake.respond(() => undefined); // never answers
+      const openai = await client({ timeout: 150 });
+      const error = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf((await sdk.load()).APIConnectionTimeoutError);
+      const waiting = fake.last;
+      for (let i = 0; i < 100 && !waiting.aborted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(waiting.aborted).toBe(true);
+      fake.respond(undefined);
+    });
+
+    it('an unknown route under /openai is a 404 in the OpenAI shape that lists the routes', async () => {
+      const response = await fetch(`${gw.url}/openai/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(response.status).toBe(404);
+      const body = await response.json();
+      expect(body.error.type).toBe('not_found_error');
+      expect(body.error.message).toContain('POST /openai/v1/chat/completions');
     });
 
     it('a caller that aborts a stream aborts the upstream request', async () => {
