@@ -32,7 +32,7 @@ import { Report } from './lib/report.js';
 const REQUESTS = Number(process.env.GATEWAY_REQUESTS ?? 3_000);
 const ROUNDS = Number(process.env.GATEWAY_ROUNDS ?? 3);
 const STREAMS = Number(process.env.GATEWAY_STREAMS ?? 40);
-const CONCURRENCY = Number(process.env.GATEWAY_CONCURRENCY ?? 10);
+const CONCURRENCY = 10;
 
 const report = new Report();
 const data = datasets();
@@ -168,7 +168,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function measure(pool: Pool, path: string, headers: Record<string, string>, bodies: () => string, count: number): Promise<number[]> {
+async function measure(pool: Pool, path: string, headers: Record<string, string>, bodies: () => string, count: number, concurrency = CONCURRENCY): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -183,7 +183,7 @@ async function measure(pool: Pool, path: string, headers: Record<string, string>
       if (response.statusCode !== 200) failures++;
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   if (failures) throw new Error(`${failures} of ${count} requests to ${path} failed`);
   return latencies;
 }
@@ -207,6 +207,14 @@ async function readStream(pool: Pool, path: string, headers: Record<string, stri
     }
   }
   return { ttfb, delays };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function startFake(): Promise<{ url: string; stop(): void }> {
@@ -234,30 +242,50 @@ async function latencySection(): Promise<void> {
     let fresh = 1_000;
 
     const scenarios = [
-      { name: 'direct to the fake upstream', run: (n: number) => measure(direct, '/v1/chat/completions', { ...json, authorization: 'Bearer sk-bench' }, () => body, n) },
-      { name: 'gateway, same chat (encodings cached)', run: (n: number) => measure(viaGateway, '/openai/v1/chat/completions', gwHeaders, () => body, n) },
-      { name: 'gateway, x-kaizen-bypass: 1 (proxy only)', run: (n: number) => measure(viaGateway, '/openai/v1/chat/completions', { ...gwHeaders, 'x-kaizen-bypass': '1' }, () => body, n) },
-      { name: 'gateway, a chat never seen before each time', run: (n: number) => measure(viaGateway, '/openai/v1/chat/completions', gwHeaders, () => chat20k(fresh++), n) },
+      { name: 'direct to the fake upstream', run: (n: number, c?: number) => measure(direct, '/v1/chat/completions', { ...json, authorization: 'Bearer sk-bench' }, () => body, n, c) },
+      { name: 'gateway, same chat (encodings cached)', run: (n: number, c?: number) => measure(viaGateway, '/openai/v1/chat/completions', gwHeaders, () => body, n, c) },
+      { name: 'gateway, x-kaizen-bypass: 1 (proxy only)', run: (n: number, c?: number) => measure(viaGateway, '/openai/v1/chat/completions', { ...gwHeaders, 'x-kaizen-bypass': '1' }, () => body, n, c) },
+      { name: 'gateway, a chat never seen before each time', run: (n: number, c?: number) => measure(viaGateway, '/openai/v1/chat/completions', gwHeaders, () => chat20k(fresh++), n, c) },
     ];
     // Warm-up: connections, tokenizers, JIT.
     for (const scenario of scenarios) await scenario.run(300);
+    const pid = gateway.child?.pid;
     const latencies = scenarios.map(() => [] as number[]);
+    const serial = scenarios.map(() => [] as number[]);
+    const cpu = scenarios.map(() => ({ ms: 0, calls: 0 }));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, scenario] of scenarios.entries()) latencies[i]!.push(...(await scenario.run(Math.ceil(REQUESTS / ROUNDS))));
+      for (const [i, scenario] of scenarios.entries()) {
+        const before = cpuMsOf(pid);
+        const n = Math.ceil(REQUESTS / ROUNDS);
+        latencies[i]!.push(...(await scenario.run(n)));
+        const after = cpuMsOf(pid);
+        if (before !== undefined && after !== undefined) {
+          cpu[i]!.ms += after - before;
+          cpu[i]!.calls += n;
+        }
+        serial[i]!.push(...(await scenario.run(Math.ceil(n / 5), 1)));
+      }
     }
     const sorted = latencies.map((l) => l.sort((a, b) => a - b));
+    const sortedSerial = serial.map((l) => l.sort((a, b) => a - b));
     const base = { p50: percentile(sorted[0]!, 50), p99: percentile(sorted[0]!, 99) };
+    const serialBase = percentile(sortedSerial[0]!, 50);
     report.print('## Latency added');
     report.print();
     report.print(`POST /v1/chat/completions with a ${(Buffer.byteLength(body) / 1024).toFixed(1)} KB chat (a ${(JSON.parse(body).messages[3].content.length / 1024).toFixed(1)} KB tool result of records), concurrency ${CONCURRENCY},`);
     report.print(`${sorted[0]!.length} requests per scenario in ${ROUNDS} interleaved rounds after a warm-up; the fake answers at once.`);
+    report.print(`"serial" is the same one at a time (${sortedSerial[0]!.length} per scenario): the cost of a call without queueing. "gateway CPU" is the`);
+    report.print('gateway process\'s own CPU time per call over the concurrent runs (from /proc; 10 ms resolution), the figure least');
+    report.print('disturbed by other work on the machine.');
     report.print();
     report.table(
-      ['scenario', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'],
+      ['scenario', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'serial p50 ms', 'serial added p50 ms', 'gateway CPU ms/call'],
       scenarios.map((scenario, i) => {
         const p50 = percentile(sorted[i]!, 50);
         const p99 = percentile(sorted[i]!, 99);
-        return [scenario.name, p50.toFixed(2), p99.toFixed(2), i === 0 ? '–' : (p50 - base.p50).toFixed(2), i === 0 ? '–' : (p99 - base.p99).toFixed(2)];
+        const s50 = percentile(sortedSerial[i]!, 50);
+        const perCall = cpu[i]!.calls ? (cpu[i]!.ms / cpu[i]!.calls).toFixed(3) : 'n/a';
+        return [scenario.name, p50.toFixed(2), p99.toFixed(2), i === 0 ? '–' : (p50 - base.p50).toFixed(2), i === 0 ? '–' : (p99 - base.p99).toFixed(2), s50.toFixed(2), i === 0 ? '–' : (s50 - serialBase).toFixed(2), i === 0 ? '–' : perCall];
       }),
     );
     report.print();

@@ -60,6 +60,13 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     app.route(vendor.mount, vendorApp);
   }
 
+  const upstreamBases = new Map(VENDORS.flatMap((vendor) => vendor.routes.map((route) => [route, vendor.upstream(deps.config) + vendor.upstreamPath(route.path)] as const)));
+  /** The upstream URL of a call: the route's base, plus the caller's query string (Azure's api-version). */
+  function upstreamUrl(route: GatewayRoute, requestUrl: string): URL {
+    const query = requestUrl.indexOf('?');
+    return new URL(upstreamBases.get(route)! + (query < 0 ? '' : requestUrl.slice(query)));
+  }
+
   async function call(c: Context<AppEnv>, vendor: Vendor, route: GatewayRoute): Promise<Response> {
     const routeLabel = vendor.mount + route.path;
     const tenant = c.get('tenant');
@@ -89,7 +96,7 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
           texts_rewritten: rewrite.textsRewritten,
         });
       }
-      const url = new URL(vendor.upstream(deps.config) + vendor.upstreamPath(route.path) + new URL(c.req.url).search);
+      const url = upstreamUrl(route, c.req.url);
       const aborter = callerAborter(c);
       const started = performance.now();
       const answer = await upstream.send(vendor, { url, method: route.method, headers, ...(body !== undefined && { body }), signal: aborter.signal });

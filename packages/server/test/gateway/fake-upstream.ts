@@ -74,7 +74,8 @@ export function messageEvents(words: string[]): string[] {
 }
 
 /** The vendor's default answer for each route. */
-const defaultResponder: Responder = (request, response) => {
+const defaultResponder: Responder = (received, response) => {
+  const request = { ...received, path: received.path.split('?')[0]! };
   const streaming = request.body !== '' && JSON.parse(request.body).stream === true;
   if (request.path.endsWith('/chat/completions')) {
     if (!streaming) return sendJson(response, 200, CHAT_COMPLETION, { 'x-request-id': 'req_upstream_1' });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     anthropicUpstream: fake.url,
     openaiApiKey: OPENAI_VENDOR_KEY,
     anthropicApiKey: ANTHROPIC_VENDOR_KEY,
-    gatewayTimeoutMs: 400,
+    gatewayTimeoutMs: 1_000,
     logLevel: 'debug',
     logDestination: logs.stream,
   });
@@ -356,9 +356,10 @@ describe('gateway modes and guarantees', () => {
   it('x-kaizen-bypass: 1 sends the body untouched; unknown fields and number spellings survive a rewrite byte for byte', async () => {
     const raw = `{"model":"gpt-4o-mini","x_custom":{"a":1.0,"b":"caf\\u00e9"},"messages":[{"role":"user","content":${JSON.stringify(ORDERS_JSON)}}],"temperature":1e0}`;
     const send = (headers: Record<string, string>) =>
-      fetch(`${gw.url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers }, body: raw });
+      fetch(`${gw.url}/openai/v1/chat/completions?api-version=2024-10-21`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers }, body: raw });
     expect((await send({ 'x-kaizen-bypass': '1' })).status).toBe(200);
     expect(fake.last.body).toBe(raw);
+    expect(fake.last.path).toBe('/v1/chat/completions?api-version=2024-10-21');
     expect(fake.last.headers['x-kaizen-bypass']).toBeUndefined();
 
     const response = await send({});
