@@ -7,6 +7,7 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import type { JsonValue } from '@kaizen/ktof';
+import { isKaizenProblem } from '@kaizen/protocol';
 import type { Backends } from '../backends/types.js';
 import type { ServerConfig } from '../config.js';
 import { readBodyBytes } from '../http/body.js';
@@ -119,7 +120,7 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
         observe(CALLER_GONE_STATUS, rewrite);
         return alreadySent(CALLER_GONE_STATUS);
       }
-      observe(error instanceof GatewayProblem ? error.status : 500, rewrite);
+      observe(error instanceof GatewayProblem || isKaizenProblem(error) ? error.status : 500, rewrite);
       throw error;
     }
   }

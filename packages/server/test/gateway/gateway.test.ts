@@ -311,6 +311,27 @@ describe('gateway modes and guarantees', () => {
     }
   });
 
+  it('a body over --max-body is a 413 in the Anthropic shape, counted as such, and nothing goes upstream', async () => {
+    const small = await startTestServer({ anthropicUpstream: fake.url, anthropicApiKey: ANTHROPIC_VENDOR_KEY, maxBodyBytes: 2_000 });
+    try {
+      const before = fake.received.length;
+      const Anthropic = await ANTHROPIC_SDKS[0]!.load();
+      const anthropic = new Anthropic({ baseURL: `${small.url}/anthropic`, apiKey: small.key, maxRetries: 0 });
+      const error = (await anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 5, messages: [{ role: 'user', content: ORDERS_JSON }] }).catch((e: unknown) => e)) as {
+        status: number;
+        error: { error: { type: string; message: string } };
+      };
+      expect(error.status).toBe(413);
+      expect(error.error.error.type).toBe('request_too_large');
+      expect(error.error.error.message).toContain('--max-body');
+      expect(fake.received.length).toBe(before);
+      const metrics = await (await fetch(`${small.url}/metrics`)).text();
+      expect(metrics).toContain('kaizen_gateway_requests_total{tenant="acme",route="/anthropic/v1/messages",status="413"} 1');
+    } finally {
+      await small.server.close();
+    }
+  });
+
   it('BYOK: the caller\'s vendor key goes upstream untouched, the Kaizen key travels in x-kaizen-api-key and never upstream', async () => {
     const byok = await startTestServer({ openaiUpstream: `${fake.url}/v1`, anthropicUpstream: fake.url, gatewayByok: true });
     try {
