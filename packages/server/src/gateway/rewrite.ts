@@ -8,7 +8,7 @@
 import type { JsonValue } from '@kaizen/ktof';
 import { addPrimer, encodeText, isChatRequest, mapChatStrings, PROMPT_PRIMER, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
 import { TextCache } from '@kaizen/core';
-import { replaceJsonStrings } from './json-splice.js';
+import { spliceJsonLiterals } from './json-splice.js';
 import { MAX_EXACT_COUNT_STRING, type RequestCounter } from './tokens.js';
 
 export interface RewriteResult {
@@ -26,14 +26,12 @@ export interface RewriteResult {
 /** A message text the engine could shorten. */
 interface Candidate {
   pointer: string;
-  original: string;
-  encoded: string;
   /** Rank of its top-level field in the vendor's reading order (system before messages). */
   rank: number;
   /** Visit order (JSON order inside a top-level field). */
   seq: number;
   originalTokens: number;
-  /** The cached encoding (its primed form is remembered on it). */
+  /** The (cached) encoding; what it is sent as is remembered with it. */
   entry: EncodedText;
 }
 
@@ -43,15 +41,32 @@ const ENCODE_CACHE_CHARS = 2_000_000;
 const MIN_CACHED_TEXT = 24;
 const encodeCaches = new Map<string, EncodedTextCache>();
 /**
- * Each cached encoding's text with the primer in front, built once: a new string on every
- * request would be copied and hashed again by every cache lookup of its token count.
+ * What each cached encoding is sent as, built once per encoding rather than once per request
+ * (an agent loop resends its history every turn): its text with the primer in front (a new
+ * string every time would be copied and hashed again by the token-count cache), and the JSON
+ * literals of both forms.
  */
-const primedTexts = new WeakMap<EncodedText, string>();
+interface SentForms {
+  primed?: string;
+  literal?: string;
+  primedLiteral?: string;
+}
+const sentForms = new WeakMap<EncodedText, SentForms>();
+
+function formsOf(entry: EncodedText): SentForms {
+  let forms = sentForms.get(entry);
+  if (!forms) sentForms.set(entry, (forms = {}));
+  return forms;
+}
 
 function primed(entry: EncodedText): string {
-  let text = primedTexts.get(entry);
-  if (text === undefined) primedTexts.set(entry, (text = addPrimer(entry.text, PROMPT_PRIMER)));
-  return text;
+  const forms = formsOf(entry);
+  return (forms.primed ??= addPrimer(entry.text, PROMPT_PRIMER));
+}
+
+function literalOf(entry: EncodedText, withPrimer: boolean): string {
+  const forms = formsOf(entry);
+  return withPrimer ? (forms.primedLiteral ??= JSON.stringify(primed(entry))) : (forms.literal ??= JSON.stringify(entry.text));
 }
 
 function encodeCache(encoding: string): EncodedTextCache {
@@ -97,7 +112,7 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
     if (encoded.fragments.length > 0) {
       const root = site.path.slice(1).split('/', 1)[0]!;
       const rank = order.indexOf(root);
-      candidates.push({ pointer: site.path, original: text, encoded: encoded.text, rank: rank < 0 ? order.length : rank, seq: seq++, originalTokens, entry: encoded });
+      candidates.push({ pointer: site.path, rank: rank < 0 ? order.length : rank, seq: seq++, originalTokens, entry: encoded });
     }
     return text;
   });
@@ -106,18 +121,18 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
   // rewritten when they get smaller. The request never grows, and a text's fate depends only on
   // the texts before it.
   candidates.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
-  const replacements = new Map<string, string>();
+  const literals = new Map<string, string>();
   let hasPrimer = false;
   let tokensSent = tokensOriginal;
   for (const candidate of candidates) {
-    const text = hasPrimer ? candidate.encoded : primed(candidate.entry);
+    const withPrimer = !hasPrimer;
     const before = candidate.originalTokens;
-    const after = count(text);
+    const after = count(withPrimer ? primed(candidate.entry) : candidate.entry.text);
     if (after >= before) continue;
     hasPrimer = true;
-    replacements.set(candidate.pointer, text);
+    literals.set(candidate.pointer, literalOf(candidate.entry, withPrimer));
     tokensSent += after - before;
   }
-  if (replacements.size === 0) return { body: raw, tokensOriginal, tokensSent, estimated, textsRewritten: 0 };
-  return { body: replaceJsonStrings(raw, replacements), tokensOriginal, tokensSent, estimated, textsRewritten: replacements.size };
+  if (literals.size === 0) return { body: raw, tokensOriginal, tokensSent, estimated, textsRewritten: 0 };
+  return { body: spliceJsonLiterals(raw, literals), tokensOriginal, tokensSent, estimated, textsRewritten: literals.size };
 }
