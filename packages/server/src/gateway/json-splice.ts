@@ -3,12 +3,8 @@
  * gateway does not mean to change (number spellings, escapes, spacing, key order, duplicate
  * keys, unknown fields) reaches the upstream exactly as the caller sent it.
  */
+import { CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../http/json-depth.js';
 
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 /**

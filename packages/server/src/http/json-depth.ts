@@ -9,12 +9,12 @@ import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 /** Deepest JSON nesting a request body may have. KTOF encodes up to 1000 levels; the envelope adds a few. */
 export const MAX_JSON_DEPTH = 1_024;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
 
 /** The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count). */
 export function jsonDepth(text: string, stopAbove = Infinity): number {

@@ -60,6 +60,24 @@ export function chatChunks(words: string[]): string[] {
   return [chunk({ role: 'assistant', content: '' }), ...words.map((w) => chunk({ content: w })), chunk({}, 'stop'), 'data: [DONE]\n\n'];
 }
 
+/**
+ * A chat stream whose first words go out at once and the rest only after `release()`: a
+ * caller that sees the first words before releasing proves nothing in between buffered them.
+ */
+export function gatedChatStream(words: [string, ...string[]]): { responder: Responder; release(): void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const responder: Responder = async (_request, response) => {
+    const chunks = chatChunks(words);
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(chunks[0]! + chunks[1]!);
+    await released;
+    for (const chunk of chunks.slice(2)) response.write(chunk);
+    response.end();
+  };
+  return { responder, release };
+}
+
 /** SSE events of an Anthropic message stream that says `words`. */
 export function messageEvents(words: string[]): string[] {
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;

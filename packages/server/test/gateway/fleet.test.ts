@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, KaizenProcess, RedisProcess } from '../fleet/helpers.js';
 import { NGINX, startNginx } from '../fleet/nginx.js';
-import { chatChunks, FakeUpstream } from './fake-upstream.js';
+import { FakeUpstream, gatedChatStream } from './fake-upstream.js';
 import { ANTHROPIC_SDKS, OPENAI_SDKS } from './sdks.js';
 
 const RATE_LIMIT = 8;
@@ -85,23 +85,15 @@ describe('the gateway on two replicas sharing Redis', () => {
   it.skipIf(!NGINX)('streams through docs/nginx/kaizen.conf chunk by chunk (the second chunk is only sent once the first arrived)', async () => {
     const nginx = await startNginx([a.port, b.port]);
     try {
-      let releaseRest!: () => void;
-      const firstSeen = new Promise<void>((resolve) => (releaseRest = resolve));
-      fake.respond(async (_request, response) => {
-        const chunks = chatChunks(['Hello', ' fleet']);
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write(chunks[0]! + chunks[1]!);
-        await firstSeen;
-        for (const chunk of chunks.slice(2)) response.write(chunk);
-        response.end();
-      });
+      const gated = gatedChatStream(['Hello', ' fleet']);
+      fake.respond(gated.responder);
       const OpenAI = await OPENAI_SDKS[0]!.load();
       const openai = new OpenAI({ baseURL: `${nginx.url}/openai/v1`, apiKey: key, maxRetries: 0 });
       const stream = await openai.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] });
       let text = '';
       for await (const chunk of stream) {
         text += chunk.choices[0]?.delta?.content ?? '';
-        if (text === 'Hello') releaseRest();
+        if (text === 'Hello') gated.release();
       }
       expect(text).toBe('Hello fleet');
     } finally {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT_PRIMER } from '@kaizen/prompt';
 import { logCapture, startTestServer, removeTempDirs, type TestServer } from '../helpers.js';
-import { CHAT_COMPLETION, chatChunks, FakeUpstream, MESSAGE, RESPONSE, sendJson } from './fake-upstream.js';
+import { CHAT_COMPLETION, chatChunks, FakeUpstream, gatedChatStream, MESSAGE, sendJson } from './fake-upstream.js';
 import { ANTHROPIC_SDKS, OPENAI_SDKS } from './sdks.js';
 
 const OPENAI_VENDOR_KEY = 'sk-proj-VENDORSECRET-openai-0123456789';
@@ -98,16 +98,8 @@ for (const sdk of OPENAI_SDKS) {
     });
 
     it('streams chunks as they arrive (the second is only sent once the first reached the SDK)', async () => {
-      let releaseRest!: () => void;
-      const firstSeen = new Promise<void>((resolve) => (releaseRest = resolve));
-      fake.respond(async (_request, response) => {
-        const chunks = chatChunks(['Hello', ' world']);
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write(chunks[0]! + chunks[1]!);
-        await firstSeen;
-        for (const chunk of chunks.slice(2)) response.write(chunk);
-        response.end();
-      });
+      const gated = gatedChatStream(['Hello', ' world']);
+      fake.respond(gated.responder);
       const openai = await client();
       const { data: stream, response } = await openai.chat.completions
         .create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Data: ${ORDERS_JSON}` }] })
@@ -117,7 +109,7 @@ for (const sdk of OPENAI_SDKS) {
       let text = '';
       for await (const chunk of stream) {
         text += chunk.choices[0]?.delta?.content ?? '';
-        if (text === 'Hello') releaseRest();
+        if (text === 'Hello') gated.release();
       }
       expect(text).toBe('Hello world');
       expect(upstreamJson().stream).toBe(true);
