@@ -333,13 +333,15 @@ describe('gateway modes and guarantees', () => {
       expect(fake.last.headers.authorization).toBe('Bearer sk-caller-own-key');
       expect(JSON.stringify(fake.last.headers)).not.toContain(byok.key);
 
-      const Anthropic = await ANTHROPIC_SDKS[0]!.load();
-      const anthropic = new Anthropic({ baseURL: `${byok.url}/anthropic`, apiKey: 'sk-ant-caller-own', maxRetries: 0, defaultHeaders: { 'x-kaizen-api-key': byok.key } });
-      await anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
-      // Anthropic SDKs send the key as x-api-key or Authorization: Bearer, depending on version: either goes as sent.
-      const vendorCredential = fake.last.headers['x-api-key'] ?? fake.last.headers.authorization;
-      expect(vendorCredential).toMatch(/^(Bearer )?sk-ant-caller-own$/);
-      expect(JSON.stringify(fake.last.headers)).not.toContain(byok.key);
+      for (const sdk of ANTHROPIC_SDKS) {
+        const Anthropic = await sdk.load();
+        const anthropic = new Anthropic({ baseURL: `${byok.url}/anthropic`, apiKey: 'sk-ant-caller-own', maxRetries: 0, defaultHeaders: { 'x-kaizen-api-key': byok.key } });
+        await anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+        // Anthropic SDKs send the key as x-api-key or Authorization: Bearer, depending on version: either goes as sent.
+        const vendorCredential = fake.last.headers['x-api-key'] ?? fake.last.headers.authorization;
+        expect(vendorCredential, sdk.label).toMatch(/^(Bearer )?sk-ant-caller-own$/);
+        expect(JSON.stringify(fake.last.headers)).not.toContain(byok.key);
+      }
 
       // Without the Kaizen header: 401 naming it. A Kaizen key in the vendor header: refused, not forwarded.
       const before = fake.received.length;
