@@ -385,6 +385,16 @@ describe('gateway modes and guarantees', () => {
     expect(body).toContain('```ktof');
   });
 
+  it('a body that is not JSON goes upstream as sent, for the upstream to judge', async () => {
+    fake.respond((_request, response) => sendJson(response, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' } }));
+    const response = await fetch(`${gw.url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' }, body: '{"model": "gpt-4o",' });
+    fake.respond(undefined);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain('could not parse');
+    expect(fake.last.body).toBe('{"model": "gpt-4o",');
+    expect(response.headers.get('x-kaizen-tokens-original')).toBeNull();
+  });
+
   it('GET / lists the gateway routes and which upstreams hold a key', async () => {
     const health = await (await fetch(`${gw.url}/`)).json();
     expect(health.gateway.routes).toEqual([
