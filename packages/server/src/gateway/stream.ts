@@ -39,8 +39,9 @@ export async function relay(c: Context<AppEnv>, upstream: Dispatcher.ResponseDat
     return { status, complete: true, response: new Response(web, { status, headers: toHeaders(headers) }) };
   }
   outgoing.writeHead(status, headers);
-  // Headers go out now: a streaming caller learns the status before the first token.
-  outgoing.flushHeaders();
+  // An answer of unknown length (a stream) sends its headers now, so the caller learns the
+  // status before the first token; one of known length goes out with its body in one write.
+  if (headers['content-length'] === undefined) outgoing.flushHeaders();
   const complete = await pipe(upstream.body, outgoing);
   return { status, complete, response: alreadySent(status) };
 }
