@@ -8,7 +8,7 @@ import { isLogLevel, type KaizenLogger, type LogLevel } from './internal/log.js'
 import type { KaizenRequestHook, KaizenResponseHook } from './hooks.js';
 
 /** The hosted service. */
-export const DEFAULT_BASE_URL = 'https://api.getkaizen.io/';
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8787/';
 /** Seconds per attempt. */
 export const DEFAULT_TIMEOUT = 30;
 /** Retries after the first attempt. */
@@ -18,7 +18,7 @@ export const DEFAULT_MAX_RETRY_AFTER = 60;
 
 /** Options of `new KaizenClient(config)`. Every field is optional. */
 export interface KaizenClientConfig {
-  /** API root, default `https://api.getkaizen.io/`. A path prefix (`https://host/kaizen/`) is kept. */
+  /** API root, default `http://127.0.0.1:8787/` (a self-hosted `kaizen serve`). A path prefix (`https://host/kaizen/`) is kept. */
   baseUrl?: string;
   /** Sent as `x-api-key` and as `Authorization: Bearer`. */
   apiKey?: string;
