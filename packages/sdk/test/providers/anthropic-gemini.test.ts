@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI as GoogleGenAIv3 } from 'google-genai-v3';
 import { decodePrompt } from '@kaizen/prompt';
 import { KaizenClient } from '../../src/index.js';
 import { wrapAnthropic } from '../../src/providers/anthropic.js';
@@ -63,13 +64,16 @@ describe('wrapAnthropic', () => {
   });
 });
 
-describe('wrapGemini', () => {
+/** Each major of @google/genai the peer range claims: 2 and the current 3 (alias `google-genai-v3`). */
+const genaiMajors = { '@google/genai 2': GoogleGenAI, '@google/genai 3': GoogleGenAIv3 as unknown as typeof GoogleGenAI };
+
+describe.each(Object.keys(genaiMajors) as Array<keyof typeof genaiMajors>)('wrapGemini (%s)', (major) => {
   const contents = [
     { role: 'user', parts: [{ text: USER_TEXT }] },
     { role: 'model', parts: [{ functionCall: { name: 'get_customers', args: { city: 'Paris' } } }] },
     { role: 'user', parts: [{ functionResponse: { name: 'get_customers', response: { output: TOOL_OUTPUT } } }] },
   ];
-  const genai = () => new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: upstream.url } });
+  const genai = () => new genaiMajors[major]({ apiKey: 'test', httpOptions: { baseUrl: upstream.url } });
   const tools = [{ functionDeclarations: [{ name: 'get_customers', description: 'List customers' }] }];
 
   it('generateContent: parts compressed, function calls kept, systemInstruction primed once', async () => {
