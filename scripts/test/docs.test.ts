@@ -48,6 +48,7 @@ const SKIP: Record<string, string> = {
   'docs/deploy.md: KAIZEN_REDIS_URL=redis://:secret@redis.internal:6379 \\': 'needs a Redis fleet at redis.internal (the fleet runs in packages/server/test and bench:fleet)',
   'docs/deploy.md: npx kaizen keys create --redis redis://:secret@redis.internal:6379 --tenant acme   # print': 'needs a Redis fleet at redis.internal',
   'packages/sdk/README.md: npm start': 'this test does the same itself',
+  'examples/README.md: export KAIZEN_BASE_URL=http://127.0.0.1:8787': 'the three examples run against a real server in packages/sdk/test/examples.test.ts; the quickstart also runs here from the SDK README',
   'packages/sdk/README.md: esbuild app.ts --bundle --platform=browser --format=esm': 'needs your app.ts (the browser bundle is built and run in packages/sdk/test/browser.test.ts)',
   'packages/sdk/README.md: npx vitest run packages/sdk    # unit, fault-injection, real-server, browser and example t': 'runs a test suite',
 };
