@@ -87,7 +87,13 @@ export function configFromEnv(env: Env = processEnv()): KaizenClientConfig {
   return config;
 }
 
-/** The proxy the environment asks for `baseUrl`, honouring `NO_PROXY` (host suffixes, `*`). */
+/** Hosts on this machine: a proxy elsewhere cannot reach them, so HTTP(S)_PROXY never applies. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The proxy the environment asks for `baseUrl`, honouring `NO_PROXY` (host suffixes, `*`).
+ * Loopback URLs (the default, a local `kaizen serve`) are never proxied.
+ */
 export function proxyFromEnv(baseUrl: string, env: Env): string | undefined {
   let url: URL;
   try {
@@ -95,6 +101,7 @@ export function proxyFromEnv(baseUrl: string, env: Env): string | undefined {
   } catch {
     return undefined;
   }
+  if (LOOPBACK.test(url.hostname)) return undefined;
   const proxy = url.protocol === 'https:' ? nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) : nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy);
   if (!proxy) return undefined;
   const noProxy = (nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy) ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);

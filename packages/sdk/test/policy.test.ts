@@ -165,7 +165,10 @@ describe('configFromEnv', () => {
     expect(proxyFromEnv('http://localhost:8000/', env)).toBeUndefined();
     expect(proxyFromEnv('https://x/', { ...env, NO_PROXY: '*' })).toBeUndefined();
     expect(configFromEnv({ https_proxy: 'http://p:1', KAIZEN_BASE_URL: 'https://kaizen.example.com/' }).proxy).toBe('http://p:1');
-    expect(configFromEnv({ http_proxy: 'http://p:1' }).proxy).toBe('http://p:1');
+    // The default URL is this machine: a proxy could not reach it.
+    expect(configFromEnv({ http_proxy: 'http://p:1' }).proxy).toBeUndefined();
+    for (const local of ['http://localhost:8787/', 'http://127.0.0.1:8787/', 'http://127.1.2.3/', 'http://[::1]:8787/']) expect(proxyFromEnv(local, env), local).toBeUndefined();
+    expect(configFromEnv({ http_proxy: 'http://p:1', KAIZEN_BASE_URL: 'http://kaizen.internal/' }).proxy).toBe('http://p:1');
   });
 
   it('KaizenClient.fromEnv applies env then overrides; the constructor checks options', async () => {
