@@ -1,5 +1,5 @@
 /** The codec flags every command shares, parsed once into validated settings. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { encode } from '@kaizen/ktof';
 import { usageError } from './exit.js';
 

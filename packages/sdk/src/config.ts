@@ -7,7 +7,7 @@ import type { ResponseCacheOptions } from './internal/cache.js';
 import { isLogLevel, type KaizenLogger, type LogLevel } from './internal/log.js';
 import type { KaizenRequestHook, KaizenResponseHook } from './hooks.js';
 
-/** The hosted service. */
+/** A self-hosted `kaizen serve` on this machine (nothing leaves it unless a URL says so). */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8787/';
 /** Seconds per attempt. */
 export const DEFAULT_TIMEOUT = 30;
