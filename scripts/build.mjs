@@ -4,8 +4,8 @@
 //
 // The build is incremental, so `npm start` is quick when nothing changed: tsc keeps its build
 // info in each package's dist/ (deleting dist/ forces a full build), and a package is not even
-// handed to tsc when none of its inputs (src/, tsconfig, package.json, the base tsconfig) nor
-// any package built before it changed since its last successful build.
+// handed to tsc when none of its inputs (src/, tsconfig, package.json, the base tsconfig, the
+// lockfile) nor any package built before it changed since its last successful build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,8 @@ for (const name of order) {
     continue;
   }
   const stamp = join(dir, 'dist', '.tsbuildinfo');
-  const inputs = Math.max(newest(join(dir, 'src')), newest(project), newest(join(dir, 'package.json')), newest(join(root, 'tsconfig.base.json')));
+  // The lockfile stands for the installed dependencies, whose types the package compiles against.
+  const inputs = Math.max(newest(join(dir, 'src')), newest(project), newest(join(dir, 'package.json')), newest(join(root, 'tsconfig.base.json')), newest(join(root, 'package-lock.json')));
   const last = builtAt(stamp);
   if (last === 0 || inputs > last || upstreamBuiltAt > last) {
     const result = spawnSync(tsc, ['-p', project, '--incremental', '--tsBuildInfoFile', stamp], { cwd: root, stdio: 'inherit' });
