@@ -6,12 +6,12 @@
  * - runs `npm start` (build + server) and then every shell block of the known docs, in order, in
  *   one bash session at the repository root, against that server;
  * - runs the TypeScript blocks that are whole programs with plain Node (as .mjs);
+ * - runs the provider pages' programs with tsx, each vendor SDK pointed at a fake upstream on
+ *   loopback through the vendor's own base-URL variable;
  * - type-checks every TypeScript block of the known docs with the repository's tsconfig.
  *
  * Only the files in DOCS are read, so a page added later is not run before its author lists it
- * here. A block is skipped only for a reason written next to it in SKIP. Vendor calls in the
- * provider pages are type-checked, not run: they need vendor accounts (the wrappers themselves
- * run against fake upstreams in packages/sdk/test/providers).
+ * here. A block is skipped only for a reason written next to it in SKIP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,6 +19,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startFakeUpstream } from '../../packages/sdk/test/providers/fake-upstream.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -55,6 +56,12 @@ const SKIP: Record<string, string> = {
 
 /** TypeScript blocks that are whole programs: run with plain Node as .mjs (type annotations would not run). */
 const RUN_AS_MJS = ['README.md: import { KaizenClient } from \'@kaizen/sdk\';', 'packages/ktof/README.md: import { encode, decode, KTOF_PRIMER } from \'@kaizen/ktof\';'];
+
+/**
+ * Provider pages run with tsx against the fake upstream (docs/providers/openai-compatible.md is
+ * only type-checked: its call goes to a model server on this machine's port 11434).
+ */
+const RUN_WITH_FAKE_VENDORS = ['docs/providers/openai.md: ', 'docs/providers/anthropic.md: ', 'docs/providers/gemini.md: ', 'docs/providers/vercel-ai.md: '];
 
 /**
  * TypeScript blocks that are fragments: the names they take from the text around them, declared
@@ -238,6 +245,38 @@ describe('the docs, in a fresh copy of the repository', () => {
       expect(run.status).toBe(0);
     }
   });
+
+  it('runs the provider pages against a fake upstream of each vendor', async () => {
+    const upstream = await startFakeUpstream();
+    try {
+      upstream.reply = 'Late:\n```ktof\nlate[1]{id}:\nA-1\n```';
+      const env = userEnv({
+        OPENAI_BASE_URL: `${upstream.url}/v1`,
+        OPENAI_API_KEY: 'test',
+        ANTHROPIC_BASE_URL: upstream.url,
+        ANTHROPIC_API_KEY: 'test',
+        GOOGLE_GEMINI_BASE_URL: upstream.url,
+        GEMINI_API_KEY: 'test',
+      });
+      for (const prefix of RUN_WITH_FAKE_VENDORS) {
+        const block = tsBlocks.find((b) => b.key.startsWith(prefix));
+        expect(block, prefix).toBeDefined();
+        const file = join(clone, `doc-${block!.page.replace(/[^A-Za-z0-9]+/g, '-')}-${block!.line}.ts`);
+        writeFileSync(file, block!.body);
+        const before = upstream.received.length;
+        const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(join(clone, 'node_modules', '.bin', 'tsx'), [file], { cwd: clone, env });
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+          child.on('close', (code) => resolve({ code, stderr }));
+        });
+        expect(run, `${block!.page}:${block!.line}`).toEqual({ code: 0, stderr: '' });
+        expect(upstream.received.length, `${block!.page} called its vendor`).toBeGreaterThan(before);
+      }
+    } finally {
+      await upstream.close();
+    }
+  }, 120_000);
 
   it('type-checks every TypeScript block with the repository tsconfig', () => {
     const dir = join(clone, 'doc-snippets');

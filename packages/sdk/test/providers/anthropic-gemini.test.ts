@@ -27,7 +27,7 @@ describe('wrapAnthropic', () => {
     await using kaizen = KaizenClient.local();
     upstream.reply = REPLY_TEXT;
     const wrapped = wrapAnthropic(anthropic(), kaizen);
-    const { response, decoded, stats } = await wrapped.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, system: 'Be exact.', messages, tools });
+    const { response, decoded, stats } = await wrapped.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 512, system: 'Be exact.', messages, tools });
     const sent = upstream.received.at(-1)!.body;
     expect(upstream.received.at(-1)!.path).toBe('/v1/messages');
     expect(sent.tools).toEqual(tools);
@@ -40,7 +40,7 @@ describe('wrapAnthropic', () => {
     expect(response.content).toEqual([{ type: 'text', text: REPLY_TEXT }]);
     expect(decoded).toEqual(REPLY_VALUE);
 
-    await wrapped.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, system: [{ type: 'text', text: 'Be exact.' }], messages });
+    await wrapped.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 512, system: [{ type: 'text', text: 'Be exact.' }], messages });
     const blocks = upstream.received.at(-1)!.body.system;
     expect(blocks).toHaveLength(2);
     expect(blocks[1]).toEqual({ type: 'text', text: 'Be exact.' });
@@ -52,7 +52,7 @@ describe('wrapAnthropic', () => {
     upstream.reply = REPLY_TEXT;
     upstream.chunkSize = 4;
     const blocks: unknown[] = [];
-    const stream = await wrapAnthropic(anthropic(), kaizen, { onKtofBlock: (v) => blocks.push(v) }).messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 512, messages });
+    const stream = await wrapAnthropic(anthropic(), kaizen, { onKtofBlock: (v) => blocks.push(v) }).messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 512, messages });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types[0]).toBe('message_start');
