@@ -244,7 +244,7 @@ describe('the docs, in a fresh copy of the repository', () => {
       expect(run.stderr, `${block!.page}:${block!.line}`).toBe('');
       expect(run.status).toBe(0);
     }
-  });
+  }, 60_000);
 
   it('runs the provider pages against a fake upstream of each vendor', async () => {
     const upstream = await startFakeUpstream();
