@@ -10,8 +10,11 @@
  *   loopback through the vendor's own base-URL variable;
  * - type-checks every TypeScript block of the known docs with the repository's tsconfig.
  *
- * Only the files in DOCS are read, so a page added later is not run before its author lists it
- * here. A block is skipped only for a reason written next to it in SKIP.
+ * Only the files in DOCS are read, and only the shell blocks in RUN_SHELL are run, so a page or
+ * block added later is not run before its author lists it here (the test names such blocks on
+ * stderr). A listed page's block is skipped only for a reason written next to it in SKIP. Every
+ * TypeScript block of the listed pages is type-checked; an error fails the test for the blocks
+ * in CHECKED_TS (those of today) and is reported for newer ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -53,6 +56,39 @@ const SKIP: Record<string, string> = {
   'packages/sdk/README.md: esbuild app.ts --bundle --platform=browser --format=esm': 'needs your app.ts (the browser bundle is built and run in packages/sdk/test/browser.test.ts)',
   'packages/sdk/README.md: npx vitest run packages/sdk    # unit, fault-injection, real-server, browser and example t': 'runs a test suite',
 };
+
+/** The shell blocks run, in page order (by page and the start of their first line). */
+const RUN_SHELL = [
+  'README.md: export KAIZEN_API_KEY=$(npx kaizen keys create --data ./data',
+  'README.md: H=(-H "x-api-key: $KAIZEN_API_KEY"',
+  'README.md: mkdir -p try/json && cd try',
+  'packages/sdk/README.md: export KAIZEN_BASE_URL=http://127.0.0.1:8787',
+];
+
+/** The TypeScript blocks whose type errors fail the test: every block of today (page and first line). */
+const CHECKED_TS = [
+  "README.md: import { encode, decode } from '@kaizen/ktof';",
+  "README.md: import { KaizenClient } from '@kaizen/sdk';",
+  "docs/providers/openai.md: import OpenAI from 'openai';",
+  "docs/providers/openai-compatible.md: import OpenAI, { AzureOpenAI } from 'openai';",
+  "docs/providers/anthropic.md: import Anthropic from '@anthropic-ai/sdk';",
+  "docs/providers/gemini.md: import { GoogleGenAI } from '@google/genai';",
+  "docs/providers/vercel-ai.md: import { generateText, streamText, wrapLanguageModel } from ",
+  "packages/ktof/README.md: import { encode, decode, KTOF_PRIMER } from '@kaizen/ktof';",
+  'packages/tokens/README.md: import { countTokens, tokenCounter, resolveModel, UnknownMod',
+  'packages/prompt/README.md: import { encodePrompt, decodePrompt, decodeReply, addPrimer,',
+  'packages/protocol/README.md: import { PromptEncodePayloadSchema, zodIssuesToDetail } from',
+  'packages/core/README.md: import { createEngine, MemoryPayloadStore, parseRequest, isK',
+  "packages/server/README.md: import { startServer, installShutdownHandlers } from '@kaize",
+  "packages/sdk/README.md: import { KaizenClient } from '@kaizen/sdk';",
+  'packages/sdk/README.md: await kaizen.compress({ data }, {',
+  'packages/sdk/README.md: const results = await kaizen.promptsEncodeBatch(prompts, { c',
+  "packages/sdk/README.md: import { decodeStream } from '@kaizen/sdk'; // also kaizen.d",
+  'packages/sdk/README.md: import { KaizenAPIError, KaizenGoneError, KaizenRateLimitErr',
+  'packages/sdk/README.md: await kaizen.optimize({ data }, { signal: AbortSignal.timeou',
+  'packages/sdk/README.md: const kaizen = new KaizenClient({',
+  'packages/sdk/README.md: {',
+];
 
 /** TypeScript blocks that are whole programs: run with plain Node as .mjs (type annotations would not run). */
 const RUN_AS_MJS = ['README.md: import { KaizenClient } from \'@kaizen/sdk\';', 'packages/ktof/README.md: import { encode, decode, KTOF_PRIMER } from \'@kaizen/ktof\';'];
@@ -109,7 +145,10 @@ function blocksOf(page: string): Block[] {
 }
 
 const all = DOCS.flatMap(blocksOf);
-const shellBlocks = all.filter((b) => ['sh', 'bash', 'shell'].includes(b.lang) && lookup(SKIP, b) === undefined);
+const allShell = all.filter((b) => ['sh', 'bash', 'shell'].includes(b.lang) && lookup(SKIP, b) === undefined);
+const shellBlocks = allShell.filter((b) => RUN_SHELL.some((k) => b.key.startsWith(k)));
+const unlistedShell = allShell.filter((b) => !shellBlocks.includes(b));
+if (unlistedShell.length) console.warn(`docs.test.ts: shell blocks not run yet (list them in RUN_SHELL or SKIP):\n${unlistedShell.map((b) => `  ${b.page}:${b.line}`).join('\n')}`);
 const tsBlocks = all.filter((b) => ['ts', 'typescript'].includes(b.lang) && lookup(SKIP, b) === undefined);
 
 let clone: string;
@@ -291,15 +330,20 @@ describe('the docs, in a fresh copy of the repository', () => {
     }
     const check = spawnSync(join(clone, 'node_modules', '.bin', 'tsc'), ['-p', dir], { cwd: clone, encoding: 'utf8' });
     // Point each error at the doc: page, line of the block's first code line + line in block.
+    // An error line names the snippet; the indented lines after it belong to the same error.
+    let current: Block | undefined;
     const errors = check.stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => {
         const match = /^(?:doc-snippets\/)?([^(]+)\((\d+),(\d+)\): (.*)$/.exec(line);
-        const at = match && origin.get(match[1]!);
-        return at ? `${at.block.page}:${at.block.line + Number(match![2]) - at.offset}: ${match![4]}` : line;
+        const at = match ? origin.get(match[1]!) : undefined;
+        if (match) current = at?.block;
+        return { text: at ? `${at.block.page}:${at.block.line + Number(match![2]) - at.offset}: ${match![4]}` : line, block: current };
       });
-    expect(errors).toEqual([]);
-    expect(tsBlocks.length).toBeGreaterThan(20);
+    const newer = errors.filter((e) => e.block && !CHECKED_TS.some((k) => e.block!.key.startsWith(k)));
+    if (newer.length) console.warn(`docs.test.ts: type errors in blocks not checked yet:\n${newer.map((e) => `  ${e.text}`).join('\n')}`);
+    expect(errors.filter((e) => !newer.includes(e)).map((e) => e.text)).toEqual([]);
+    expect(tsBlocks.filter((b) => CHECKED_TS.some((k) => b.key.startsWith(k))).length).toBeGreaterThan(20);
   }, 120_000);
 });
