@@ -1,0 +1,53 @@
+/**
+ * `/mcp`: the Kaizen MCP tools over the Streamable HTTP transport, stateless (no session ids):
+ * every POST gets a fresh MCP server bound to the caller's tenant, answered as plain JSON. The
+ * app mounts it behind the same auth and rate limits as /v1; bodies go through the same size cap.
+ */
+import { Hono } from 'hono';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Engine, OperationContext } from '@kaizen/core';
+import { parseRequest } from '@kaizen/protocol';
+import { readJsonBody } from '../http/body.js';
+import type { AppEnv } from '../http/env.js';
+import { createKtofMcpServer, type KtofOperations } from './tools.js';
+
+export interface McpRouteOptions {
+  engine: Engine;
+  version: string;
+  maxBodyBytes: number;
+  clock: () => number;
+}
+
+/** The engine's codec operations for one caller. */
+function operationsFor(engine: Engine, context: OperationContext): KtofOperations {
+  return {
+    compress: (request) => engine.compress(parseRequest('compress', request), context),
+    decompress: (request) => engine.decompress(parseRequest('decompress', request), context),
+    optimize: (request) => engine.optimize(parseRequest('optimize', request), context),
+  };
+}
+
+export function mcpRoutes({ engine, version, maxBodyBytes, clock }: McpRouteOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', async (c) => {
+    const { body, bytes } = await readJsonBody(c, maxBodyBytes);
+    const context: OperationContext = { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes };
+    const server = createKtofMcpServer(operationsFor(engine, context), { version });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
+    } finally {
+      await server.close();
+    }
+  });
+  // Stateless: there is no session to stream server-initiated messages on, or to end.
+  const notAllowed = () =>
+    new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'This MCP endpoint is stateless: send requests with POST.' }, id: null }), {
+      status: 405,
+      headers: { allow: 'POST', 'content-type': 'application/json' },
+    });
+  app.get('/', notAllowed);
+  app.delete('/', notAllowed);
+  return app;
+}
