@@ -128,7 +128,8 @@ export function createKtofMcpServer(operations: KtofOperations, options: KtofMcp
       run(async () => {
         const parsed = parseJsonArgument(json);
         if ('failure' in parsed) return toolError(parsed.failure);
-        const ktof = (await operations.compress({ data: parsed.value, options: defined(settings) ?? null })).result;
+        // The wire contract refuses a null `data`; its KTOF is simply `null`.
+        const ktof = parsed.value === null ? 'null' : (await operations.compress({ data: parsed.value, options: defined(settings) ?? null })).result;
         return answer(ktof, { ktof });
       }),
   );
