@@ -2,6 +2,8 @@
  * `kaizen mcp` (stdio, in-process and --remote) and `/mcp` on `kaizen serve` (Streamable HTTP),
  * driven by the official MCP SDK client.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { decode, encode, KTOF_PRIMER } from '@kaizen/ktof';
 import { tokenCounter } from '@kaizen/tokens';
 import { BIN, removeTempDirs, startTestServer, USERS, type TestServer } from './helpers.js';
-import { connectClient } from './mcp-helpers.js';
+import { connectClient, FAKE_SERVER } from './mcp-helpers.js';
 
 type ToolResult = { content: { type: string; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
 
@@ -134,5 +136,30 @@ describe('/mcp on kaizen serve (Streamable HTTP)', () => {
     expect(succeeded).toBeLessThanOrEqual(1); // the limit is 3 a minute
     expect(String(refusal)).toContain('rate_limited');
     await client.close().catch(() => {});
+  });
+});
+
+describe('docs/mcp.md', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../../docs/mcp.md', import.meta.url)), 'utf8');
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { mcpServers: Record<string, { command?: string; args?: string[]; url?: string }> });
+
+  it('has mcpServers blocks for the server, the proxy and /mcp', () => {
+    const entries = blocks.flatMap((b) => Object.values(b.mcpServers));
+    expect(entries.some((e) => e.args?.[1] === 'mcp')).toBe(true);
+    expect(entries.some((e) => e.args?.[1] === 'mcp-proxy' && e.args.includes('--'))).toBe(true);
+    expect(entries.some((e) => e.args?.[1] === 'mcp-proxy' && e.args.includes('--url'))).toBe(true);
+    expect(entries.some((e) => e.url?.endsWith('/mcp'))).toBe(true);
+  });
+
+  it('its stdio blocks start working servers (the install path and the wrapped server swapped for local ones)', async () => {
+    for (const entry of blocks.flatMap((b) => Object.values(b.mcpServers))) {
+      if (entry.command !== 'node' || entry.args?.[0] !== '/opt/kaizen/packages/cli/dist/bin.js' || entry.args.includes('--remote') || entry.args.includes('--url')) continue;
+      let args = [BIN, ...entry.args.slice(1)];
+      if (args.includes('--')) args = [...args.slice(0, args.indexOf('--') + 1), process.execPath, FAKE_SERVER];
+      const client = await connectClient(new StdioClientTransport({ command: process.execPath, args, stderr: 'pipe' }));
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      expect(client.getInstructions()).toContain(KTOF_PRIMER);
+      await client.close();
+    }
   });
 });
