@@ -125,14 +125,26 @@ describe('kaizen mcp-proxy -- <command>', () => {
   }, 60_000);
 
   it('--only and --min-bytes select which results are re-encoded', async () => {
-    const { calls, code } = await session(['--only', 'nested,big', '--min-bytes', '1000']);
+    const { calls, code, transport } = await session(['--only', 'nested,big', '--min-bytes', '1000', '--verbose']);
     expect(code).toBe(0);
+    expect(transport.stderr).toMatch(/kaizen mcp-proxy: nested: \d+ -> \d+ gpt-4o tokens \(-\d+\.\d%\), \d+ -> \d+ bytes/);
+    expect(transport.stderr).not.toContain('kaizen mcp-proxy: rows:');
     expect(texts(calls['rows'])[0]!.startsWith('[\n  {\n    "id": 1000')).toBe(true);
     expect(texts(calls['nested'])[0]!.startsWith('orders[20]')).toBe(true);
     const except = await session(['--except', 'nested']);
     expect(texts(except.calls['nested'])[0]!.startsWith('{"orders":')).toBe(true);
     expect(texts(except.calls['rows'])[0]!.startsWith('[50]')).toBe(true);
   }, 60_000);
+});
+
+describe('kaizen mcp-proxy stopped by a signal', () => {
+  it('stops its server and exits with its status on SIGTERM', async () => {
+    const transport = new RecordingTransport(['mcp-proxy', '--', process.execPath, FAKE_SERVER]);
+    const client = await connectClient(transport);
+    await client.listTools();
+    transport.child.kill('SIGTERM');
+    expect(await transport.exited).toBe(0); // the server saw its input close and exited cleanly
+  });
 });
 
 describe('kaizen mcp-proxy with broken servers', () => {

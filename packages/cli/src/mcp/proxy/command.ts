@@ -2,6 +2,7 @@
 import { resolveModel, tokenCounter, UnknownModelError } from '@kaizen/tokens';
 import { usageError } from '../../exit.js';
 import { runProxy } from './proxy.js';
+import type { ItemOutcome } from './rewrite.js';
 import { httpUpstream, stdioUpstream, type Upstream, type UpstreamHandlers } from './upstream.js';
 
 export interface ProxyFlags {
@@ -12,6 +13,7 @@ export interface ProxyFlags {
   minBytes?: string;
   timeout?: string;
   model?: string;
+  verbose?: boolean;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 50;
@@ -47,6 +49,14 @@ function selection(flags: ProxyFlags): (tool: string) => boolean {
   return (tool) => !except.has(tool);
 }
 
+/** The --verbose line for one rewritten result. */
+function describeRewrite(tool: string, items: ItemOutcome[], model: string): string {
+  const sum = (key: keyof ItemOutcome) => items.reduce((n, item) => n + item[key], 0);
+  const before = sum('tokensBefore');
+  const after = sum('tokensAfter');
+  return `kaizen mcp-proxy: ${tool}: ${before} -> ${after} ${model} tokens (-${(((before - after) / before) * 100).toFixed(1)}%), ${sum('bytesBefore')} -> ${sum('bytesAfter')} bytes`;
+}
+
 /** Resolves to the exit status (the server's). */
 export async function runProxyCommand(command: string[], flags: ProxyFlags): Promise<number> {
   if (flags.url !== undefined && command.length > 0) throw usageError('give either --url URL or a command after --, not both');
@@ -74,14 +84,19 @@ export async function runProxyCommand(command: string[], flags: ProxyFlags): Pro
   }
   const count = await tokenCounter(model);
   const connect = (handlers: UpstreamHandlers): Upstream => (url ? httpUpstream(url, headers, handlers) : stdioUpstream(command[0]!, command.slice(1), handlers));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let upstream: Upstream | undefined;
+  // Stopped ourselves (Ctrl-C, a supervisor's SIGTERM): stop the server too, then exit with its status.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => upstream?.stop());
   const status = await runProxy({
-    connect,
+    connect: (handlers) => (upstream = connect(handlers)),
     rewrite: { minBytes, count },
     selects,
     timeoutMs,
     input: process.stdin,
     output: process.stdout,
-    log: (line) => process.stderr.write(`${line}\n`),
+    log,
+    ...(flags.verbose ? { onRewrite: (tool: string, items: ItemOutcome[]) => log(describeRewrite(tool, items, model)) } : {}),
   });
   // Let what is queued for the client go out before the exit status does.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

@@ -56,12 +56,18 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   const { output, log } = options;
   const pending = new Map<string, Pending>();
   let lastGarbage: string | undefined;
+  /** Requests the server sent the client (sampling, elicitation...) still unanswered: a person may be answering, so no timeout fires meanwhile. */
+  const serverRequests = new Set<string>();
   let clientGone = false;
 
   const write = (bytes: Buffer | string) => {
     if (clientGone) return;
     output.write(bytes);
-    output.write('\n');
+    // A client reading slowly holds the server back rather than letting output pile up here.
+    if (!output.write('\n') && upstream.pause) {
+      upstream.pause();
+      output.once('drain', () => upstream.resume?.());
+    }
   };
   const answerError = (entry: Pending, code: number, message: string) => {
     pending.delete(keyOf(entry.id));
@@ -74,6 +80,7 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     if (options.timeoutMs <= 0) return;
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
+      if (serverRequests.size > 0) return arm(entry);
       const seconds = options.timeoutMs / 1000;
       answerError(entry, REQUEST_TIMEOUT, `kaizen mcp-proxy: the MCP server ${upstream.label} did not answer ${entry.method} within ${seconds} s${garbageNote()} (raise --timeout for slow tools)`);
     }, options.timeoutMs);
@@ -81,7 +88,12 @@ export function runProxy(options: ProxyOptions): Promise<number> {
 
   /** Notes a client message: requests are tracked, cancellations end tracking. */
   const trackClient = (message: unknown) => {
-    if (!isRecord(message) || typeof message['method'] !== 'string') return;
+    if (!isRecord(message)) return;
+    if (!('method' in message)) {
+      serverRequests.delete(keyOf(message['id']));
+      return;
+    }
+    if (typeof message['method'] !== 'string') return;
     const params = isRecord(message['params']) ? message['params'] : undefined;
     if ('id' in message && (typeof message['id'] === 'string' || typeof message['id'] === 'number')) {
       const entry: Pending = { id: message['id'], method: message['method'] };
@@ -107,7 +119,11 @@ export function runProxy(options: ProxyOptions): Promise<number> {
       for (const entry of pending.values()) if (entry.progressToken !== undefined && keyOf(entry.progressToken) === token) arm(entry);
       return undefined;
     }
-    if ('method' in message || !('id' in message)) return undefined;
+    if ('method' in message) {
+      if ('id' in message) serverRequests.add(keyOf(message['id']));
+      return undefined;
+    }
+    if (!('id' in message)) return undefined;
     const entry = pending.get(keyOf(message['id']));
     if (!entry) return undefined;
     pending.delete(keyOf(entry.id));
@@ -170,7 +186,13 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     if (Array.isArray(message)) message.forEach(trackClient);
     else trackClient(message);
     // Whatever the client sent, even unparseable, is the server's to answer.
-    upstream.send(line, message).catch((error: Error) => {
+    const sent = upstream.send(line, message);
+    const drained = upstream.drained?.();
+    if (drained) {
+      options.input.pause();
+      void drained.then(() => options.input.resume());
+    }
+    sent.catch((error: Error) => {
       if (!isRecord(message) || !('id' in message)) return log(`kaizen mcp-proxy: could not pass a message to ${upstream.label}: ${error.message}`);
       const entry = pending.get(keyOf(message['id']));
       if (entry) answerError(entry, CONNECTION_CLOSED, `kaizen mcp-proxy: could not reach the MCP server ${upstream.label}: ${error.message}`);

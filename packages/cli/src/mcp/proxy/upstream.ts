@@ -37,6 +37,11 @@ export interface Upstream {
   initialized(protocolVersion: string): void;
   /** Stops the server: closes its input, then asks it to stop, then kills it. */
   stop(): void;
+  /** Flow control (stdio only): a promise when the server's input is full, resolved once it drains. */
+  drained?(): Promise<void> | undefined;
+  /** Flow control (stdio only): stop / restart reading the server's output while the client's is full. */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** A parsed line when it is a JSON-RPC message (an object or batch array with jsonrpc "2.0"). */
@@ -95,6 +100,12 @@ export function stdioUpstream(command: string, args: string[], handlers: Upstrea
       return Promise.resolve();
     },
     initialized() {},
+    drained() {
+      const stdin = child.stdin!;
+      return stdin.writableNeedDrain && !exited ? new Promise<void>((resolve) => stdin.once('drain', resolve).once('close', resolve)) : undefined;
+    },
+    pause: () => child.stdout!.pause(),
+    resume: () => child.stdout!.resume(),
     stop() {
       if (exited) return;
       child.stdin!.end();
