@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { decode, KTOF_PRIMER } from '@kaizen/ktof';
 import { tokenCounter } from '@kaizen/tokens';
 import { BIN, kaizen, removeTempDirs, startTestServer, tempDir } from './helpers.js';
@@ -137,6 +139,22 @@ describe('kaizen mcp-proxy -- <command>', () => {
   }, 60_000);
 });
 
+describe('kaizen mcp-proxy and requests from the server', () => {
+  it('passes a sampling request to the client and back, and waits for it past --timeout', async () => {
+    const transport = new RecordingTransport(['mcp-proxy', '--timeout', '2', '--', process.execPath, FAKE_SERVER]);
+    const client = new Client({ name: 'kaizen-tests', version: '1.0.0' }, { capabilities: { sampling: {} } });
+    client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      expect(request.params.messages[0]!.content).toEqual({ type: 'text', text: 'Say hi' });
+      await new Promise((r) => setTimeout(r, 3000)); // a person approving the request, longer than --timeout
+      return { role: 'assistant', content: { type: 'text', text: 'hi' }, model: 'test-model' };
+    });
+    await client.connect(transport);
+    const result = (await client.callTool({ name: 'ask', arguments: {} })) as { content: Item[] };
+    expect(decode(result.content[0]!.text!)).toEqual({ sampled: 'hi', model: 'test-model' });
+    await client.close();
+  });
+});
+
 describe('kaizen mcp-proxy stopped by a signal', () => {
   it('stops its server and exits with its status on SIGTERM', async () => {
     const transport = new RecordingTransport(['mcp-proxy', '--', process.execPath, FAKE_SERVER]);
@@ -191,7 +209,7 @@ describe('kaizen mcp-proxy with broken servers', () => {
 
   it('a server that never answers: initialize fails after --timeout', async () => {
     const transport = hostile('silent', ['--timeout', '0.5']);
-    const client = new (await import('@modelcontextprotocol/sdk/client/index.js')).Client({ name: 't', version: '1' });
+    const client = new Client({ name: 't', version: '1' });
     await expect(client.connect(transport)).rejects.toThrow(/did not answer initialize within 0.5 s/);
     await transport.close();
   });
