@@ -59,14 +59,21 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   /** Requests the server sent the client (sampling, elicitation...) still unanswered: a person may be answering, so no timeout fires meanwhile. */
   const serverRequests = new Set<string>();
   let clientGone = false;
+  let inputEnded = false;
+  let holdingServer = false;
+  let holdingClient = false;
 
   const write = (bytes: Buffer | string) => {
     if (clientGone) return;
     output.write(bytes);
     // A client reading slowly holds the server back rather than letting output pile up here.
-    if (!output.write('\n') && upstream.pause) {
+    if (!output.write('\n') && upstream.pause && !holdingServer) {
+      holdingServer = true;
       upstream.pause();
-      output.once('drain', () => upstream.resume?.());
+      output.once('drain', () => {
+        holdingServer = false;
+        upstream.resume?.();
+      });
     }
   };
   const answerError = (entry: Pending, code: number, message: string) => {
@@ -187,10 +194,14 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     else trackClient(message);
     // Whatever the client sent, even unparseable, is the server's to answer.
     const sent = upstream.send(line, message);
-    const drained = upstream.drained?.();
+    const drained = holdingClient ? undefined : upstream.drained?.();
     if (drained) {
+      holdingClient = true;
       options.input.pause();
-      void drained.then(() => options.input.resume());
+      void drained.then(() => {
+        holdingClient = false;
+        options.input.resume();
+      });
     }
     sent.catch((error: Error) => {
       if (!isRecord(message) || !('id' in message)) return log(`kaizen mcp-proxy: could not pass a message to ${upstream.label}: ${error.message}`);
@@ -201,7 +212,6 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   options.input.on('data', (chunk: Buffer) => fromClient.push(chunk));
   // The client is done sending: the server gets its input closed (and is stopped if it lingers),
   // while its answers still go out until it exits, as they would without the proxy.
-  let inputEnded = false;
   const inputEnd = () => {
     if (inputEnded) return;
     inputEnded = true;
