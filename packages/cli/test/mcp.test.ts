@@ -121,6 +121,17 @@ describe('/mcp on kaizen serve (Streamable HTTP)', () => {
     expect(get.headers.get('allow')).toBe('POST');
   });
 
+  it('refuses a JSON-RPC batch (it would pass many calls as one rate-limited request)', async () => {
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'ktof_encode', arguments: { json: '{}' } } });
+    const response = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'x-api-key': server.key, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify([call(1), call(2)]),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: -32600 } });
+  });
+
   it('counts MCP requests against the tenant rate limit', async () => {
     const client = await connectClient(http(limited, limited.key)); // at least 2 requests: initialize, initialized
     let succeeded = 0;

@@ -18,6 +18,11 @@ export interface McpRouteOptions {
   clock: () => number;
 }
 
+/** A JSON-RPC error answer not tied to a request id. */
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), { status, headers: { ...headers, 'content-type': 'application/json' } });
+}
+
 /** The engine's codec operations for one caller. */
 function operationsFor(engine: Engine, context: OperationContext): KtofOperations {
   return {
@@ -31,6 +36,9 @@ export function mcpRoutes({ engine, version, maxBodyBytes, clock }: McpRouteOpti
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     const { body, bytes } = await readJsonBody(c, maxBodyBytes);
+    // One message per request, as MCP has had since 2025-06-18: a batch would let many tool
+    // calls through the rate limiter as one request.
+    if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Batches are not accepted here: send one JSON-RPC message per request.');
     const context: OperationContext = { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes };
     const server = createKtofMcpServer(operationsFor(engine, context), { version });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -42,11 +50,7 @@ export function mcpRoutes({ engine, version, maxBodyBytes, clock }: McpRouteOpti
     }
   });
   // Stateless: there is no session to stream server-initiated messages on, or to end.
-  const notAllowed = () =>
-    new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'This MCP endpoint is stateless: send requests with POST.' }, id: null }), {
-      status: 405,
-      headers: { allow: 'POST', 'content-type': 'application/json' },
-    });
+  const notAllowed = () => jsonRpcError(405, -32000, 'This MCP endpoint is stateless: send requests with POST.', { allow: 'POST' });
   app.get('/', notAllowed);
   app.delete('/', notAllowed);
   return app;
