@@ -191,7 +191,7 @@ describe('kaizen mcp-proxy with broken servers', () => {
     const stderr = stderrOf(transport);
     const client = await connectClient(transport);
     const started = Date.now();
-    await expect(client.callTool({ name: 'go', arguments: {} })).rejects.toThrow(/exited with code 3 before answering tools\/call/);
+    await expect(client.callTool({ name: 'go', arguments: {} })).rejects.toThrow(/the MCP server `node hostile-mcp-server.mjs` exited with code 3 before answering tools\/call/);
     expect(Date.now() - started).toBeLessThan(10_000);
     for (let i = 0; i < 100 && !stderr().includes('exited with code 3'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(stderr()).toContain('exited with code 3');

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { basename } from 'node:path';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LineSplitter } from './lines.js';
@@ -29,7 +30,7 @@ export interface UpstreamHandlers {
 }
 
 export interface Upstream {
-  /** Who the server is, for messages ("`node server.js`", "http://host/mcp"). */
+  /** Who the server is, for messages ("`node server.js`", "http://host/mcp"; see labelOf). */
   readonly label: string;
   /** Passes on a client message; rejects when it could not be delivered. */
   send(line: Buffer, message: unknown): Promise<void>;
@@ -57,13 +58,23 @@ export function parseMessage(line: Buffer): unknown {
   return undefined;
 }
 
+/**
+ * How a server is named in errors the client (and its model) reads: the program and the first
+ * argument that is not an option (`node server.js`, `npx @acme/tickets`), never the whole
+ * command line, whose options may hold secrets.
+ */
+export function labelOf(command: string, args: readonly string[]): string {
+  const subject = args.find((arg) => !arg.startsWith('-'));
+  return `\`${[basename(command), subject === undefined ? undefined : basename(subject)].filter(Boolean).join(' ')}\``;
+}
+
 const NEWLINE = Buffer.from('\n');
 /** After its input closes, a server gets this long to exit before SIGTERM, and as long again before SIGKILL. */
 const STOP_GRACE_MS = 2000;
 
 /** A stdio MCP server started as a child; its stderr is ours. */
 export function stdioUpstream(command: string, args: string[], handlers: UpstreamHandlers): Upstream {
-  const label = `\`${[command, ...args].join(' ')}\``;
+  const label = labelOf(command, args);
   let exited = false;
   const child: ChildProcess = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const splitter = new LineSplitter((line) => {
@@ -124,7 +135,7 @@ export function httpUpstream(url: URL, headers: Record<string, string>, handlers
   const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
   let closed = false;
   transport.onmessage = (message: JSONRPCMessage) => handlers.message(Buffer.from(JSON.stringify(message)), message);
-  transport.onerror = (error: Error) => handlers.warn(`${url.href}: ${error.message}`);
+  transport.onerror = (error: Error) => handlers.warn(`${url.origin}${url.pathname}: ${error.message}`);
   transport.onclose = () => {
     if (closed) return;
     closed = true;
@@ -132,7 +143,7 @@ export function httpUpstream(url: URL, headers: Record<string, string>, handlers
   };
   const started = transport.start();
   return {
-    label: url.href,
+    label: `${url.origin}${url.pathname}`,
     async send(_line, message) {
       if (message === undefined) throw new Error('the client sent a line that is not JSON-RPC');
       await started;
