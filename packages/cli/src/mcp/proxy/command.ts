@@ -3,7 +3,7 @@ import { resolveModel, tokenCounter, UnknownModelError } from '@kaizen/tokens';
 import { usageError } from '../../exit.js';
 import { runProxy } from './proxy.js';
 import type { ItemOutcome } from './rewrite.js';
-import { httpUpstream, stdioUpstream, type Upstream, type UpstreamHandlers } from './upstream.js';
+import { stdioUpstream, type Upstream, type UpstreamHandlers } from './upstream.js';
 
 export interface ProxyFlags {
   url?: string;
@@ -83,7 +83,9 @@ export async function runProxyCommand(command: string[], flags: ProxyFlags): Pro
     throw error;
   }
   const count = await tokenCounter(model);
-  const connect = (handlers: UpstreamHandlers): Upstream => (url ? httpUpstream(url, headers, handlers) : stdioUpstream(command[0]!, command.slice(1), handlers));
+  // The SDK's HTTP transport takes a while to load; a stdio server does not need it.
+  const httpUpstream = url ? (await import('./http-upstream.js')).httpUpstream : undefined;
+  const connect = (handlers: UpstreamHandlers): Upstream => (url && httpUpstream ? httpUpstream(url, headers, handlers) : stdioUpstream(command[0]!, command.slice(1), handlers));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let upstream: Upstream | undefined;
   // Stopped ourselves (Ctrl-C, a supervisor's SIGTERM): stop the server too, then exit with its status.

@@ -1,13 +1,11 @@
 /**
- * The MCP server behind the proxy: a child process speaking newline-delimited JSON-RPC on its
- * stdio (lines pass through byte for byte), or a Streamable HTTP endpoint (through the official
- * SDK's client transport, which owns sessions, SSE streams and reconnection).
+ * The MCP server behind the proxy: what every upstream offers, and a child process speaking
+ * newline-delimited JSON-RPC on its stdio (lines pass through byte for byte). The Streamable
+ * HTTP upstream is in http-upstream.ts, loaded only for --url.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { basename } from 'node:path';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LineSplitter } from './lines.js';
 
 /** How the server went away. */
@@ -126,37 +124,6 @@ export function stdioUpstream(command: string, args: string[], handlers: Upstrea
         kill.unref();
       }, STOP_GRACE_MS);
       term.unref();
-    },
-  };
-}
-
-/** A Streamable HTTP MCP server. `headers` go on every request (e.g. Authorization). */
-export function httpUpstream(url: URL, headers: Record<string, string>, handlers: UpstreamHandlers): Upstream {
-  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
-  let closed = false;
-  transport.onmessage = (message: JSONRPCMessage) => handlers.message(Buffer.from(JSON.stringify(message)), message);
-  transport.onerror = (error: Error) => handlers.warn(`${url.origin}${url.pathname}: ${error.message}`);
-  transport.onclose = () => {
-    if (closed) return;
-    closed = true;
-    handlers.exit({ status: 0, reason: 'closed the connection' });
-  };
-  const started = transport.start();
-  return {
-    label: `${url.origin}${url.pathname}`,
-    async send(_line, message) {
-      if (message === undefined) throw new Error('the client sent a line that is not JSON-RPC');
-      await started;
-      await transport.send(message as JSONRPCMessage);
-    },
-    initialized(protocolVersion) {
-      transport.setProtocolVersion(protocolVersion);
-    },
-    stop() {
-      void (async () => {
-        await transport.terminateSession().catch(() => {});
-        await transport.close();
-      })();
     },
   };
 }
