@@ -33,7 +33,7 @@ async function session(proxyArgs: string[]) {
   calls['resource'] = await client.readResource({ uri: 'fake://readme' });
   await client.listPrompts();
   await client.getPrompt({ name: 'greet', arguments: { name: 'Ada' } });
-  for (const name of ['rows', 'nested', 'fails', 'prose', 'image', 'big']) calls[name] = await client.callTool({ name, arguments: {} });
+  for (const name of ['rows', 'nested', 'records', 'fails', 'prose', 'image', 'big']) calls[name] = await client.callTool({ name, arguments: {} });
   calls['unknown'] = await client.callTool({ name: 'no_such_tool', arguments: {} });
   // A slow tool, cancelled after its first progress notification.
   const abort = new AbortController();
@@ -100,7 +100,7 @@ describe('kaizen mcp-proxy -- <command>', () => {
         }
       });
     }
-    expect([...rewrittenTools].sort()).toEqual(['big', 'image', 'nested', 'rows']);
+    expect([...rewrittenTools].sort()).toEqual(['big', 'image', 'nested', 'records', 'rows']);
 
     // What the client got: the primer once, after the server's own instructions.
     const instructions = calls['instructions'] as string;
@@ -126,14 +126,19 @@ describe('kaizen mcp-proxy -- <command>', () => {
     expect(bigText.length).toBeLessThan(bigOriginal.length * 0.8);
   }, 60_000);
 
-  it('--only and --min-bytes select which results are re-encoded', async () => {
+  it('--only, --except and --min-bytes select which results are re-encoded; --drop-structured drops duplicates', async () => {
     const { calls, code, transport } = await session(['--only', 'nested,big', '--min-bytes', '1000', '--verbose']);
     expect(code).toBe(0);
     expect(transport.stderr).toMatch(/kaizen mcp-proxy: nested: \d+ -> \d+ gpt-4o tokens \(-\d+\.\d%\), \d+ -> \d+ bytes/);
     expect(transport.stderr).not.toContain('kaizen mcp-proxy: rows:');
     expect(texts(calls['rows'])[0]!.startsWith('[\n  {\n    "id": 1000')).toBe(true);
     expect(texts(calls['nested'])[0]!.startsWith('orders[20]')).toBe(true);
-    const except = await session(['--except', 'nested']);
+    const except = await session(['--except', 'nested', '--drop-structured']);
+    // --drop-structured: the duplicate goes for a tool without an outputSchema, and stays for one with it.
+    const records = except.calls['records'] as { structuredContent?: unknown; content: Item[] };
+    expect(records.structuredContent).toBeUndefined();
+    expect((decode(records.content[0]!.text!) as { records: unknown[] }).records).toHaveLength(10);
+    expect((except.calls['nested'] as { structuredContent?: unknown }).structuredContent).toBeDefined();
     expect(texts(except.calls['nested'])[0]!.startsWith('{"orders":')).toBe(true);
     expect(texts(except.calls['rows'])[0]!.startsWith('[50]')).toBe(true);
   }, 60_000);

@@ -76,6 +76,15 @@ describe('rewriteToolResult', () => {
     expect(out.result['_meta']).toBe(result._meta);
   });
 
+  it('drops structuredContent only when asked and when a rewritten text carried exactly that value', () => {
+    const value = JSON.parse(rows);
+    const result = { content: [{ type: 'text', text: rows }], structuredContent: value };
+    expect(rewriteToolResult(result, settings)!.result['structuredContent']).toBe(value);
+    expect('structuredContent' in rewriteToolResult(result, settings, true)!.result).toBe(false);
+    const different = { content: [{ type: 'text', text: rows }], structuredContent: { other: true } };
+    expect(rewriteToolResult(different, settings, true)!.result['structuredContent']).toEqual({ other: true });
+  });
+
   it('leaves error results and malformed results alone', () => {
     expect(rewriteToolResult({ content: [{ type: 'text', text: rows }], isError: true }, settings)).toBeUndefined();
     for (const bad of [null, 'x', [], {}, { content: 'x' }, { content: [null, 3, { type: 'text' }] }]) expect(rewriteToolResult(bad, settings)).toBeUndefined();

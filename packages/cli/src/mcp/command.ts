@@ -34,6 +34,7 @@ export function registerMcp(program: Command): void {
     .option('--min-bytes <n>', 'leave results smaller than this many bytes as they are (default 0)')
     .option('--timeout <seconds>', 'answer a request the server leaves unanswered this long with an error; progress restarts the clock; 0 = wait forever (default 50)')
     .option('--model <name>', 'the model whose tokenizer decides whether KTOF is cheaper (default gpt-4o)')
+    .option('--drop-structured', 'for tools without an outputSchema, drop structuredContent that repeats a re-encoded text, so clients that show it to the model show the KTOF')
     .option('-v, --verbose', 'print a line on stderr for every re-encoded result (tokens and bytes before and after)')
     .addHelpText(
       'after',

@@ -14,6 +14,7 @@ export interface ProxyFlags {
   timeout?: string;
   model?: string;
   verbose?: boolean;
+  dropStructured?: boolean;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 50;
@@ -98,6 +99,7 @@ export async function runProxyCommand(command: string[], flags: ProxyFlags): Pro
     input: process.stdin,
     output: process.stdout,
     log,
+    dropStructured: flags.dropStructured === true,
     ...(flags.verbose ? { onRewrite: (tool: string, items: ItemOutcome[]) => log(describeRewrite(tool, items, model)) } : {}),
   });
   // Let what is queued for the client go out before the exit status does.

@@ -32,6 +32,8 @@ export interface ProxyOptions {
   output: Writable;
   /** One line for stderr. */
   log(line: string): void;
+  /** Drop `structuredContent` that duplicates a rewritten text, for tools listed without an outputSchema (--drop-structured). */
+  dropStructured?: boolean;
   /** Called for every rewritten result (benchmarks, verbose logs). */
   onRewrite?(tool: string, items: ItemOutcome[]): void;
 }
@@ -62,6 +64,8 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   let inputEnded = false;
   let holdingServer = false;
   let holdingClient = false;
+  /** Tools the server listed without an outputSchema: their structuredContent may be dropped. */
+  const schemaless = new Set<string>();
 
   const write = (bytes: Buffer | string) => {
     if (clientGone) return;
@@ -143,9 +147,17 @@ export function runProxy(options: ProxyOptions): Promise<number> {
       if (existing.includes(KTOF_PRIMER)) return undefined;
       return { ...message, result: { ...result, instructions: existing ? `${existing}\n\n${PROXY_INSTRUCTIONS}` : PROXY_INSTRUCTIONS } };
     }
+    if (entry.method === 'tools/list' && Array.isArray(result['tools'])) {
+      for (const tool of result['tools']) {
+        if (!isRecord(tool) || typeof tool['name'] !== 'string') continue;
+        if (tool['outputSchema'] === undefined) schemaless.add(tool['name']);
+        else schemaless.delete(tool['name']);
+      }
+      return undefined;
+    }
     if (entry.method === 'tools/call' && entry.tool !== undefined && options.selects(entry.tool)) {
       try {
-        const rewritten = rewriteToolResult(result, options.rewrite);
+        const rewritten = rewriteToolResult(result, options.rewrite, options.dropStructured === true && schemaless.has(entry.tool));
         if (!rewritten) return undefined;
         options.onRewrite?.(entry.tool, rewritten.items);
         return { ...message, result: rewritten.result };

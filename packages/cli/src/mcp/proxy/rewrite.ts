@@ -75,7 +75,7 @@ function tokens(count: Counter, text: string): number {
 }
 
 /** The KTOF for `text` when it is lossless and cheaper, with the measurements; undefined to keep `text`. */
-export function rewriteText(text: string, settings: RewriteSettings): { ktof: string; outcome: ItemOutcome } | undefined {
+export function rewriteText(text: string, settings: RewriteSettings): { ktof: string; compact: string; outcome: ItemOutcome } | undefined {
   const bytesBefore = Buffer.byteLength(text);
   if (bytesBefore < settings.minBytes) return undefined;
   const json = losslessJson(text);
@@ -93,7 +93,7 @@ export function rewriteText(text: string, settings: RewriteSettings): { ktof: st
   const tokensAfter = tokens(settings.count, ktof);
   const sampled = text.length > EXACT_COUNT_CHARS || ktof.length > EXACT_COUNT_CHARS;
   if (sampled ? tokensAfter > tokensBefore * SAMPLED_MARGIN : tokensAfter >= tokensBefore) return undefined;
-  return { ktof, outcome: { bytesBefore, bytesAfter, tokensBefore, tokensAfter } };
+  return { ktof, compact: json.compact, outcome: { bytesBefore, bytesAfter, tokensBefore, tokensAfter } };
 }
 
 type Item = { type?: unknown; text?: unknown } & Record<string, unknown>;
@@ -101,12 +101,16 @@ type Item = { type?: unknown; text?: unknown } & Record<string, unknown>;
 /**
  * The tool result with its JSON text items re-encoded, or undefined when nothing changed
  * (the caller then passes the original bytes on). Error results are left as they are.
+ * `dropStructured` (for tools known to have no outputSchema): when a rewritten text carried
+ * exactly the `structuredContent` value, that duplicate goes, so a client that shows the model
+ * structuredContent shows it the KTOF instead.
  */
-export function rewriteToolResult(result: unknown, settings: RewriteSettings): { result: Record<string, unknown>; items: ItemOutcome[] } | undefined {
+export function rewriteToolResult(result: unknown, settings: RewriteSettings, dropStructured = false): { result: Record<string, unknown>; items: ItemOutcome[] } | undefined {
   if (!result || typeof result !== 'object' || Array.isArray(result)) return undefined;
   const record = result as Record<string, unknown>;
   if (record['isError'] === true || !Array.isArray(record['content'])) return undefined;
   const items: ItemOutcome[] = [];
+  const rewrittenJson = new Set<string>();
   const content = (record['content'] as unknown[]).map((item) => {
     if (!item || typeof item !== 'object') return item;
     const { type, text } = item as Item;
@@ -114,7 +118,11 @@ export function rewriteToolResult(result: unknown, settings: RewriteSettings): {
     const rewritten = rewriteText(text, settings);
     if (!rewritten) return item;
     items.push(rewritten.outcome);
+    rewrittenJson.add(rewritten.compact);
     return { ...(item as Item), text: rewritten.ktof };
   });
-  return items.length ? { result: { ...record, content }, items } : undefined;
+  if (!items.length) return undefined;
+  const { structuredContent, ...rest } = record;
+  if (dropStructured && structuredContent !== undefined && rewrittenJson.has(JSON.stringify(structuredContent))) return { result: { ...rest, content }, items };
+  return { result: { ...record, content }, items };
 }
