@@ -39,7 +39,8 @@ export function registerMcp(program: Command): void {
     .addHelpText(
       'after',
       `\nExamples:\n  kaizen mcp-proxy -- npx -y @modelcontextprotocol/server-everything\n  kaizen mcp-proxy --only search,query --min-bytes 500 -- python db_server.py\n  kaizen mcp-proxy --url https://example.com/mcp -H "Authorization: Bearer $TOKEN"\n\n` +
-        `The proxy exits with the server's exit status; messages about the server go to stderr.\n${EXIT_CODES_HELP}`,
+        `The proxy's messages go to stderr, together with the server's own.\n\n` +
+        `Exit status:\n  the server's (128 + N when signal N stopped it, 127 when the command is not found)\n  2  usage error (unknown option, bad option value, no command)`,
     )
     .action(
       action('mcp-proxy', async (command: string[], flags: ProxyFlags) => {
