@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decode } from '@kaizen/ktof';
 import { tokenCounter } from '@kaizen/tokens';
-import { losslessJson, rewriteText, rewriteToolResult, stripJsonWhitespace } from '../src/mcp/proxy/rewrite.js';
+import { losslessJson, rewriteText, rewriteToolResult, sameJsonIgnoringWhitespace } from '../src/mcp/proxy/rewrite.js';
 
 const count = await tokenCounter('gpt-4o');
 const settings = { minBytes: 0, count };
@@ -30,12 +30,17 @@ describe('rewriteText', () => {
     expect(rewrites).toBeGreaterThan(30); // the property is not met by never rewriting
   });
 
-  it('stripJsonWhitespace gives the compact form of any layout', () => {
+  it('sameJsonIgnoringWhitespace accepts every layout of a value and nothing that differs inside strings', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        for (const text of layouts(value)) expect(stripJsonWhitespace(text)).toBe(JSON.stringify(value));
+      fc.property(fc.jsonValue(), fc.string({ minLength: 1 }), (value, extra) => {
+        const compact = JSON.stringify(value);
+        for (const text of layouts(value)) expect(sameJsonIgnoringWhitespace(text, compact)).toBe(true);
+        expect(sameJsonIgnoringWhitespace(compact + extra.trim() + (extra.trim() ? '' : 'x'), compact)).toBe(false);
+        expect(sameJsonIgnoringWhitespace(JSON.stringify([value, ' ']), JSON.stringify([value, '']))).toBe(false);
       }),
     );
+    expect(sameJsonIgnoringWhitespace(String.raw`{"a b": "c\\" }`, String.raw`{"a b":"c\\"}`)).toBe(true); // a string ending in an escaped backslash
+    expect(sameJsonIgnoringWhitespace('{"ab": 1}', '{"a b":1}')).toBe(false);
   });
 
   it('leaves alone texts a JSON parser would alter, and texts that are not JSON containers', () => {
