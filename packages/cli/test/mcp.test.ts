@@ -47,6 +47,8 @@ async function checkTools(client: Client): Promise<void> {
   const bad = await call(client, 'ktof_decode', { ktof: 'users[2]{id,name}:\n  1,Ada\n  2' });
   expect(bad.isError).toBe(true);
   expect(bad.content[0]!.text).toMatch(/^line 3, column \d+: malformed KTOF: .*fewer cells/);
+  const badOption = await call(client, 'ktof_encode', { json: '[1]', options: { delimiter: 'xx' } });
+  expect(badOption).toMatchObject({ isError: true, content: [{ type: 'text', text: 'options.delimiter: String should have at most 1 character' }] });
   const badJson = await call(client, 'ktof_encode', { json: '{"a": 1,}' });
   expect(badJson.isError).toBe(true);
   expect(badJson.content[0]!.text).toContain('"json" is not valid JSON');

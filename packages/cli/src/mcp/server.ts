@@ -5,7 +5,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { KaizenAPIError, KaizenClient } from '@kaizen/sdk';
-import { createKtofMcpServer, type ToolFailure } from '@kaizen/server/mcp';
+import { createKtofMcpServer, describeInvalidArguments, type ToolFailure } from '@kaizen/server/mcp';
 import { remoteTarget, type RemoteFlags } from '../engine/index.js';
 import { CLI_VERSION } from '../version.js';
 
@@ -17,6 +17,9 @@ async function describerFor(flags: RemoteFlags): Promise<(error: unknown) => Too
     if (error instanceof KaizenAPIError) {
       const malformed = malformedKtof(error);
       if (malformed) return { message: `malformed KTOF: ${malformed.message}`, line: malformed.line, column: malformed.column };
+      // Bad arguments: say which one and why, as the model has to fix them.
+      if (Array.isArray(error.detail)) return { message: describeInvalidArguments(error.detail) };
+      if (error.statusCode === 400 && typeof error.detail === 'string') return { message: error.detail };
     }
     return { message: remoteFailure(error, 'input', target ? serverName(target) : 'kaizen').message };
   };

@@ -80,11 +80,17 @@ function toolError(failure: ToolFailure): CallToolResult {
 /** The failure a KaizenProblem describes (malformed KTOF carries its line and column). */
 function describeProblem(error: unknown): ToolFailure | undefined {
   if (!isKaizenProblem(error)) return undefined;
+  if (Array.isArray(error.detail)) return { message: describeInvalidArguments(error.detail) };
   const line = typeof error.extra['line'] === 'number' ? error.extra['line'] : undefined;
   const column = typeof error.extra['column'] === 'number' ? error.extra['column'] : undefined;
   // The detail repeats the location ("Malformed KTOF at line 3, column 5: ..."); it goes in front once.
   const message = line === undefined ? error.message : `malformed KTOF: ${error.message.replace(/^Malformed KTOF at line \d+, column \d+: /, '')}`;
   return { message, ...(line !== undefined ? { line, column: column ?? 1 } : {}) };
+}
+
+/** Validation items as the model should read them: `options.delimiter: why` (the wire's "body." left out). */
+export function describeInvalidArguments(detail: readonly { loc: readonly (string | number)[]; msg: string }[]): string {
+  return detail.map((d) => `${d.loc.filter((part) => part !== 'body').join('.')}: ${d.msg}`).join('; ');
 }
 
 /** Parses the `json` argument; a bad text is a tool error that says where. */
