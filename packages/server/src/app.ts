@@ -109,7 +109,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   app.use('/mcp', oneCredential());
   app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
   app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
-  app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock }));
+  app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
   for (const name of BODY_ROUTES) {
     const route = ROUTES[name];

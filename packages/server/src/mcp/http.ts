@@ -4,6 +4,7 @@
  * app mounts it behind the same auth and rate limits as /v1; bodies go through the same size cap.
  */
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Engine, OperationContext } from '@kaizen/core';
 import { parseRequest } from '@kaizen/protocol';
@@ -16,6 +17,8 @@ export interface McpRouteOptions {
   version: string;
   maxBodyBytes: number;
   clock: () => number;
+  /** Where unexpected tool failures are logged (the client only hears that the operation failed). */
+  logger: Logger;
 }
 
 /** A JSON-RPC error answer not tied to a request id. */
@@ -32,7 +35,7 @@ function operationsFor(engine: Engine, context: OperationContext): KtofOperation
   };
 }
 
-export function mcpRoutes({ engine, version, maxBodyBytes, clock }: McpRouteOptions): Hono<AppEnv> {
+export function mcpRoutes({ engine, version, maxBodyBytes, clock, logger }: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', async (c) => {
     const { body, bytes } = await readJsonBody(c, maxBodyBytes);
@@ -40,7 +43,11 @@ export function mcpRoutes({ engine, version, maxBodyBytes, clock }: McpRouteOpti
     // calls through the rate limiter as one request.
     if (Array.isArray(body)) return jsonRpcError(400, -32600, 'Batches are not accepted here: send one JSON-RPC message per request.');
     const context: OperationContext = { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes };
-    const server = createKtofMcpServer(operationsFor(engine, context), { version });
+    const describeError = (error: unknown) => {
+      logger.error({ request_id: context.requestId, err: error }, 'mcp tool failed');
+      return undefined;
+    };
+    const server = createKtofMcpServer(operationsFor(engine, context), { version, describeError });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
