@@ -132,6 +132,7 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     }
     if ('method' in message) {
       if ('id' in message) serverRequests.add(keyOf(message['id']));
+      else if (message['method'] === 'notifications/cancelled' && isRecord(message['params'])) serverRequests.delete(keyOf(message['params']['requestId']));
       return undefined;
     }
     if (!('id' in message)) return undefined;
