@@ -3,9 +3,10 @@
  * JSON-RPC messages rather than through the SDK's high-level Client/Server, so that what it
  * does not change reaches the other side byte for byte. It tracks the client's requests by id
  * and changes exactly two kinds of answers: the `initialize` result (the KTOF primer joins the
- * instructions) and `tools/call` results of selected tools (JSON text items become KTOF, see
- * rewrite.ts). It also answers, itself, requests the server can no longer answer: when the
- * server exits or stays silent past the timeout, so the client never hangs.
+ * instructions) and the results of selected tools, from `tools/call` or, for a call run as a
+ * task, `tasks/result` (JSON text items become KTOF, see rewrite.ts). It also answers, itself,
+ * requests the server can no longer answer: when the server exits or stays silent past the
+ * timeout, so the client never hangs.
  */
 import type { Readable, Writable } from 'node:stream';
 import { KTOF_PRIMER } from '@kaizen/ktof';
@@ -64,6 +65,8 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   let inputEnded = false;
   let holdingServer = false;
   let holdingClient = false;
+  /** The tool each task runs (a tools/call answered with a task): its result comes from tasks/result. */
+  const taskTools = new Map<string, string>();
   /** Tools the server listed without an outputSchema: their structuredContent may be dropped. */
   const schemaless = new Set<string>();
 
@@ -88,7 +91,8 @@ export function runProxy(options: ProxyOptions): Promise<number> {
   const garbageNote = () => (lastGarbage === undefined ? '' : `; it wrote output that is not JSON-RPC: ${JSON.stringify(truncate(lastGarbage, 120))}`);
 
   const arm = (entry: Pending) => {
-    if (options.timeoutMs <= 0) return;
+    // tasks/result waits for a task to finish by design: long-running work is what tasks are for.
+    if (options.timeoutMs <= 0 || entry.method === 'tasks/result') return;
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       if (serverRequests.size > 0) return arm(entry);
@@ -109,6 +113,7 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     if ('id' in message && (typeof message['id'] === 'string' || typeof message['id'] === 'number')) {
       const entry: Pending = { id: message['id'], method: message['method'] };
       if (entry.method === 'tools/call' && typeof params?.['name'] === 'string') entry.tool = params['name'];
+      if (entry.method === 'tasks/result' && typeof params?.['taskId'] === 'string') entry.tool = taskTools.get(params['taskId']);
       const meta = isRecord(params?.['_meta']) ? params['_meta'] : undefined;
       if (meta && 'progressToken' in meta) entry.progressToken = meta['progressToken'];
       pending.set(keyOf(entry.id), entry);
@@ -156,7 +161,12 @@ export function runProxy(options: ProxyOptions): Promise<number> {
       }
       return undefined;
     }
-    if (entry.method === 'tools/call' && entry.tool !== undefined && options.selects(entry.tool)) {
+    const task = result['task'];
+    if (entry.method === 'tools/call' && entry.tool !== undefined && isRecord(task) && typeof task['taskId'] === 'string') {
+      taskTools.set(task['taskId'], entry.tool);
+      return undefined;
+    }
+    if ((entry.method === 'tools/call' || entry.method === 'tasks/result') && entry.tool !== undefined && options.selects(entry.tool)) {
       try {
         const rewritten = rewriteToolResult(result, options.rewrite, options.dropStructured === true && schemaless.has(entry.tool));
         if (!rewritten) return undefined;
