@@ -46,6 +46,8 @@ interface Pending {
   id: Id;
   method: string;
   tool?: string;
+  /** tasks/result: the task whose tool result this is (its tool is looked up when the answer comes). */
+  taskId?: string;
   progressToken?: unknown;
   timer?: NodeJS.Timeout;
 }
@@ -113,7 +115,7 @@ export function runProxy(options: ProxyOptions): Promise<number> {
     if ('id' in message && (typeof message['id'] === 'string' || typeof message['id'] === 'number')) {
       const entry: Pending = { id: message['id'], method: message['method'] };
       if (entry.method === 'tools/call' && typeof params?.['name'] === 'string') entry.tool = params['name'];
-      if (entry.method === 'tasks/result' && typeof params?.['taskId'] === 'string') entry.tool = taskTools.get(params['taskId']);
+      if (entry.method === 'tasks/result' && typeof params?.['taskId'] === 'string') entry.taskId = params['taskId'];
       const meta = isRecord(params?.['_meta']) ? params['_meta'] : undefined;
       if (meta && 'progressToken' in meta) entry.progressToken = meta['progressToken'];
       pending.set(keyOf(entry.id), entry);
@@ -166,14 +168,15 @@ export function runProxy(options: ProxyOptions): Promise<number> {
       taskTools.set(task['taskId'], entry.tool);
       return undefined;
     }
-    if ((entry.method === 'tools/call' || entry.method === 'tasks/result') && entry.tool !== undefined && options.selects(entry.tool)) {
+    const tool = entry.method === 'tools/call' ? entry.tool : entry.taskId !== undefined ? taskTools.get(entry.taskId) : undefined;
+    if (tool !== undefined && options.selects(tool)) {
       try {
-        const rewritten = rewriteToolResult(result, options.rewrite, options.dropStructured === true && schemaless.has(entry.tool));
+        const rewritten = rewriteToolResult(result, options.rewrite, options.dropStructured === true && schemaless.has(tool));
         if (!rewritten) return undefined;
-        options.onRewrite?.(entry.tool, rewritten.items);
+        options.onRewrite?.(tool, rewritten.items);
         return { ...message, result: rewritten.result };
       } catch (error) {
-        log(`kaizen mcp-proxy: left the result of ${entry.tool} as it was: ${(error as Error).message}`);
+        log(`kaizen mcp-proxy: left the result of ${tool} as it was: ${(error as Error).message}`);
       }
     }
     return undefined;
