@@ -67,7 +67,7 @@ describe('kaizen mcp-proxy -- <command>', () => {
     // Server -> client: same messages in the same order.
     expect(transport.received.length).toBe(serverOut.length);
     const [o200k, cl100k] = await Promise.all([tokenCounter('gpt-4o'), tokenCounter('gpt-4')]);
-    const requests = new Map(transport.sent.map((l) => JSON.parse(String(l)) as Message).filter((m) => m.id !== undefined).map((m) => [JSON.stringify(m.id), m]));
+    const requests = new Map(transport.sent.map((l) => JSON.parse(String(l)) as Message).filter((m) => m.id !== undefined && m.method !== undefined).map((m) => [JSON.stringify(m.id), m]));
     const rewrittenTools = new Set<string>();
     for (let i = 0; i < serverOut.length; i++) {
       const original = serverOut[i]!;
