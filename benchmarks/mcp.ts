@@ -6,6 +6,7 @@
  * (o200k and cl100k). Latency: calls alternate direct / proxied, medians per tool.
  * Writes benchmarks/results/mcp.md.
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -102,7 +103,7 @@ for (const [tool, rounds] of plan) {
 }
 report.table(['tool', 'result bytes', 'calls', 'direct median ms', 'proxied median ms', 'added ms', 'direct p90 ms', 'proxied p90 ms'], latencyRows);
 report.print();
-report.print('Added latency = proxied median − direct median, measured in the same run on a shared 2-core machine (noisy).');
+report.print(`Added latency = proxied median − direct median, measured in the same run on a shared 2-core machine (load average ${loadavg()[0]!.toFixed(1)} at the end of this run: noisy).`);
 report.print('It is the extra process hop plus, for JSON results, parsing, encoding, a decode check of the');
 report.print('KTOF and token counts (texts over 64 K characters are counted from samples).');
 report.save('mcp.md');
