@@ -5,15 +5,18 @@
  * big request does not hold up the event loop.
  */
 import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { encodePrompt as encodePromptText, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
-import type {
-  DetectionMeta,
-  FormatMeta,
-  ParsedEncodeRequest,
-  ParsedOptimizeRequest,
-  ParsedOptimizeRequestPayload,
-  ParsedPromptEncodePayload,
-  PromptMeta,
+import { encodePrompt as encodePromptText, encodePromptDocument, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
+import {
+  PAYLOAD_ID_SHAPE,
+  type DetectionMeta,
+  type FormatMeta,
+  type ParsedEncodeRequest,
+  type ParsedOptimizeRequest,
+  type ParsedOptimizeRequestPayload,
+  type ParsedPromptEncodePayload,
+  type PromptMeta,
+  type Stats,
+  type TokenStats,
 } from '@kaizen/protocol';
 import { encodeFailure, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
@@ -36,11 +39,19 @@ export interface DataComputation extends Measurement {
   ktof: string;
 }
 
-/** optimize.request / prompts.encode: the encoded prompt, what encoding found, its stats, and both JSON texts (for the store). */
+/**
+ * optimize.request / prompts.encode: `result`, the whole prompt as one KTOF text (stats and
+ * token_stats measure it against the prompt's compact JSON); `prompt`, the vendor-ready request
+ * of the same shape with the JSON inside its strings as KTOF fragments (prompt_stats and
+ * prompt_token_stats measure it); what encoding found; the prompt's JSON text (for the store).
+ */
 export interface PromptComputation extends Measurement {
-  result: JsonValue;
+  result: string;
+  prompt: JsonValue;
+  prompt_stats: Stats;
+  prompt_token_stats: TokenStats;
   meta: PromptMeta;
-  json: { original: string; encoded?: string };
+  json: { original: string };
 }
 
 /** Where encodings are computed. `context` says how large the request was, for implementations that choose a thread by size. */
@@ -88,6 +99,12 @@ export function createComputations(): Computations {
     }
   }
 
+  /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
+  function documentOf(prompt: JsonValue, options: Parameters<typeof encodePromptDocument>[1]): string {
+    const { ktof } = encodePromptDocument(prompt, options);
+    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
+  }
+
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
     requireValue(request.data, 'data');
     const models = await loadCounters(request.token_models);
@@ -106,10 +123,11 @@ export function createComputations(): Computations {
     let encoded;
     let originalJson: string;
     let counters: ModelCounter[];
+    let decider: ModelCounter | undefined;
     try {
       originalJson = JSON.stringify(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
-      const decider = decisionCounter(counters);
+      decider = decisionCounter(counters);
       encoded = encodePromptText(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
@@ -121,9 +139,21 @@ export function createComputations(): Computations {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
+    let document: string;
+    try {
+      document = documentOf(request.prompt as JsonValue, {
+        autoDetectJson: request.auto_detect_json,
+        ...(schemas ? { schemas } : {}),
+        ...(encodeOptions ? { encodeOptions } : {}),
+        ...(decider ? { countTokens: decider.count } : {}),
+      });
+    } catch (error) {
+      return encodeFailure(error);
+    }
+    // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
     const encodedIsText = typeof encoded.prompt === 'string';
     const encodedText = asText(encoded.prompt);
-    const measured = measure(originalJson, encodedText, counters, {
+    const promptMeasured = measure(originalJson, encodedText, counters, {
       original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
       compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
     });
@@ -133,9 +163,15 @@ export function createComputations(): Computations {
       detections: detectionMeta(encoded.detections),
       schemas_used: schemas ? Object.keys(schemas) : [],
     };
-    // The JSON texts go along so prompts.encode's store does not serialise them again.
-    const json = { original: originalJson, ...(encodedIsText ? {} : { encoded: encodedText }) };
-    return { result: encoded.prompt, meta, json, ...measured };
+    return {
+      result: document,
+      prompt: encoded.prompt,
+      ...measure(originalJson, document, counters),
+      prompt_stats: promptMeasured.stats,
+      prompt_token_stats: promptMeasured.token_stats,
+      meta,
+      json: { original: originalJson },
+    };
   }
 
   return { encodeData, encodePrompt };

@@ -5,11 +5,13 @@
  * local client to its error classes, so both surfaces behave identically.
  */
 import { KTOF_VERSION } from '@kaizen/ktof';
-import { decodeReply } from '@kaizen/prompt';
+import { decodePromptDocument, decodeReply, PromptDocumentError, type DecodedReply } from '@kaizen/prompt';
+import type { DecodeOptions, JsonValue } from '@kaizen/ktof';
 import {
   ErrorCode,
   KaizenProblem,
-  PAYLOAD_ID_PATTERN,
+  PAYLOAD_ID_LENGTH,
+  PAYLOAD_ID_SHAPE,
   type CompressResponse,
   type DecompressResponse,
   type HealthResponse,
@@ -113,13 +115,13 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async optimizeRequest(request, context) {
-      const { result, meta, stats, token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: request.metadata ?? null, meta };
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats } = await compute.encodePrompt(request, context);
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: request.metadata ?? null, meta };
     },
 
     async optimizeResponse(request) {
       requireText(request.ktof, 'ktof', 'send the model reply');
-      const reply = decodeReply(request.ktof, toDecodeOptions(request.options, maxDepth));
+      const reply = readKtof(request.ktof, toDecodeOptions(request.options, maxDepth));
       return {
         operation: 'optimize.response',
         status: 'ok',
@@ -130,7 +132,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
-      const { result, meta, stats, token_stats, json } = await compute.encodePrompt(request, context);
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
       const expiresAt = now + ttlMs;
@@ -147,7 +149,7 @@ export function createEngine(config: EngineConfig): Engine {
         meta: { ...meta },
         createdAt: now,
         expiresAt,
-        json,
+        json: { original: json.original },
       });
       return {
         operation: 'prompts.encode',
@@ -155,6 +157,9 @@ export function createEngine(config: EngineConfig): Engine {
         result,
         stats,
         token_stats,
+        prompt,
+        prompt_stats,
+        prompt_token_stats,
         metadata: request.metadata ?? null,
         meta: { ...meta, payload_id: id, expires_at },
       };
@@ -163,12 +168,12 @@ export function createEngine(config: EngineConfig): Engine {
     async promptsDecode(request, context) {
       requireText(request.ktof, 'ktof', 'send KTOF text or a payload id (kz_...)');
       const text = request.ktof.trim();
-      if (PAYLOAD_ID_PATTERN.test(text)) {
+      if (PAYLOAD_ID_SHAPE.test(text)) {
         const now = context.now ?? clock();
         const lookup = await config.store.get(context.tenant, text, now);
         if (lookup.status === 'expired')
           throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${text} passed its retention window and its content was deleted.`);
-        if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.`);
+        if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.${idLengthHint(text)}`);
         const stored = lookup.payload;
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
         const metadata = { ...request.metadata, ...stored.metadata };
@@ -188,8 +193,8 @@ export function createEngine(config: EngineConfig): Engine {
         };
       }
       const options = toDecodeOptions(request.options, maxDepth);
-      const reply = decodeReply(request.ktof, options);
-      // decodeReply never throws; when it found no KTOF, a strict decode says where and why.
+      const reply = readKtof(request.ktof, options);
+      // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
       const value = reply.isKtof ? reply.value : decodeStrict(request.ktof, options);
       return {
         operation: 'prompts.decode',
@@ -203,3 +208,30 @@ export function createEngine(config: EngineConfig): Engine {
   };
 }
 
+
+/** The detail's tail for an unknown id-shaped value whose length is not an id's (a typo or a truncated copy). */
+function idLengthHint(text: string): string {
+  if (text.length === PAYLOAD_ID_LENGTH) return '';
+  return ` Payload ids are ${PAYLOAD_ID_LENGTH} characters (kz_ + 22); this one has ${text.length}: check that it was copied whole.`;
+}
+
+/**
+ * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
+ * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
+ * back exactly, strings with folded JSON included; a text that is not one is read as a model
+ * reply (a ```ktof block, or the text unchanged with isKtof false). Plain prose decodes to
+ * itself either way and is reported as not KTOF.
+ */
+function readKtof(text: string, options: DecodeOptions): DecodedReply {
+  let value: JsonValue;
+  try {
+    value = decodePromptDocument(text, options);
+  } catch (error) {
+    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    return decodeReply(text, options);
+  }
+  if (value === text) return { isKtof: false, value: text, source: 'none' };
+  // A reply whose prose happens to parse as one KTOF string still has its ```ktof blocks read.
+  if (typeof value === 'string' && /(?:^|\n)[ \t]*```ktof\b/.test(text)) return decodeReply(text, options);
+  return { isKtof: true, value, source: 'whole' };
+}

@@ -10,3 +10,13 @@ export { decodeText, FENCE_OPEN } from './fragment.js';
 export { isChatRequest, mapChatStrings, type StringSite } from './chat.js';
 export { formatJson, detectLayout, type JsonLayout } from './layout.js';
 export { estimateTokens, type TokenCounter } from './tokens.js';
+export {
+  encodePromptDocument,
+  decodePromptDocument,
+  unfold,
+  PromptDocumentError,
+  JSON_KEY,
+  TEXT_KEY,
+  type PromptDocument,
+  type PromptDocumentOptions,
+} from './document.js';

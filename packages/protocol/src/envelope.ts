@@ -83,11 +83,27 @@ export interface PromptMeta extends FormatMeta {
   schemas_used: string[];
 }
 
-/** `result` is the prompt with its JSON re-expressed as KTOF: a chat request keeps its shape; any other value becomes one KTOF string. */
-export interface OptimizeRequestResponse extends EnvelopeBase<'optimize.request', unknown> {
+/**
+ * What optimize.request and prompts.encode return for a prompt:
+ * - `result`: the whole prompt as ONE KTOF string, the JSON inside its strings folded into the
+ *   structure (`$json`/`$text`, see docs/ktof-spec.md). prompts.decode and optimize.response
+ *   `{ktof: result}` give the exact original prompt back. `stats`/`token_stats` measure it
+ *   against the prompt's compact JSON.
+ * - `prompt`: the vendor-ready request of the same shape as the input, the JSON inside its
+ *   message strings replaced by ```ktof fragments (any other value: one KTOF string). This is
+ *   what a provider API accepts; `prompt_stats`/`prompt_token_stats` measure it (tokens over
+ *   its strings, the text the model reads).
+ */
+export interface PromptEncoding {
   stats: Stats;
   token_stats: TokenStats;
+  prompt: unknown;
+  prompt_stats: Stats;
+  prompt_token_stats: TokenStats;
   metadata: Record<string, unknown> | null;
+}
+
+export interface OptimizeRequestResponse extends EnvelopeBase<'optimize.request', string>, PromptEncoding {
   meta: PromptMeta;
 }
 
@@ -100,11 +116,8 @@ export interface OptimizeResponseResponse extends EnvelopeBase<'optimize.respons
   };
 }
 
-/** `result` as in optimize.request; the original prompt is stored under `meta.payload_id`. */
-export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', unknown> {
-  stats: Stats;
-  token_stats: TokenStats;
-  metadata: Record<string, unknown> | null;
+/** `result` and `prompt` as in optimize.request; the original prompt is stored under `meta.payload_id`. */
+export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', string>, PromptEncoding {
   meta: PromptMeta & {
     payload_id: string;
     /** ISO-8601 instant after which the id answers 410. */

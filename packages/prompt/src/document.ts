@@ -1,0 +1,212 @@
+/**
+ * The prompt document: a whole prompt (any JSON value) as ONE KTOF text, with the JSON found
+ * inside its strings folded into the KTOF structure instead of being carried as escaped text.
+ * This is what prompts.encode / optimize.request return as `result`; decodePromptDocument turns
+ * it back into the exact original prompt (deep-equal, key order, every string byte).
+ *
+ * The folding construct is defined on the JSON data model, so any KTOF (or JSON) codec carries
+ * it unchanged (docs/ktof-spec.md, "Embedded JSON text"):
+ *
+ *   {"$json": v}          a string that was the JSON text of v, in compact layout
+ *   {"$json2": v}         ... in another layout (the suffix is the layout code: indent width or
+ *                         `t`, then `s` for Python's spaced separators, `a` for \uXXXX escapes)
+ *   {"$text": [p, ...]}   a string that is the concatenation of its parts: strings as they are,
+ *                         `$json` objects as their JSON text (JSON embedded in prose or fences)
+ *
+ * Only a one-key object whose key is `$` + `json…` or `text` is a construct. A one-key object of
+ * the prompt whose key already looks like that ("$json", "$$text", "$json9x", ...) gets one more
+ * `$` when encoded and loses it when decoded, so every value round-trips. A string is folded
+ * only when re-serialising the parsed JSON in the detected layout reproduces it byte for byte
+ * (`1.0`, odd spacing, big integers, `-0` stay text), and only when that costs fewer tokens.
+ */
+import { decode, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { isPlainObject } from './chat.js';
+import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
+import { findJson, type JsonCandidate } from './scan.js';
+import { estimateTokens, type TokenCounter } from './tokens.js';
+
+export const JSON_KEY = '$json';
+export const TEXT_KEY = '$text';
+
+/** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
+const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
+
+/** Nesting the folds may reach: the server decodes with a depth bound, and a document it cannot decode is no use. */
+const DEFAULT_MAX_DEPTH = 256;
+
+export interface PromptDocumentOptions {
+  /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
+  autoDetectJson?: boolean;
+  /** Field names whose strings are folded even when autoDetectJson is false. */
+  schemas?: Record<string, unknown>;
+  encodeOptions?: EncodeOptions;
+  /** Decides whether a fold pays and makes the codec's final layout choice exact; an estimate when absent. */
+  countTokens?: TokenCounter;
+  /** Deepest nesting a fold may create (default 256, the server's decode bound). */
+  maxDepth?: number;
+}
+
+export interface PromptDocument {
+  /** The KTOF text of the whole prompt. */
+  ktof: string;
+  /** How many strings were folded. */
+  folded: number;
+}
+
+/** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
+export class PromptDocumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromptDocumentError';
+  }
+}
+
+/** The whole prompt as one KTOF text with its embedded JSON folded in; decodePromptDocument inverts it. */
+export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentOptions = {}): PromptDocument {
+  const count = options.countTokens ?? estimateTokens;
+  const encodeOptions: EncodeOptions = { ...options.encodeOptions, ...(options.countTokens && { countTokens: options.countTokens }) };
+  const folder = new Folder(options, count, encodeOptions);
+  const folded = folder.fold(prompt, '', 0);
+  const ktof = encode(folded, encodeOptions);
+  if (folder.count > 0) {
+    // Folds are chosen string by string; the whole document must still be the cheaper one.
+    const plain = encode(folder.escapeOnly(prompt), encodeOptions);
+    if (count(plain) <= count(ktof)) return { ktof: plain, folded: 0 };
+  }
+  return { ktof, folded: folder.count };
+}
+
+/** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
+export function decodePromptDocument(text: string, options: DecodeOptions = {}): JsonValue {
+  return unfold(decode(text, options));
+}
+
+/** Undoes the folding of a decoded document (a value that never held constructs comes back as it is). */
+export function unfold(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(unfold);
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  const only = keys.length === 1 ? keys[0]! : undefined;
+  if (only !== undefined && RESERVED_KEY.test(only)) {
+    const inner = value[only] as JsonValue;
+    if (only.startsWith('$$')) return { [only.slice(1)]: unfold(inner) };
+    if (only === TEXT_KEY) return unfoldText(inner);
+    return formatJson(unfold(inner), layoutOf(only));
+  }
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of keys) Object.defineProperty(out, key, { value: unfold(value[key] as JsonValue), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function unfoldText(parts: JsonValue): string {
+  if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else {
+      const key = isPlainObject(part) ? Object.keys(part) : [];
+      if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
+      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!));
+    }
+  }
+  return out;
+}
+
+/** The layout a `$json…` key names. */
+function layoutOf(key: string): JsonLayout {
+  const code = key.slice(JSON_KEY.length);
+  const layout = parseLayoutCode(code === '' ? '0' : code);
+  if (!layout) throw new PromptDocumentError(`unknown JSON layout in "${key}": use ${JSON_KEY} or ${JSON_KEY} + indent width (1-8 or t) + optional s and a`);
+  return layout;
+}
+
+function jsonKey(layout: JsonLayout): string {
+  const code = layoutCode(layout);
+  return code === '0' ? JSON_KEY : JSON_KEY + code;
+}
+
+/** One-key object with a reserved-looking key: one more `$`. */
+function escapeKey(key: string): string {
+  return RESERVED_KEY.test(key) ? '$' + key : key;
+}
+
+class Folder {
+  count = 0;
+  readonly #maxDepth: number;
+
+  constructor(
+    private readonly options: PromptDocumentOptions,
+    private readonly countTokens: TokenCounter,
+    private readonly encodeOptions: EncodeOptions,
+  ) {
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  }
+
+  fold(value: JsonValue, key: string, depth: number): JsonValue {
+    if (typeof value === 'string') return this.#foldString(value, key, depth);
+    return this.#walk(value, depth, (child, childKey, childDepth) => this.fold(child, childKey, childDepth));
+  }
+
+  /** The value with reserved-looking keys escaped and nothing folded. */
+  escapeOnly(value: JsonValue): JsonValue {
+    const walk = (node: JsonValue, depth: number): JsonValue => this.#walk(node, depth, (child, _key, d) => walk(child, d));
+    return walk(value, 0);
+  }
+
+  #walk(value: JsonValue, depth: number, child: (value: JsonValue, key: string, depth: number) => JsonValue): JsonValue {
+    if (Array.isArray(value)) return value.map((item) => child(item, '', depth + 1));
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    const escape = keys.length === 1;
+    const out: { [key: string]: JsonValue } = {};
+    for (const key of keys) {
+      const name = escape ? escapeKey(key) : key;
+      Object.defineProperty(out, name, { value: child(value[key] as JsonValue, key, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  #foldString(text: string, key: string, depth: number): JsonValue {
+    if (this.options.autoDetectJson === false && !(key !== '' && this.options.schemas && Object.hasOwn(this.options.schemas, key))) return text;
+    const first = text.search(/[[{]/);
+    if (first < 0) return text;
+    const candidates = findJson(text);
+    if (candidates.length === 0) return text;
+    const parts: JsonValue[] = [];
+    let pos = 0;
+    for (const candidate of candidates) {
+      const span = jsonSpan(text, candidate);
+      // The fold nests the value 1 ($json) or 3 ($text, list, $json) levels below this string.
+      if (depth + (candidates.length === 1 && candidate.kind === 'whole' ? 1 : 3) + nesting(candidate.value, this.#maxDepth) > this.#maxDepth) continue;
+      if (span.start > pos) parts.push(text.slice(pos, span.start));
+      parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
+      pos = span.end;
+    }
+    if (parts.length === 0) return text;
+    if (pos < text.length) parts.push(text.slice(pos));
+    const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
+    // Worth it only when the folded form costs fewer tokens than the string written as KTOF.
+    if (this.countTokens(encode(folded, this.encodeOptions)) >= this.countTokens(encode(text, this.encodeOptions))) return text;
+    this.count++;
+    return folded;
+  }
+}
+
+/** The span of the JSON text itself (a fenced candidate covers its fence lines too; they stay prose). */
+function jsonSpan(text: string, candidate: JsonCandidate): { start: number; end: number } {
+  if (candidate.kind !== 'fenced') return candidate;
+  const open = text.indexOf('\n', candidate.start) + 1;
+  return { start: open, end: candidate.end - 4 };
+}
+
+/** Nesting depth of a value, counted up to `limit` (so a hostile value costs no more than that). */
+function nesting(value: JsonValue, limit: number): number {
+  let deepest = 0;
+  const visit = (node: JsonValue, depth: number): void => {
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit || node === null || typeof node !== 'object') return;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child as JsonValue, depth + 1);
+  };
+  visit(value, 0);
+  return deepest;
+}
