@@ -32,7 +32,7 @@ import { decodeStrict, requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
 import { measure } from './measure.js';
 import { newPayloadId } from './payload-id.js';
-import type { PayloadStore } from './store.js';
+import type { PayloadStore, StoredPayload } from './store.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -86,6 +86,14 @@ export function createEngine(config: EngineConfig): Engine {
 
   const compute = config.compute ?? createComputations();
 
+  /** The stored payload of an id-shaped `ktof` value (never read as KTOF): 410 past its retention, 404 when unknown. */
+  async function storedPayload(id: string, tenant: string, now: number): Promise<StoredPayload> {
+    const lookup = await config.store.get(tenant, id, now);
+    if (lookup.status === 'expired') throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${id} passed its retention window and its content was deleted.`);
+    if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${id} for this account.${idLengthHint(id)}`);
+    return lookup.payload;
+  }
+
   return {
     health() {
       return {
@@ -119,8 +127,16 @@ export function createEngine(config: EngineConfig): Engine {
       return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: request.metadata ?? null, meta };
     },
 
-    async optimizeResponse(request) {
+    async optimizeResponse(request, context) {
       requireText(request.ktof, 'ktof', 'send the model reply');
+      const id = request.ktof.trim();
+      if (PAYLOAD_ID_SHAPE.test(id)) {
+        // A payload id from prompts.encode: the stored prompt, exactly as prompts.decode gives it.
+        const now = context.now ?? clock();
+        const stored = await storedPayload(id, context.tenant, now);
+        await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, replayMeta: null, metadata: null });
+        return { operation: 'optimize.response', status: 'ok', result: stored.original, data: stored.original, meta: { ...FORMAT, is_ktof: true, source: 'payload' } };
+      }
       const reply = readKtof(request.ktof, toDecodeOptions(request.options, maxDepth));
       return {
         operation: 'optimize.response',
@@ -170,11 +186,7 @@ export function createEngine(config: EngineConfig): Engine {
       const text = request.ktof.trim();
       if (PAYLOAD_ID_SHAPE.test(text)) {
         const now = context.now ?? clock();
-        const lookup = await config.store.get(context.tenant, text, now);
-        if (lookup.status === 'expired')
-          throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${text} passed its retention window and its content was deleted.`);
-        if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.${idLengthHint(text)}`);
-        const stored = lookup.payload;
+        const stored = await storedPayload(text, context.tenant, now);
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
         const metadata = { ...request.metadata, ...stored.metadata };
         await config.store.recordReplay(context.tenant, text, {
@@ -207,7 +219,6 @@ export function createEngine(config: EngineConfig): Engine {
     },
   };
 }
-
 
 /** The detail's tail for an unknown id-shaped value whose length is not an id's (a typo or a truncated copy). */
 function idLengthHint(text: string): string {

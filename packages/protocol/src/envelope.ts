@@ -112,7 +112,8 @@ export interface OptimizeResponseResponse extends EnvelopeBase<'optimize.respons
   meta: FormatMeta & {
     /** False when the reply held no KTOF: `result` is then the reply text, unchanged. */
     is_ktof: boolean;
-    source: 'whole' | 'fenced' | 'none';
+    /** `payload`: the text was a payload id; `result` is the stored prompt. */
+    source: 'whole' | 'fenced' | 'none' | 'payload';
   };
 }
 
