@@ -18,7 +18,7 @@ import {
   type Stats,
   type TokenStats,
 } from '@kaizen/protocol';
-import { encodeFailure, requireValue, toEncodeOptions } from './codec.js';
+import { encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
 import { TextCache } from './text-cache.js';
@@ -117,6 +117,7 @@ export function createComputations(): Computations {
   /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
   async function encodePrompt(request: PromptRequest): Promise<PromptComputation> {
     requireValue(request.prompt, 'prompt');
+    requireNonEmptyPrompt(request.prompt);
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options);

@@ -107,12 +107,12 @@ export function createEngine(config: EngineConfig): Engine {
 
     async compress(request, context) {
       const { ktof, stats } = await compute.encodeData({ ...request, token_models: null }, context);
-      return { operation: 'compress', status: 'ok', result: ktof, stats, meta: FORMAT };
+      return { operation: 'compress', status: 'ok', result: ktof, stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async optimize(request, context) {
       const { ktof, stats, token_stats } = await compute.encodeData(request, context);
-      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, meta: FORMAT };
+      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async decompress(request) {
@@ -124,7 +124,7 @@ export function createEngine(config: EngineConfig): Engine {
 
     async optimizeRequest(request, context) {
       const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: request.metadata ?? null, meta };
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: echoedMetadata(request.metadata, request.prompt), meta };
     },
 
     async optimizeResponse(request, context) {
@@ -176,7 +176,7 @@ export function createEngine(config: EngineConfig): Engine {
         prompt,
         prompt_stats,
         prompt_token_stats,
-        metadata: request.metadata ?? null,
+        metadata: echoedMetadata(request.metadata, request.prompt),
         meta: { ...meta, payload_id: id, expires_at },
       };
     },
@@ -245,4 +245,14 @@ function readKtof(text: string, options: DecodeOptions): DecodedReply {
   // A reply whose prose happens to parse as one KTOF string still has its ```ktof blocks read.
   if (typeof value === 'string' && /(?:^|\n)[ \t]*```ktof\b/.test(text)) return decodeReply(text, options);
   return { isKtof: true, value, source: 'whole' };
+}
+
+/**
+ * The envelope's `metadata`: the request's own, else the `metadata` object at the top of the
+ * payload (a chat request's or a document's), as the original service echoes it; else null.
+ */
+function echoedMetadata(requested: Record<string, unknown> | null | undefined, payload: unknown): Record<string, unknown> | null {
+  if (requested) return requested;
+  const inner = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>).metadata : undefined;
+  return inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.hasOwn(payload as object, 'metadata') ? (inner as Record<string, unknown>) : null;
 }

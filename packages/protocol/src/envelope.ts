@@ -60,12 +60,16 @@ export interface FormatMeta {
 
 export interface CompressResponse extends EnvelopeBase<'compress', string> {
   stats: Stats;
+  /** The `metadata` object at the top of `data`, echoed (null when there is none). */
+  metadata: Record<string, unknown> | null;
   meta: FormatMeta;
 }
 
 export interface OptimizeResponse extends EnvelopeBase<'optimize', string> {
   stats: Stats;
   token_stats: TokenStats;
+  /** As in CompressResponse. */
+  metadata: Record<string, unknown> | null;
   meta: FormatMeta;
 }
 
@@ -100,6 +104,7 @@ export interface PromptEncoding {
   prompt: unknown;
   prompt_stats: Stats;
   prompt_token_stats: TokenStats;
+  /** The request's `metadata`, else the prompt's top-level `metadata` object, else null. */
   metadata: Record<string, unknown> | null;
 }
 

@@ -69,7 +69,7 @@ const promptEncodingFields = {
   prompt: { ...anyJson, description: 'The vendor-ready request: same shape as the prompt sent, JSON inside message strings replaced by ```ktof fragments (add the KTOF primer once). Any value that is not a chat request or string: one KTOF string.' },
   prompt_stats: ref('Stats'),
   prompt_token_stats: ref('TokenStats'),
-  metadata: { ...nullableObject, description: 'The request metadata, echoed' },
+  metadata: { ...nullableObject, description: "The request's metadata, else the prompt's top-level metadata object, echoed" },
 };
 const promptEncodingRequired = ['operation', 'status', 'result', 'stats', 'token_stats', 'prompt', 'prompt_stats', 'prompt_token_stats', 'metadata', 'meta'];
 
@@ -91,19 +91,21 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
     auth: { type: 'object', additionalProperties: true },
     limits: { type: 'object', additionalProperties: true },
   }, 'Health: no `result`; needs no API key.'),
-  CompressResponse: object('CompressResponse', ['operation', 'status', 'result', 'stats', 'meta'], {
+  CompressResponse: object('CompressResponse', ['operation', 'status', 'result', 'stats', 'metadata', 'meta'], {
     operation: operation('compress'),
     status,
     result: { type: 'string', description: 'KTOF text' },
     stats: ref('Stats'),
+    metadata: { ...nullableObject, description: 'The metadata object at the top of data, echoed' },
     meta: ref('FormatMeta'),
   }),
-  OptimizeResponse: object('OptimizeResponse', ['operation', 'status', 'result', 'stats', 'token_stats', 'meta'], {
+  OptimizeResponse: object('OptimizeResponse', ['operation', 'status', 'result', 'stats', 'token_stats', 'metadata', 'meta'], {
     operation: operation('optimize'),
     status,
     result: { type: 'string', description: 'KTOF text' },
     stats: ref('Stats'),
     token_stats: ref('TokenStats'),
+    metadata: { ...nullableObject, description: 'The metadata object at the top of data, echoed' },
     meta: ref('FormatMeta'),
   }),
   DecompressResponse: object('DecompressResponse', ['operation', 'status', 'result', 'data', 'stats', 'meta'], {
