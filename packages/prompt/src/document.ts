@@ -168,8 +168,10 @@ class Folder {
 
   #foldString(text: string, key: string, depth: number): JsonValue {
     if (this.options.autoDetectJson === false && !(key !== '' && this.options.schemas && Object.hasOwn(this.options.schemas, key))) return text;
-    const first = text.search(/[[{]/);
-    if (first < 0) return text;
+    if (text.search(/[[{]/) < 0) return text;
+    // Nesting beyond the bound could not be folded anyway; not scanning it keeps hostile input
+    // (JSON nested 100,000 deep in a message) from costing the parse attempts twice per request.
+    if (depth + bracketDepth(text, this.#maxDepth - depth) > this.#maxDepth) return text;
     const candidates = findJson(text);
     if (candidates.length === 0) return text;
     const parts: JsonValue[] = [];
@@ -197,6 +199,19 @@ function jsonSpan(text: string, candidate: JsonCandidate): { start: number; end:
   if (candidate.kind !== 'fenced') return candidate;
   const open = text.indexOf('\n', candidate.start) + 1;
   return { start: open, end: candidate.end - 4 };
+}
+
+/** How deep `[`/`{` nest in a text (brackets in strings count too), counted up to just past `limit`. */
+function bracketDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  return deepest;
 }
 
 /** Nesting depth of a value, counted up to `limit` (so a hostile value costs no more than that). */
