@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { encodePrompt as encodePromptText, encodePromptDocument, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
+import { encodePrompt as encodePromptText, encodePromptDocument, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
 import {
   PAYLOAD_ID_SHAPE,
   type DetectionMeta,
@@ -71,24 +71,33 @@ function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
 
 /** Computations on the calling thread, with their own caches of chat strings. */
 export function createComputations(): Computations {
-  // How each chat string was encoded, per tokenizer and encode options (the result depends on
-  // both): a conversation resends every earlier turn, and each is encoded once.
-  const textCaches = new Map<string, EncodedTextCache>();
-  function textCacheFor(tokenizer: string, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
+  // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
+  // encode options (the results depend on both): a conversation resends every earlier turn, and
+  // each is encoded once.
+  const stringCaches = new Map<string, { text: EncodedTextCache; folds: FoldCache }>();
+  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): { text: EncodedTextCache; folds: FoldCache } | undefined {
     const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
-    let cache = textCaches.get(key);
-    if (!cache && textCaches.size < MAX_TEXT_CACHES) {
+    let caches = stringCaches.get(key);
+    if (!caches && stringCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
-      cache = {
-        get: (text) => strings.get(text),
-        set(text, encoded) {
-          // An unchanged string shares the key's characters; a rewritten one holds its own.
-          if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+      const folds = new TextCache<FoldEntry>(TEXT_CACHE_CHARS);
+      caches = {
+        text: {
+          get: (text) => strings.get(text),
+          set(text, encoded) {
+            // An unchanged string shares the key's characters; a rewritten one holds its own.
+            if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+          },
+        },
+        folds: {
+          get: (text) => folds.get(text),
+          // A folded value holds about as much as the JSON text it came from.
+          set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : text.length),
         },
       };
-      textCaches.set(key, cache);
+      stringCaches.set(key, caches);
     }
-    return cache;
+    return caches;
   }
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
@@ -125,16 +134,18 @@ export function createComputations(): Computations {
     let originalJson: string;
     let counters: ModelCounter[];
     let decider: ModelCounter | undefined;
+    let caches: ReturnType<typeof stringCachesFor>;
     try {
       originalJson = JSON.stringify(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
       decider = decisionCounter(counters);
+      caches = stringCachesFor(countedWith(decider), request.options);
       encoded = encodePromptText(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(decider ? { countTokens: decider.count } : {}),
-        textCache: textCacheFor(countedWith(decider), request.options),
+        ...(caches && { textCache: caches.text }),
       });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
@@ -147,6 +158,7 @@ export function createComputations(): Computations {
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(decider ? { countTokens: decider.count } : {}),
+        ...(caches && { foldCache: caches.folds }),
       });
     } catch (error) {
       return encodeFailure(error);

@@ -40,10 +40,31 @@ export interface PromptDocumentOptions {
   /** Field names whose strings are folded even when autoDetectJson is false. */
   schemas?: Record<string, unknown>;
   encodeOptions?: EncodeOptions;
-  /** Decides whether a fold pays and makes the codec's final layout choice exact; an estimate when absent. */
+  /** Decides whether a fold pays (the codec's token model picks the layout, as in compress); an estimate when absent. */
   countTokens?: TokenCounter;
   /** Deepest nesting a fold may create (default 256, the server's decode bound). */
   maxDepth?: number;
+  /**
+   * Remembers how each string was folded (a conversation resends its earlier turns on every
+   * request). It must serve one combination of encodeOptions and countTokens only, as
+   * EncodePromptOptions.textCache. Strings guided by `schemas` bypass it.
+   */
+  foldCache?: FoldCache;
+}
+
+/** Where encodePromptDocument keeps each string's fold (see PromptDocumentOptions.foldCache). */
+export interface FoldCache {
+  get(text: string): FoldEntry | undefined;
+  set(text: string, entry: FoldEntry): void;
+}
+
+/** How one string folds: the folded value (the string itself when folding did not pay). */
+export interface FoldEntry {
+  folded: JsonValue;
+  /** How deep brackets nest in the string (bounds how deep its fold can nest). */
+  brackets: number;
+  /** Folding won by less than a position in the document could add back. */
+  narrow: boolean;
 }
 
 export interface PromptDocument {
@@ -64,16 +85,15 @@ export class PromptDocumentError extends Error {
 /** The whole prompt as one KTOF text with its embedded JSON folded in; decodePromptDocument inverts it. */
 export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentOptions = {}): PromptDocument {
   const count = options.countTokens ?? estimateTokens;
-  const encodeOptions: EncodeOptions = { ...options.encodeOptions, ...(options.countTokens && { countTokens: options.countTokens }) };
-  const folder = new Folder(options, count, encodeOptions);
+  const folder = new Folder(options, count, options.encodeOptions);
   const folded = folder.fold(prompt, '', 0);
-  const ktof = encode(folded, encodeOptions);
-  if (folder.count > 0) {
-    // Folds are chosen string by string; the whole document must still be the cheaper one.
-    const plain = encode(folder.escapeOnly(prompt), encodeOptions);
-    if (count(plain) <= count(ktof)) return { ktof: plain, folded: 0 };
-  }
-  return { ktof, folded: folder.count };
+  // Written as compress writes a value (the codec's token model picks the layout).
+  const ktof = encode(folded, options.encodeOptions);
+  if (!folder.narrow) return { ktof, folded: folder.count };
+  // A fold made its string cheaper on its own by less than where it sits may add back: the
+  // whole document must still beat the value unfolded.
+  const plain = encode(folder.escapeOnly(prompt), options.encodeOptions);
+  return count(plain) <= count(ktof) ? { ktof: plain, folded: 0 } : { ktof, folded: folder.count };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
@@ -130,14 +150,21 @@ function escapeKey(key: string): string {
   return RESERVED_KEY.test(key) ? '$' + key : key;
 }
 
+/**
+ * Folding a prompt's strings. Each string is folded on its own, and kept folded only when that
+ * costs fewer tokens; where it then sits (a list item, a table cell written inline) can add a
+ * little, so a fold that wins by less than that bound marks the document for a whole check.
+ */
 class Folder {
   count = 0;
+  /** A fold won by less than its context could add back: compare the whole document. */
+  narrow = false;
   readonly #maxDepth: number;
 
   constructor(
     private readonly options: PromptDocumentOptions,
     private readonly countTokens: TokenCounter,
-    private readonly encodeOptions: EncodeOptions,
+    private readonly encodeOptions: EncodeOptions | undefined,
   ) {
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
@@ -161,19 +188,43 @@ class Folder {
     const out: { [key: string]: JsonValue } = {};
     for (const key of keys) {
       const name = escape ? escapeKey(key) : key;
-      Object.defineProperty(out, name, { value: child(value[key] as JsonValue, key, depth + 1), enumerable: true, writable: true, configurable: true });
+      const folded = child(value[key] as JsonValue, key, depth + 1);
+      // "__proto__" stays plain data (an own property), as in the decoder's output.
+      if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
+      else out[name] = folded;
     }
     return out;
   }
 
   #foldString(text: string, key: string, depth: number): JsonValue {
-    if (this.options.autoDetectJson === false && !(key !== '' && this.options.schemas && Object.hasOwn(this.options.schemas, key))) return text;
+    const guided = key !== '' && this.options.schemas !== undefined && Object.hasOwn(this.options.schemas, key);
+    if (this.options.autoDetectJson === false && !guided) return text;
     if (text.search(/[[{]/) < 0) return text;
-    // Nesting beyond the bound could not be folded anyway; not scanning it keeps hostile input
-    // (JSON nested 100,000 deep in a message) from costing the parse attempts twice per request.
-    if (depth + bracketDepth(text, this.#maxDepth - depth) > this.#maxDepth) return text;
+    const cache = guided ? undefined : this.options.foldCache;
+    let entry = cache?.get(text);
+    // Each bracket level adds at most three levels once folded ($text, its list, $json): a
+    // remembered fold that fits below the bound here is the fold this string gets anywhere.
+    if (entry === undefined || depth + 3 * (entry.brackets + 1) > this.#maxDepth) {
+      // Nesting beyond the bound could not be folded anyway; not scanning it keeps hostile input
+      // (JSON nested 100,000 deep in a message) from costing the parse attempts twice per request.
+      const room = this.#maxDepth - depth - 3;
+      const brackets = bracketDepth(text, room);
+      if (brackets > room) return text;
+      entry = { brackets, ...this.#fold(text, depth) };
+      if (3 * (brackets + 1) <= room) cache?.set(text, entry);
+    }
+    if (entry.folded !== text) {
+      this.count++;
+      if (entry.narrow) this.narrow = true;
+    }
+    return entry.folded;
+  }
+
+  /** The string's fold, or the string itself when it holds no JSON worth folding. */
+  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean } {
+    const kept = { folded: text, narrow: false };
     const candidates = findJson(text);
-    if (candidates.length === 0) return text;
+    if (candidates.length === 0) return kept;
     const parts: JsonValue[] = [];
     let pos = 0;
     for (const candidate of candidates) {
@@ -184,14 +235,26 @@ class Folder {
       parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
       pos = span.end;
     }
-    if (parts.length === 0) return text;
+    if (parts.length === 0) return kept;
     if (pos < text.length) parts.push(text.slice(pos));
     const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
     // Worth it only when the folded form costs fewer tokens than the string written as KTOF.
-    if (this.countTokens(encode(folded, this.encodeOptions)) >= this.countTokens(encode(text, this.encodeOptions))) return text;
-    this.count++;
-    return folded;
+    const written = encode(folded, this.encodeOptions);
+    const saved = this.countTokens(encode(text, this.encodeOptions)) - this.countTokens(written);
+    if (saved <= 0) return kept;
+    // Nested deeper, each line may cost a token of indentation more; written inline (a table
+    // cell) the fold drops the quotes and escapes the string needed, less its few wrapper tokens.
+    return { folded, narrow: saved <= lineCount(written) + CONTEXT_TOKENS };
   }
+}
+
+/** What the `$text`/`$json` wrappers and their separators may cost in an inline position. */
+const CONTEXT_TOKENS = 8;
+
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 /** The span of the JSON text itself (a fenced candidate covers its fence lines too; they stay prose). */

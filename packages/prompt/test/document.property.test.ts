@@ -69,14 +69,35 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
     expect(folded, 'the generator must produce JSON worth folding').toBeGreaterThan(0);
   });
 
-  it('never costs more tokens than the codec writes without folding', () => {
+  it('costs no more tokens than the codec writes for the value as it is (what compress returns)', () => {
     fc.assert(
       fc.property(promptValue, (prompt) => {
         const doc = encodePromptDocument(prompt, { countTokens });
-        // Without folds the document is plain KTOF (plus a "$" on reserved-looking one-key objects).
-        if (!JSON.stringify(prompt).includes('$')) expect(countTokens(doc.ktof)).toBeLessThanOrEqual(countTokens(encode(prompt, { countTokens })));
+        const plain = encode(prompt);
+        // Without folds the document is exactly what compress writes (a "$" more on reserved-looking one-key objects).
+        const escapes = JSON.stringify(prompt).match(/"\$+(?:json[0-9a-z]*|text)":/g)?.length ?? 0;
+        if (doc.folded === 0 && escapes === 0) expect(doc.ktof).toBe(plain);
+        expect(countTokens(doc.ktof)).toBeLessThanOrEqual(countTokens(plain) + escapes);
       }),
       runs,
+    );
+  });
+
+  it('large folds (skipping the whole-document check) still cost no more than the value unfolded, wherever they sit', () => {
+    const big = fc.array(fc.record({ id: fc.integer(), name: fc.string({ maxLength: 10 }), ok: fc.boolean(), note: fc.option(fc.string({ maxLength: 20 })) }), { minLength: 8, maxLength: 30 });
+    const content = fc.tuple(big, layouts, fc.string({ maxLength: 30 }), fc.boolean()).map(([v, layout, prose, embedded]) => (embedded ? `${prose}\n${layout(v as JsonValue)}\n${prose}` : layout(v as JsonValue)));
+    const chat = fc.oneof(
+      fc.record({ messages: fc.array(fc.record({ role: fc.constantFrom('user', 'tool'), content }), { minLength: 1, maxLength: 5 }) }),
+      fc.array(content, { minLength: 1, maxLength: 4 }),
+      fc.record({ a: fc.record({ b: fc.array(fc.record({ c: content }), { maxLength: 4 }) }) }),
+    ) as fc.Arbitrary<JsonValue>;
+    fc.assert(
+      fc.property(chat, (prompt) => {
+        const doc = encodePromptDocument(prompt, { countTokens });
+        expect(countTokens(doc.ktof)).toBeLessThanOrEqual(countTokens(encode(prompt)));
+        same(decodePromptDocument(doc.ktof), prompt);
+      }),
+      { ...runs, numRuns: 60 },
     );
   });
 
