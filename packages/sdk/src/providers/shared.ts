@@ -84,8 +84,9 @@ export async function compressPrompt<P>(kaizen: KaizenPromptClient, prompt: P, o
 }
 
 /**
- * Decodes a reply's text in-process, exactly as optimize.response would (same decodeReply),
- * without a round trip to a remote Kaizen; undefined when it holds no KTOF.
+ * Decodes a model reply's text in-process with decodeReply (as optimize.response reads a reply
+ * that is not a prompt document), without a round trip to a remote Kaizen; undefined when it
+ * holds no KTOF structure.
  */
 export function decodeReplyText(text: string): JsonValue | undefined {
   if (text.trim() === '') return undefined;
