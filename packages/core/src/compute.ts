@@ -131,36 +131,24 @@ export function createComputations(): Computations {
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options);
     let encoded;
+    let document: string;
     let originalJson: string;
     let counters: ModelCounter[];
-    let decider: ModelCounter | undefined;
-    let caches: ReturnType<typeof stringCachesFor>;
     try {
       originalJson = JSON.stringify(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
-      decider = decisionCounter(counters);
-      caches = stringCachesFor(countedWith(decider), request.options);
-      encoded = encodePromptText(request.prompt as JsonValue, {
+      const decider = decisionCounter(counters);
+      const caches = stringCachesFor(countedWith(decider), request.options);
+      const common = {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(decider ? { countTokens: decider.count } : {}),
-        ...(caches && { textCache: caches.text }),
-      });
+      };
+      encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
+      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
-      return encodeFailure(error);
-    }
-    let document: string;
-    try {
-      document = documentOf(request.prompt as JsonValue, {
-        autoDetectJson: request.auto_detect_json,
-        ...(schemas ? { schemas } : {}),
-        ...(encodeOptions ? { encodeOptions } : {}),
-        ...(decider ? { countTokens: decider.count } : {}),
-        ...(caches && { foldCache: caches.folds }),
-      });
-    } catch (error) {
       return encodeFailure(error);
     }
     // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
