@@ -201,6 +201,7 @@ export function createEngine(config: EngineConfig): Engine {
           result: stored.original,
           data: stored.original,
           metadata,
+          replay_meta: request.replay_meta ?? null,
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
@@ -214,6 +215,7 @@ export function createEngine(config: EngineConfig): Engine {
         result: value,
         data: value,
         metadata: request.metadata ?? null,
+        replay_meta: request.replay_meta ?? null,
         meta: { ...FORMAT, source: 'inline', replay_recorded: false },
       };
     },

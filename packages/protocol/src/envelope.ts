@@ -135,6 +135,8 @@ export interface PromptsDecodeResponse extends EnvelopeBase<'prompts.decode', un
   data: unknown;
   /** Stored metadata merged with the request's (stored fields win). */
   metadata: Record<string, unknown> | null;
+  /** The request's `replay_meta`, echoed (recorded with the replay when decoding by id). */
+  replay_meta: Record<string, unknown> | null;
   meta: FormatMeta & {
     source: 'payload' | 'inline';
     payload_id?: string;

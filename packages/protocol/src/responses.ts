@@ -147,12 +147,13 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
       ],
     },
   }),
-  PromptsDecodeResponse: object('PromptsDecodeResponse', ['operation', 'status', 'result', 'data', 'metadata', 'meta'], {
+  PromptsDecodeResponse: object('PromptsDecodeResponse', ['operation', 'status', 'result', 'data', 'metadata', 'replay_meta', 'meta'], {
     operation: operation('prompts.decode'),
     status,
     result: { ...anyJson, description: 'The prompt: stored original (by id) or decoded inline KTOF' },
     data: { ...anyJson, description: 'Same as result' },
     metadata: { ...nullableObject, description: 'Stored metadata merged with the request metadata (stored fields win)' },
+    replay_meta: { ...nullableObject, description: "The request's replay_meta, echoed (recorded with the replay when decoding by id)" },
     meta: object('PromptsDecodeMeta', ['format', 'version', 'source', 'replay_recorded'], {
       ...formatFields,
       source: { type: 'string', enum: ['payload', 'inline'] },

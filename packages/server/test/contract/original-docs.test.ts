@@ -189,8 +189,9 @@ describe('API methods table', () => {
     expect(await optimizeResponse({ ktof: packed.result })).toHaveProperty('result');
     const encoded = await promptsEncode({ prompt });
     expect(encoded).toHaveProperty('stats');
-    const decoded = await promptsDecode({ ktof: encoded.result });
+    const decoded = await promptsDecode({ ktof: encoded.result, replay_meta: { reason: 'table' } });
     expect(decoded).toHaveProperty('metadata');
+    expect(decoded.replay_meta).toEqual({ reason: 'table' });
     expect((await original('/')).body).toHaveProperty('uptime');
   });
 });
