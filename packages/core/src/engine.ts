@@ -4,8 +4,8 @@
  * KaizenProblem (status, code, detail); the server maps them to HTTP responses and the SDK's
  * local client to its error classes, so both surfaces behave identically.
  */
-import { KTOF_VERSION } from '@kaizen/ktof';
-import { decodePromptDocument, decodeReply, PromptDocumentError, type DecodedReply } from '@kaizen/prompt';
+import { decode, KTOF_VERSION } from '@kaizen/ktof';
+import { decodeReply, PromptDocumentError, unfold, type DecodedReply } from '@kaizen/prompt';
 import type { DecodeOptions, JsonValue } from '@kaizen/ktof';
 import {
   ErrorCode,
@@ -231,22 +231,26 @@ function idLengthHint(text: string): string {
 /**
  * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
  * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
- * back exactly, strings with folded JSON included; a text that is not one is read as a model
- * reply (a ```ktof block, or the text unchanged with isKtof false). Plain prose decodes to
- * itself either way and is reported as not KTOF.
+ * back exactly, strings with folded JSON included; a text that is not one, or is one line of
+ * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
+ * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
  */
 function readKtof(text: string, options: DecodeOptions): DecodedReply {
-  let value: JsonValue;
+  let decoded: JsonValue;
   try {
-    value = decodePromptDocument(text, options);
-  } catch (error) {
-    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    decoded = decode(text, options);
+  } catch {
     return decodeReply(text, options);
   }
-  if (value === text) return { isKtof: false, value: text, source: 'none' };
-  // A reply whose prose happens to parse as one KTOF string still has its ```ktof blocks read.
-  if (typeof value === 'string' && /(?:^|\n)[ \t]*```ktof\b/.test(text)) return decodeReply(text, options);
-  return { isKtof: true, value, source: 'whole' };
+  // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
+  // reply rules give back unchanged. Only a quoted string is a KTOF string value.
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  try {
+    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+  } catch (error) {
+    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    throw error;
+  }
 }
 
 /**

@@ -75,6 +75,21 @@ describe('result: one KTOF string of the whole prompt', () => {
     expect(out.result).toBe(compressed.result);
   });
 
+  it('optimize.response keeps prose replies unchanged (trailing newline included) and still reads ```ktof blocks', async () => {
+    const { engine } = setup();
+    const read = (ktof: string) => engine.optimizeResponse(parseRequest('optimizeResponse', { ktof }), ctx);
+    for (const prose of ['Sure, here it is.\n', '  Hello ', 'Done', 'Line one\nLine two\n']) {
+      const out = await read(prose);
+      expect(out.result).toBe(prose);
+      expect(out.meta.is_ktof).toBe(false);
+    }
+    const fenced = await read('Here you go:\n```ktof\nlate[2]: 1,3\n```\n');
+    expect(fenced.result).toEqual({ late: [1, 3] });
+    expect(fenced.meta.source).toBe('fenced');
+    const quoted = await read('" padded "');
+    expect([quoted.result, quoted.meta.is_ktof]).toEqual([' padded ', true]);
+  });
+
   it('a string prompt that reads like a payload id is written quoted, so decoding it never looks it up', async () => {
     const { engine } = setup();
     for (const id of ['kz_abc', 'KZ_' + 'x'.repeat(22), 'kz_']) {

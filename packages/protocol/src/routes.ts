@@ -43,7 +43,7 @@ export const PAYLOAD_ID_PATTERN = /^kz_[A-Za-z0-9_-]{22}$/;
 /** Length of a payload id (prefix included). */
 export const PAYLOAD_ID_LENGTH = 25;
 /**
- * What prompts.decode treats as a payload id and looks up, never as KTOF: the prefix in any
+ * What prompts.decode and optimize.response treat as a payload id and look up, never as KTOF: the prefix in any
  * letter case, then only id characters, any length (so a mistyped id is a 404, not a string).
  * The prompt documents prompts.encode returns never have this shape.
  */
