@@ -69,6 +69,17 @@ describe('GET /openapi.json matches what each route answers', () => {
     }
   });
 
+  it('a request large enough for the compute worker answers the same shape, and decodes back', async () => {
+    const rows = Array.from({ length: 900 }, (_, i) => ({ id: i, sku: `SKU-${i}`, note: 'x'.repeat(40) }));
+    const prompt = { messages: [{ role: 'tool', content: JSON.stringify({ rows }, null, 2) }] };
+    expect(JSON.stringify(prompt).length).toBeGreaterThan(64 * 1024);
+    const answer = await server.call('/v1/optimize/request', { prompt, token_models: ['gpt-4o'] });
+    expectValid('/v1/optimize/request', 'post', answer);
+    expect(answer.body.result).toContain('$json2');
+    const back = await server.call('/v1/prompts/decode', { ktof: answer.body.result });
+    expect(JSON.stringify(back.body.result)).toBe(JSON.stringify(prompt));
+  });
+
   it('optimize.response and prompts.decode (inline, by id, and a prose reply)', async () => {
     const encoded = await server.call('/v1/prompts/encode', { prompt: chatPrompt });
     expectValid('/v1/prompts/decode', 'post', await server.call('/v1/prompts/decode', { ktof: encoded.body.result }));
