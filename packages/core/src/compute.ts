@@ -91,8 +91,9 @@ export function createComputations(): Computations {
         },
         folds: {
           get: (text) => folds.get(text),
-          // A folded value holds about as much as the JSON text it came from.
-          set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : text.length),
+          // A folded value is a tree of objects, several times the size of the JSON text it
+          // came from: counted as four texts, so the cache stays near its character budget in bytes.
+          set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : 4 * text.length),
         },
       };
       stringCaches.set(key, caches);
