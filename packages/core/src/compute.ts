@@ -5,17 +5,20 @@
  * big request does not hold up the event loop.
  */
 import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { encodePrompt as encodePromptText, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
-import type {
-  DetectionMeta,
-  FormatMeta,
-  ParsedEncodeRequest,
-  ParsedOptimizeRequest,
-  ParsedOptimizeRequestPayload,
-  ParsedPromptEncodePayload,
-  PromptMeta,
+import { encodePrompt as encodePromptText, encodePromptDocument, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
+import {
+  PAYLOAD_ID_SHAPE,
+  type DetectionMeta,
+  type FormatMeta,
+  type ParsedEncodeRequest,
+  type ParsedOptimizeRequest,
+  type ParsedOptimizeRequestPayload,
+  type ParsedPromptEncodePayload,
+  type PromptMeta,
+  type Stats,
+  type TokenStats,
 } from '@kaizen/protocol';
-import { encodeFailure, requireValue, toEncodeOptions } from './codec.js';
+import { encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
 import { TextCache } from './text-cache.js';
@@ -36,11 +39,19 @@ export interface DataComputation extends Measurement {
   ktof: string;
 }
 
-/** optimize.request / prompts.encode: the encoded prompt, what encoding found, its stats, and both JSON texts (for the store). */
+/**
+ * optimize.request / prompts.encode: `result`, the whole prompt as one KTOF text (stats and
+ * token_stats measure it against the prompt's compact JSON); `prompt`, the vendor-ready request
+ * of the same shape with the JSON inside its strings as KTOF fragments (prompt_stats and
+ * prompt_token_stats measure it); what encoding found; the prompt's JSON text (for the store).
+ */
 export interface PromptComputation extends Measurement {
-  result: JsonValue;
+  result: string;
+  prompt: JsonValue;
+  prompt_stats: Stats;
+  prompt_token_stats: TokenStats;
   meta: PromptMeta;
-  json: { original: string; encoded?: string };
+  json: { original: string };
 }
 
 /** Where encodings are computed. `context` says how large the request was, for implementations that choose a thread by size. */
@@ -60,24 +71,34 @@ function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
 
 /** Computations on the calling thread, with their own caches of chat strings. */
 export function createComputations(): Computations {
-  // How each chat string was encoded, per tokenizer and encode options (the result depends on
-  // both): a conversation resends every earlier turn, and each is encoded once.
-  const textCaches = new Map<string, EncodedTextCache>();
-  function textCacheFor(tokenizer: string, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
+  // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
+  // encode options (the results depend on both): a conversation resends every earlier turn, and
+  // each is encoded once.
+  const stringCaches = new Map<string, { text: EncodedTextCache; folds: FoldCache }>();
+  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): { text: EncodedTextCache; folds: FoldCache } | undefined {
     const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
-    let cache = textCaches.get(key);
-    if (!cache && textCaches.size < MAX_TEXT_CACHES) {
+    let caches = stringCaches.get(key);
+    if (!caches && stringCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
-      cache = {
-        get: (text) => strings.get(text),
-        set(text, encoded) {
-          // An unchanged string shares the key's characters; a rewritten one holds its own.
-          if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+      const folds = new TextCache<FoldEntry>(TEXT_CACHE_CHARS);
+      caches = {
+        text: {
+          get: (text) => strings.get(text),
+          set(text, encoded) {
+            // An unchanged string shares the key's characters; a rewritten one holds its own.
+            if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+          },
+        },
+        folds: {
+          get: (text) => folds.get(text),
+          // A folded value is a tree of objects, several times the size of the JSON text it
+          // came from: counted as four texts, so the cache stays near its character budget in bytes.
+          set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : 4 * text.length),
         },
       };
-      textCaches.set(key, cache);
+      stringCaches.set(key, caches);
     }
-    return cache;
+    return caches;
   }
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
@@ -86,6 +107,12 @@ export function createComputations(): Computations {
     } catch (error) {
       return encodeFailure(error);
     }
+  }
+
+  /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
+  function documentOf(prompt: JsonValue, options: Parameters<typeof encodePromptDocument>[1]): string {
+    const { ktof } = encodePromptDocument(prompt, options);
+    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
   }
 
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
@@ -100,30 +127,35 @@ export function createComputations(): Computations {
   /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
   async function encodePrompt(request: PromptRequest): Promise<PromptComputation> {
     requireValue(request.prompt, 'prompt');
+    requireNonEmptyPrompt(request.prompt);
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options);
     let encoded;
+    let document: string;
     let originalJson: string;
     let counters: ModelCounter[];
     try {
       originalJson = JSON.stringify(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
-      encoded = encodePromptText(request.prompt as JsonValue, {
+      const caches = stringCachesFor(countedWith(decider), request.options);
+      const common = {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(decider ? { countTokens: decider.count } : {}),
-        textCache: textCacheFor(countedWith(decider), request.options),
-      });
+      };
+      encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
+      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
+    // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
     const encodedIsText = typeof encoded.prompt === 'string';
     const encodedText = asText(encoded.prompt);
-    const measured = measure(originalJson, encodedText, counters, {
+    const promptMeasured = measure(originalJson, encodedText, counters, {
       original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
       compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
     });
@@ -133,9 +165,15 @@ export function createComputations(): Computations {
       detections: detectionMeta(encoded.detections),
       schemas_used: schemas ? Object.keys(schemas) : [],
     };
-    // The JSON texts go along so prompts.encode's store does not serialise them again.
-    const json = { original: originalJson, ...(encodedIsText ? {} : { encoded: encodedText }) };
-    return { result: encoded.prompt, meta, json, ...measured };
+    return {
+      result: document,
+      prompt: encoded.prompt,
+      ...measure(originalJson, document, counters),
+      prompt_stats: promptMeasured.stats,
+      prompt_token_stats: promptMeasured.token_stats,
+      meta,
+      json: { original: originalJson },
+    };
   }
 
   return { encodeData, encodePrompt };

@@ -4,12 +4,14 @@
  * KaizenProblem (status, code, detail); the server maps them to HTTP responses and the SDK's
  * local client to its error classes, so both surfaces behave identically.
  */
-import { KTOF_VERSION } from '@kaizen/ktof';
-import { decodeReply } from '@kaizen/prompt';
+import { decode, KTOF_VERSION } from '@kaizen/ktof';
+import { decodeReply, PromptDocumentError, unfold, type DecodedReply } from '@kaizen/prompt';
+import type { DecodeOptions, JsonValue } from '@kaizen/ktof';
 import {
   ErrorCode,
   KaizenProblem,
-  PAYLOAD_ID_PATTERN,
+  PAYLOAD_ID_LENGTH,
+  PAYLOAD_ID_SHAPE,
   type CompressResponse,
   type DecompressResponse,
   type HealthResponse,
@@ -30,7 +32,7 @@ import { decodeStrict, requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
 import { measure } from './measure.js';
 import { newPayloadId } from './payload-id.js';
-import type { PayloadStore } from './store.js';
+import type { PayloadStore, StoredPayload } from './store.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -84,6 +86,14 @@ export function createEngine(config: EngineConfig): Engine {
 
   const compute = config.compute ?? createComputations();
 
+  /** The stored payload of an id-shaped `ktof` value (never read as KTOF): 410 past its retention, 404 when unknown. */
+  async function storedPayload(id: string, tenant: string, now: number): Promise<StoredPayload> {
+    const lookup = await config.store.get(tenant, id, now);
+    if (lookup.status === 'expired') throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${id} passed its retention window and its content was deleted.`);
+    if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${id} for this account.${idLengthHint(id)}`);
+    return lookup.payload;
+  }
+
   return {
     health() {
       return {
@@ -97,12 +107,12 @@ export function createEngine(config: EngineConfig): Engine {
 
     async compress(request, context) {
       const { ktof, stats } = await compute.encodeData({ ...request, token_models: null }, context);
-      return { operation: 'compress', status: 'ok', result: ktof, stats, meta: FORMAT };
+      return { operation: 'compress', status: 'ok', result: ktof, stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async optimize(request, context) {
       const { ktof, stats, token_stats } = await compute.encodeData(request, context);
-      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, meta: FORMAT };
+      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async decompress(request) {
@@ -113,13 +123,21 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async optimizeRequest(request, context) {
-      const { result, meta, stats, token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: request.metadata ?? null, meta };
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats } = await compute.encodePrompt(request, context);
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: echoedMetadata(request.metadata, request.prompt), meta };
     },
 
-    async optimizeResponse(request) {
+    async optimizeResponse(request, context) {
       requireText(request.ktof, 'ktof', 'send the model reply');
-      const reply = decodeReply(request.ktof, toDecodeOptions(request.options, maxDepth));
+      const id = request.ktof.trim();
+      if (PAYLOAD_ID_SHAPE.test(id)) {
+        // A payload id from prompts.encode: the stored prompt, exactly as prompts.decode gives it.
+        const now = context.now ?? clock();
+        const stored = await storedPayload(id, context.tenant, now);
+        await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, replayMeta: null, metadata: null });
+        return { operation: 'optimize.response', status: 'ok', result: stored.original, data: stored.original, meta: { ...FORMAT, is_ktof: true, source: 'payload' } };
+      }
+      const reply = readKtof(request.ktof, toDecodeOptions(request.options, maxDepth));
       return {
         operation: 'optimize.response',
         status: 'ok',
@@ -130,7 +148,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
-      const { result, meta, stats, token_stats, json } = await compute.encodePrompt(request, context);
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
       const expiresAt = now + ttlMs;
@@ -147,7 +165,7 @@ export function createEngine(config: EngineConfig): Engine {
         meta: { ...meta },
         createdAt: now,
         expiresAt,
-        json,
+        json: { original: json.original },
       });
       return {
         operation: 'prompts.encode',
@@ -155,7 +173,10 @@ export function createEngine(config: EngineConfig): Engine {
         result,
         stats,
         token_stats,
-        metadata: request.metadata ?? null,
+        prompt,
+        prompt_stats,
+        prompt_token_stats,
+        metadata: echoedMetadata(request.metadata, request.prompt),
         meta: { ...meta, payload_id: id, expires_at },
       };
     },
@@ -163,13 +184,9 @@ export function createEngine(config: EngineConfig): Engine {
     async promptsDecode(request, context) {
       requireText(request.ktof, 'ktof', 'send KTOF text or a payload id (kz_...)');
       const text = request.ktof.trim();
-      if (PAYLOAD_ID_PATTERN.test(text)) {
+      if (PAYLOAD_ID_SHAPE.test(text)) {
         const now = context.now ?? clock();
-        const lookup = await config.store.get(context.tenant, text, now);
-        if (lookup.status === 'expired')
-          throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${text} passed its retention window and its content was deleted.`);
-        if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.`);
-        const stored = lookup.payload;
+        const stored = await storedPayload(text, context.tenant, now);
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
         const metadata = { ...request.metadata, ...stored.metadata };
         await config.store.recordReplay(context.tenant, text, {
@@ -184,12 +201,13 @@ export function createEngine(config: EngineConfig): Engine {
           result: stored.original,
           data: stored.original,
           metadata,
+          replay_meta: request.replay_meta ?? null,
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
       const options = toDecodeOptions(request.options, maxDepth);
-      const reply = decodeReply(request.ktof, options);
-      // decodeReply never throws; when it found no KTOF, a strict decode says where and why.
+      const reply = readKtof(request.ktof, options);
+      // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
       const value = reply.isKtof ? reply.value : decodeStrict(request.ktof, options);
       return {
         operation: 'prompts.decode',
@@ -197,9 +215,50 @@ export function createEngine(config: EngineConfig): Engine {
         result: value,
         data: value,
         metadata: request.metadata ?? null,
+        replay_meta: request.replay_meta ?? null,
         meta: { ...FORMAT, source: 'inline', replay_recorded: false },
       };
     },
   };
 }
 
+/** The detail's tail for an unknown id-shaped value whose length is not an id's (a typo or a truncated copy). */
+function idLengthHint(text: string): string {
+  if (text.length === PAYLOAD_ID_LENGTH) return '';
+  return ` Payload ids are ${PAYLOAD_ID_LENGTH} characters (kz_ + 22); this one has ${text.length}: check that it was copied whole.`;
+}
+
+/**
+ * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
+ * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
+ * back exactly, strings with folded JSON included; a text that is not one, or is one line of
+ * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
+ * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
+ */
+function readKtof(text: string, options: DecodeOptions): DecodedReply {
+  let decoded: JsonValue;
+  try {
+    decoded = decode(text, options);
+  } catch {
+    return decodeReply(text, options);
+  }
+  // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
+  // reply rules give back unchanged. Only a quoted string is a KTOF string value.
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  try {
+    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+  } catch (error) {
+    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    throw error;
+  }
+}
+
+/**
+ * The envelope's `metadata`: the request's own, else the `metadata` object at the top of the
+ * payload (a chat request's or a document's), as the original service echoes it; else null.
+ */
+function echoedMetadata(requested: Record<string, unknown> | null | undefined, payload: unknown): Record<string, unknown> | null {
+  if (requested) return requested;
+  const inner = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>).metadata : undefined;
+  return inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.hasOwn(payload as object, 'metadata') ? (inner as Record<string, unknown>) : null;
+}

@@ -23,6 +23,7 @@ import { presetHeaders } from './http/preset-headers.js';
 import { GATEWAY_PATHS, gatewayInfo } from './gateway/vendors.js';
 import { mountGateway } from './gateway/routes.js';
 import type { Upstream } from './gateway/upstream.js';
+import { mcpRoutes } from './mcp/http.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -37,7 +38,7 @@ export interface AppDependencies {
 }
 
 const BODY_ROUTES = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((name): name is BodyRouteName => ROUTES[name].method === 'POST');
-const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json', ...GATEWAY_PATHS]);
+const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json', '/mcp', ...GATEWAY_PATHS]);
 
 /** The metrics label of a path: known routes by name, everything else folded together. */
 function routeLabel(path: string): string {
@@ -113,6 +114,12 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   app.use('/v1/*', oneCredential());
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
+
+  // MCP clients reach the codec tools over Streamable HTTP (src/mcp/), behind the same auth and limits.
+  app.use('/mcp', oneCredential());
+  app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
+  app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
+  app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
   for (const name of BODY_ROUTES) {
     const route = ROUTES[name];

@@ -15,7 +15,10 @@ export interface SdkEntry<T> {
 type OpenAIClass = typeof OpenAIType;
 type AnthropicClass = typeof AnthropicType;
 
-export const OPENAI_SDKS: SdkEntry<OpenAIClass>[] = [{ label: 'openai@6', load: async () => (await import('openai')).default }];
+export const OPENAI_SDKS: SdkEntry<OpenAIClass>[] = [
+  { label: 'openai@6', load: async () => (await import('openai')).default },
+  { label: 'openai@7', load: async () => (await import('openai-v7')).default as unknown as OpenAIClass },
+];
 
 export const ANTHROPIC_SDKS: SdkEntry<AnthropicClass>[] = [
   { label: '@anthropic-ai/sdk@1', load: async () => (await import('@anthropic-ai/sdk')).default },
