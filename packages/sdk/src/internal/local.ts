@@ -59,7 +59,7 @@ export class LocalTransport implements Transport {
   /**
    * The server's health fields, with what holds in-process: payloads in memory, no key needed
    * (every call runs as the local tenant, like the server's anonymous loopback), no rate or body
-   * limit (null).
+   * limit (null), no gateway (null: it needs a server).
    */
   private health(engine: Engine): Record<string, unknown> {
     return {
@@ -67,6 +67,7 @@ export class LocalTransport implements Transport {
       backend: 'memory',
       auth: { anonymous_loopback: true, schemes: [] },
       limits: { rate_limit_per_minute: null, max_body_bytes: null, payload_ttl_seconds: this.options.payloadTtlSeconds ?? 86_400 },
+      gateway: null,
     };
   }
 

@@ -35,6 +35,11 @@ function writeLoad(server: KaizenProcess, key: string, writers = 6) {
   return {
     acked,
     statuses,
+    /** Resolves once `count` writes were acknowledged (or after `capMs`, whichever is first), so a loaded machine still kills mid-load. */
+    async untilAcked(count: number, capMs = 15_000) {
+      const deadline = Date.now() + capMs;
+      while (acked.length < count && Date.now() < deadline) await sleep(20);
+    },
     async stop() {
       stop = true;
       await done;
@@ -61,7 +66,7 @@ describe('kill -9 during a write load loses no acknowledged payload', () => {
       const key = await createKey('acme', { dataDir: server.dataDir });
       await server.start();
       const load = writeLoad(server, key);
-      await sleep(700);
+      await load.untilAcked(40);
       await server.kill9();
       await load.stop();
       expect(load.acked.length).toBeGreaterThan(20);
@@ -81,7 +86,7 @@ describe('kill -9 during a write load loses no acknowledged payload', () => {
       const key = await createKey('acme', { redisUrl: redis.url });
       await server.start();
       const load = writeLoad(server, key);
-      await sleep(700);
+      await load.untilAcked(40);
       // Redis first: requests in flight then fail (503) rather than being acknowledged.
       await redis.kill9();
       await sleep(100);
