@@ -74,7 +74,7 @@ describe('hostile input to the decoder', () => {
 
 describe('non-JSON input to the encoder', () => {
   const refused: [string, unknown][] = [
-    ['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')], ['BigInt', 10n], ['NaN', NaN],
+    ['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')], ['NaN', NaN],
     ['Infinity', -Infinity], ['undefined in an object', { a: undefined }], ['a Map', new Map()], ['a Set', { s: new Set([1]) }],
     // eslint-disable-next-line no-sparse-arrays
     ['a sparse array', [1, , 3]],

@@ -66,6 +66,12 @@ export class LineMachine {
     this.maxDepth = maxDepth;
     this.cur.strict = this.strict;
     this.cur.maxDepth = maxDepth;
+    const maxColumns = options?.maxColumns ?? Infinity;
+    if (!(maxColumns >= 1)) throw new KtofDecodeError('the maxColumns option must be >= 1', 0, 0);
+    this.cur.maxColumns = maxColumns;
+    const numbers = options?.numbers ?? 'number';
+    if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0);
+    this.cur.numbers = numbers;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { KtofEncodeError } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { setOwn } from '../decode/cursor.js';
+import { KtofNumber } from '../shared/exact-number.js';
 
 /** Path segments shown around an elided middle: a 1000-deep path would bury the message. */
 const PATH_ENDS = 4;
@@ -19,7 +20,8 @@ export function describePath(path: readonly (string | number)[]): string {
 /**
  * Checks that `input` is JSON and returns it as a JsonValue, copying only where something had to
  * change. Objects with `toJSON` (e.g. Date) are replaced by its result, as JSON.stringify does.
- * Everything JSON cannot hold (undefined, functions, symbols, BigInt, NaN/Infinity, cycles, Map,
+ * A bigint and a KtofNumber are numbers written with all their digits. Everything JSON cannot
+ * hold (undefined, functions, symbols, NaN/Infinity, cycles, Map,
  * Set, sparse arrays) is refused with a KtofEncodeError naming the path, never silently dropped.
  *
  * The walk keeps only two arrays indexed by depth (the containers and the keys leading to them):
@@ -52,12 +54,14 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
         if (v === null) return null;
         break;
       case 'bigint':
-        return fail(depth, 'BigInt is not JSON; convert it to a number or a string first');
+        return v as unknown as JsonValue; // written with all its digits
       case 'undefined':
         return fail(depth, 'undefined is not JSON; omit the key or use null');
       default:
         return fail(depth, `a ${typeof v} is not JSON`);
     }
+    // An exact number text travels as a symbol: every layout then treats it as a primitive.
+    if (v instanceof KtofNumber) return Symbol(v.text) as unknown as JsonValue;
     const obj = v as { toJSON?: (key: string) => unknown };
     if (typeof obj.toJSON === 'function') return walk(obj.toJSON(String(keys[depth] ?? '')), depth);
     containers[depth] = obj;

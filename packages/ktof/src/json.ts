@@ -1,0 +1,73 @@
+/**
+ * JSON text in and out without losing a number: `JSON.parse` rounds 12345678901234567890 and
+ * `JSON.stringify` writes -0 as 0 and refuses bigints. These keep both fast paths and take the
+ * exact one only when a text or value needs it.
+ */
+import { decode } from './decode/index.js';
+import { jsonStringifyLoses } from './encode/index.js';
+import { KtofNumber, numberText, type NumberMode } from './shared/exact-number.js';
+
+/**
+ * True when JSON text may hold a number `JSON.parse` would round: 16 or more digits and dots in
+ * a row, or an exponent of three digits. Strings may match too (a long digit run in a phone
+ * number or hash); they only cost the exact parse.
+ */
+export function mayLoseNumbers(text: string): boolean {
+  return /[0-9][0-9.]{15}|[0-9][eE][+-]?[0-9]{3}/.test(text);
+}
+
+export interface ParseJsonOptions {
+  /** How a number a JS number cannot hold is returned: 'text' (default, a KtofNumber), 'bigint', or 'number' (rounded, as JSON.parse). */
+  numbers?: NumberMode;
+  /** Deepest nesting of the exact parse (default 1000); deeper text throws a SyntaxError. */
+  maxDepth?: number;
+}
+
+/**
+ * JSON.parse that keeps every number: one a JS number would change comes back as a KtofNumber
+ * (or a bigint, see `numbers`); `-0` stays -0. Invalid JSON throws JSON.parse's SyntaxError.
+ */
+export function parseJson(text: string, options?: ParseJsonOptions): unknown {
+  const value: unknown = JSON.parse(text);
+  const numbers = options?.numbers ?? 'text';
+  if (numbers === 'number' || !mayLoseNumbers(text)) return value;
+  // Valid JSON, so the KTOF reader (a superset of JSON) reads the same value, numbers exact.
+  try {
+    return decode(text, { strict: false, numbers, maxDepth: options?.maxDepth ?? 1000 });
+  } catch (error) {
+    throw new SyntaxError(`JSON nests too deeply to read its numbers exactly: ${(error as Error).message}`);
+  }
+}
+
+/** Whether `v` holds something JSON.stringify would write wrongly (-0, a bigint, a KtofNumber). */
+function needsExactWriter(v: unknown): boolean {
+  if (v instanceof KtofNumber) return true;
+  if (v === null || typeof v !== 'object') return jsonStringifyLoses(v);
+  if (Array.isArray(v)) return v.some(needsExactWriter);
+  for (const k in v) if (Object.hasOwn(v, k) && needsExactWriter((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/** JSON.stringify's compact output, writing -0, bigints and KtofNumbers with their exact digits. */
+export function stringifyJson(value: unknown): string {
+  if (!needsExactWriter(value)) return JSON.stringify(value);
+  return write(value, '') ?? 'null';
+}
+
+/** JSON.stringify's rules (toJSON, undefined and functions skipped in objects, null in arrays), numbers exact. */
+function write(v: unknown, key: string): string | undefined {
+  if (v instanceof KtofNumber || typeof v === 'bigint') return numberText(v);
+  if (typeof v === 'number') return v - v === 0 ? numberText(v) : 'null';
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    return write((v as { toJSON: (key: string) => unknown }).toJSON(key), key);
+  }
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((item, i) => write(item, String(i)) ?? 'null').join(',')}]`;
+  const parts: string[] = [];
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const text = write((v as Record<string, unknown>)[k], k);
+    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
