@@ -4,8 +4,8 @@
  * large requests to a worker thread running the same code (see EngineConfig.compute), so a
  * big request does not hold up the event loop.
  */
-import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { encodePrompt as encodePromptText, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
+import { encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
+import { decodeReply, encodePrompt as encodePromptText, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
 import type {
   DetectionMeta,
   FormatMeta,
@@ -15,7 +15,7 @@ import type {
   ParsedPromptEncodePayload,
   PromptMeta,
 } from '@kaizen/protocol';
-import { encodeFailure, requireValue, toEncodeOptions } from './codec.js';
+import { decodeStrict, encodeFailure, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
 import { TextCache } from './text-cache.js';
@@ -43,10 +43,30 @@ export interface PromptComputation extends Measurement {
   json: { original: string; encoded?: string };
 }
 
-/** Where encodings are computed. `context` says how large the request was, for implementations that choose a thread by size. */
+/**
+ * decompress, optimize.response and prompts.decode (inline KTOF): a text to decode.
+ * `document`: the whole text is KTOF (a 400 says where it is not); `reply`: a model reply that may
+ * hold KTOF (never an error); `inline`: a reply, but text without KTOF is decoded strictly for its error.
+ */
+export interface DecodeRequest {
+  text: string;
+  as: 'document' | 'reply' | 'inline';
+  options: DecodeOptions;
+}
+
+/** A decoded text: the value, where the KTOF was found, and (documents) the JSON it equals with its stats. */
+export interface DecodeComputation extends DecodedReply {
+  stats?: Measurement['stats'];
+}
+
+/**
+ * Where encodings, token stats and decodings are computed. `context` says how large the request
+ * was, for implementations that choose a thread by its cost.
+ */
 export interface Computations {
   encodeData(request: ParsedOptimizeRequest, context?: OperationContext): Promise<DataComputation>;
   encodePrompt(request: PromptRequest, context?: OperationContext): Promise<PromptComputation>;
+  decode(request: DecodeRequest, context?: OperationContext): Promise<DecodeComputation>;
 }
 
 function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
@@ -93,7 +113,7 @@ export function createComputations(): Computations {
     const models = await loadCounters(request.token_models);
     // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
     const ktof = ktofOf(request.data, request.options);
-    const json = JSON.stringify(request.data);
+    const json = stringifyJson(request.data);
     return { ktof, ...measure(json, ktof, withinCountBudget(models, json.length)) };
   }
 
@@ -107,7 +127,7 @@ export function createComputations(): Computations {
     let originalJson: string;
     let counters: ModelCounter[];
     try {
-      originalJson = JSON.stringify(request.prompt);
+      originalJson = stringifyJson(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
       encoded = encodePromptText(request.prompt as JsonValue, {
@@ -138,5 +158,16 @@ export function createComputations(): Computations {
     return { result: encoded.prompt, meta, json, ...measured };
   }
 
-  return { encodeData, encodePrompt };
+  async function decode({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
+    if (as === 'document') {
+      const value = decodeStrict(text, options);
+      return { isKtof: true, value, source: 'whole', stats: measure(stringifyJson(value), text, []).stats };
+    }
+    const reply = decodeReply(text, options);
+    // decodeReply never throws; when it found no KTOF, a strict decode says where and why.
+    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
+    return reply;
+  }
+
+  return { encodeData, encodePrompt, decode };
 }

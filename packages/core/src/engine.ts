@@ -5,7 +5,6 @@
  * local client to its error classes, so both surfaces behave identically.
  */
 import { KTOF_VERSION } from '@kaizen/ktof';
-import { decodeReply } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -26,9 +25,8 @@ import {
   type PromptsDecodeResponse,
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
-import { decodeStrict, requireText, toDecodeOptions } from './codec.js';
+import { requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
-import { measure } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
 
@@ -39,8 +37,8 @@ export interface EngineConfig {
   version: string;
   /** Retention window of stored payloads. Default 86400 (one day). */
   payloadTtlSeconds?: number;
-  /** Deepest nesting the decoder accepts (guards the stack against hostile input). Default 256. */
-  maxDecodeDepth?: number;
+  /** Most columns one KTOF table header may list (nested groups included). Default DEFAULT_MAX_COLUMNS. */
+  maxColumns?: number;
   /** Clock (epoch ms); a context's `now` wins. */
   now?: () => number;
   /** Payload id generator (tests). Default: `kz_` + 128 CSPRNG bits. */
@@ -57,6 +55,10 @@ export interface OperationContext {
   now?: number;
   /** Size of the request body in bytes, when known. */
   requestBytes?: number;
+  /** The request holds numbers a JS number cannot hold (KtofNumbers), when known: they do not survive a structured clone. */
+  exactNumbers?: boolean;
+  /** Aborted when the client goes away: work not started yet is dropped. */
+  signal?: AbortSignal;
 }
 
 /** One method per operation, named as the SDK names them. */
@@ -77,7 +79,7 @@ export const AUDIT_KEY = '_kaizen';
 /** Creates the operations bound to a store and configuration. */
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
-  const maxDepth = config.maxDecodeDepth ?? 256;
+  const maxColumns = config.maxColumns;
   const clock = config.now ?? Date.now;
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
@@ -105,11 +107,10 @@ export function createEngine(config: EngineConfig): Engine {
       return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, meta: FORMAT };
     },
 
-    async decompress(request) {
+    async decompress(request, context) {
       // No blank check here: the empty document is the KTOF of {} and must round-trip.
-      const value = decodeStrict(request.data, toDecodeOptions(request.options, maxDepth));
-      const { stats } = measure(JSON.stringify(value), request.data, []);
-      return { operation: 'decompress', status: 'ok', result: value, data: value, stats, meta: FORMAT };
+      const { value, stats } = await compute.decode({ text: request.data, as: 'document', options: toDecodeOptions(request.options, maxColumns) }, context);
+      return { operation: 'decompress', status: 'ok', result: value, data: value, stats: stats!, meta: FORMAT };
     },
 
     async optimizeRequest(request, context) {
@@ -117,9 +118,9 @@ export function createEngine(config: EngineConfig): Engine {
       return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: request.metadata ?? null, meta };
     },
 
-    async optimizeResponse(request) {
+    async optimizeResponse(request, context) {
       requireText(request.ktof, 'ktof', 'send the model reply');
-      const reply = decodeReply(request.ktof, toDecodeOptions(request.options, maxDepth));
+      const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, maxColumns) }, context);
       return {
         operation: 'optimize.response',
         status: 'ok',
@@ -187,10 +188,7 @@ export function createEngine(config: EngineConfig): Engine {
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
-      const options = toDecodeOptions(request.options, maxDepth);
-      const reply = decodeReply(request.ktof, options);
-      // decodeReply never throws; when it found no KTOF, a strict decode says where and why.
-      const value = reply.isKtof ? reply.value : decodeStrict(request.ktof, options);
+      const { value } = await compute.decode({ text: request.ktof, as: 'inline', options: toDecodeOptions(request.options, maxColumns) }, context);
       return {
         operation: 'prompts.decode',
         status: 'ok',

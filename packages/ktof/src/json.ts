@@ -39,18 +39,21 @@ export function parseJson(text: string, options?: ParseJsonOptions): unknown {
   }
 }
 
-/** Whether `v` holds something JSON.stringify would write wrongly (-0, a bigint, a KtofNumber). */
-function needsExactWriter(v: unknown): boolean {
+/**
+ * Whether `v` holds something JSON.stringify would write wrongly (-0, a bigint, a KtofNumber);
+ * such a value also loses its KtofNumbers in a structured clone (postMessage).
+ */
+export function needsExactJson(v: unknown): boolean {
   if (v instanceof KtofNumber) return true;
   if (v === null || typeof v !== 'object') return jsonStringifyLoses(v);
-  if (Array.isArray(v)) return v.some(needsExactWriter);
-  for (const k in v) if (Object.hasOwn(v, k) && needsExactWriter((v as Record<string, unknown>)[k])) return true;
+  if (Array.isArray(v)) return v.some(needsExactJson);
+  for (const k in v) if (Object.hasOwn(v, k) && needsExactJson((v as Record<string, unknown>)[k])) return true;
   return false;
 }
 
 /** JSON.stringify's compact output, writing -0, bigints and KtofNumbers with their exact digits. */
 export function stringifyJson(value: unknown): string {
-  if (!needsExactWriter(value)) return JSON.stringify(value);
+  if (!needsExactJson(value)) return JSON.stringify(value);
   return write(value, '') ?? 'null';
 }
 

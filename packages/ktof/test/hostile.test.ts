@@ -101,7 +101,7 @@ describe('non-JSON input to the encoder', () => {
     for (let i = 0; i < 5000; i++) deep = [deep];
     expect(() => encode(deep)).toThrow(/maxDepth \(1000\)/);
     // The message names the path without burying it: its middle is elided.
-    expect(() => encode(deep)).toThrow(/^cannot encode \[0\]\[0\]\[0\]\[0\]…\(993 more\)…\[0\]\[0\]\[0\]\[0\]: nesting deeper/);
+    expect(() => encode(deep)).toThrow(/^cannot encode \[0\]\[0\]\[0\]\[0\]…\(992 more\)…\[0\]\[0\]\[0\]\[0\]: nesting deeper/);
     const failure = (() => { try { encode({ config: { tiers: [{ limit: undefined }] } }); } catch (e) { return (e as Error).message; } })();
     expect(failure).toMatch(/^cannot encode config\.tiers\[0\]\.limit: /);
     let moderate: unknown = 1;

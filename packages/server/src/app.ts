@@ -3,6 +3,7 @@
  * limiting in front of the /v1 operations; the operations themselves are @kaizen/core's.
  */
 import { Hono } from 'hono';
+import { stringifyJson } from '@kaizen/ktof';
 import type { Logger } from 'pino';
 import type { Engine, OperationContext } from '@kaizen/core';
 import { ErrorCode, generateOpenApi, KaizenProblem, parseRequest, ROUTES, type BodyRouteName } from '@kaizen/protocol';
@@ -20,6 +21,7 @@ import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
 import { loggableHeaders } from './logger.js';
 import { presetHeaders } from './http/preset-headers.js';
+import { discardBody } from './http/linger.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -67,16 +69,21 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
         key_id: c.get('keyId'),
       };
       if (accessLogger.isLevelEnabled('debug')) line['req'] = { headers: loggableHeaders(c.req.raw.headers) };
-      accessLogger.info(line, 'request');
+      // A client that gave up (499) or sent its body too slowly (408) is not a server fault, but a
+      // slow upload may be an attack: it gets its own level.
+      if (c.res.status === 408) accessLogger.warn(line, 'request');
+      else accessLogger.info(line, 'request');
     }
   });
 
   if (config.corsOrigins.length > 0) app.use(corsMiddleware(config.corsOrigins));
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof RateLimited) return problemResponse(c, error, error.headers);
     if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE) {
-      // The rest of the body was never read: do not reuse this connection.
+      // The rest of the body was never read: let the client finish sending (bounded) so it can
+      // read this answer, and do not reuse the connection.
+      await discardBody(c.env?.incoming);
       return problemResponse(c, error, { connection: 'close' });
     }
     return errorResponse(c, error, logFault(c));
@@ -108,11 +115,13 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
     const route = ROUTES[name];
     const run = engine[name] as (request: unknown, context: OperationContext) => Promise<unknown>;
     app.post(route.path, async (c) => {
-      const { body, bytes } = await readJsonBody(c, config.maxBodyBytes);
+      const { body, bytes, exactNumbers } = await readJsonBody(c, config.maxBodyBytes);
       const request = parseRequest(name, body);
-      const envelope = await run(request, { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes });
+      const context: OperationContext = { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes, exactNumbers, signal: c.req.raw.signal };
+      const envelope = await run(request, context);
       metrics.observeSavings(route.operation, envelope);
-      return c.json(envelope);
+      // Numbers beyond what a JS number holds (and -0) go back with the digits they came with.
+      return c.body(stringifyJson(envelope), 200, { 'content-type': 'application/json' });
     });
   }
 

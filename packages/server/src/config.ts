@@ -4,6 +4,7 @@
  */
 import type { DestinationStream } from 'pino';
 import type { BackendOptions } from './backends/types.js';
+import { DEFAULT_MAX_COLUMNS } from '@kaizen/core';
 import { SERVER_VERSION } from './version.js';
 
 export interface ServerConfig extends BackendOptions {
@@ -26,8 +27,10 @@ export interface ServerConfig extends BackendOptions {
   requestTimeoutMs: number;
   /** On shutdown, how long in-flight requests may take before connections are cut (ms). */
   shutdownGraceMs: number;
-  /** Requests with a larger body are encoded and counted on a worker thread, off the event loop. */
+  /** Requests whose body bytes times token models exceed this are encoded, counted and decoded on a worker thread, off the event loop. */
   workerAboveBytes: number;
+  /** Most columns one KTOF table header may list (nested groups included); wider ones are a 400. */
+  maxColumns: number;
   /** Where logs go (default stdout). Tests capture them here. */
   logDestination?: DestinationStream;
   /** Clock (epoch ms) for payload retention; tests shorten time with it. */
@@ -52,6 +55,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   requestTimeoutMs: 30_000,
   shutdownGraceMs: 10_000,
   workerAboveBytes: 64 * 1024,
+  maxColumns: DEFAULT_MAX_COLUMNS,
   sqliteSynchronous: 'normal',
 };
 
@@ -73,6 +77,7 @@ export const ENV_VARS = {
   requestTimeoutMs: 'KAIZEN_REQUEST_TIMEOUT_MS',
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
+  maxColumns: 'KAIZEN_MAX_COLUMNS',
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -124,6 +129,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.requestTimeoutMs = integer('request timeout (KAIZEN_REQUEST_TIMEOUT_MS)', config.requestTimeoutMs, 100);
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
+  out.maxColumns = integer('columns per table header (KAIZEN_MAX_COLUMNS)', config.maxColumns, 1);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);

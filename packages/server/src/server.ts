@@ -44,9 +44,10 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const config = loadConfig(overrides, env);
   const logger = createLogger(config);
   const backends = await createBackends(config);
-  const compute = createOffloadedComputations({ local: createComputations(), aboveBytes: config.workerAboveBytes });
+  const compute = createOffloadedComputations({ local: createComputations(), aboveCost: config.workerAboveBytes });
   const engine = createEngine({
     store: backends.payloads,
+    maxColumns: config.maxColumns,
     version: config.version,
     payloadTtlSeconds: config.payloadTtlSeconds,
     compute,

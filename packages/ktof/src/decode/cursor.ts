@@ -161,12 +161,16 @@ export class Cursor {
     }
   }
 
-  /** Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`. */
+  /**
+   * Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`; `depth` is its
+   * nesting depth (the root value is 1), so a document holds at most maxDepth containers, as the
+   * encoder allows.
+   */
   inline(depth: number): JsonValue {
     this.ws();
     const c = this.s.charCodeAt(this.pos);
-    if (c === LBRACE) return this.inlineObject(depth + 1);
-    if (c === LBRACKET) return this.inlineArray(depth + 1);
+    if (c === LBRACE) return this.inlineObject(depth);
+    if (c === LBRACKET) return this.inlineArray(depth);
     if (c === QUOTE) return this.quoted();
     return this.inlineScalar();
   }
@@ -222,7 +226,7 @@ export class Cursor {
       this.ws();
       if (s.charCodeAt(this.pos) !== COLON) this.fail(`expected ":" after key "${key}"`);
       this.pos++;
-      const value = this.inline(depth);
+      const value = this.inline(depth + 1);
       if (this.strict && Object.hasOwn(obj, key)) this.fail(`duplicate key "${key}"`);
       setOwn(obj, key, value);
       this.ws();
@@ -245,7 +249,7 @@ export class Cursor {
       return arr;
     }
     for (;;) {
-      arr.push(this.inline(depth));
+      arr.push(this.inline(depth + 1));
       this.ws();
       const c = s.charCodeAt(this.pos);
       this.pos++;

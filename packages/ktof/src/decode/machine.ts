@@ -150,7 +150,7 @@ export class LineMachine {
       if (whole) {
         // The whole remaining text is available: parse it in place (multi-line JSON included).
         cur.end = cur.s.length;
-        this.finishInline(cur.inline(0));
+        this.finishInline(cur.inline(1));
         return false;
       }
       this.appendInline(cur.s.slice(cur.pos, cur.end));
@@ -192,7 +192,7 @@ export class LineMachine {
     const cur = this.cur;
     cur.reset(text, 0, text.length, this.inlineLine, 0);
     if (atEnd && this.inlineNesting > 0) cur.fail('unclosed inline value: expected "}" or "]" before the end of the document');
-    this.finishInline(cur.inline(0));
+    this.finishInline(cur.inline(1));
   }
 
   private finishInline(v: JsonValue): void {

@@ -65,10 +65,11 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
     const obj = v as { toJSON?: (key: string) => unknown };
     if (typeof obj.toJSON === 'function') return walk(obj.toJSON(String(keys[depth] ?? '')), depth);
     containers[depth] = obj;
-    if (depth > maxDepth || (depth & 1023) === 1023) {
+    // The root container is depth 0: at most maxDepth containers nest, as the decoder allows.
+    if (depth >= maxDepth || (depth & 1023) === 1023) {
       const repeat = firstRepeat(depth + 1);
       if (repeat >= 0) fail(repeat, 'the value contains a cycle');
-      if (depth > maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
+      if (depth >= maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
     }
     if (obj instanceof Map || obj instanceof Set) fail(depth, `a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
     if (Array.isArray(obj)) {

@@ -4,6 +4,7 @@
  * so an expired id answers 410 while the tombstone lives and 404 afterwards. Keys are scoped
  * by tenant: another tenant's id is simply a key that does not exist.
  */
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type RedisClient } from './connection.js';
 import { Keyspace } from './keyspace.js';
@@ -58,7 +59,7 @@ export class RedisPayloadStore implements PayloadStore {
   async put(payload: StoredPayload): Promise<void> {
     const { tenant, id, expiresAt } = payload;
     const { json: _serialised, ...record } = payload;
-    const body = JSON.stringify(record);
+    const body = stringifyJson(record);
     await guarded('put', async () => {
       const results = await this.#redis
         .multi()
@@ -80,7 +81,7 @@ export class RedisPayloadStore implements PayloadStore {
       this.#redis.mget(this.#keys.payload(tenant, id), this.#keys.tombstone(tenant, id)),
     );
     if (body != null) {
-      const payload = JSON.parse(body) as StoredPayload;
+      const payload = parseJson(body) as StoredPayload;
       // Redis expires on its own clock; a caller's clock slightly ahead still sees 410.
       if (now < payload.expiresAt) return { status: 'found', payload };
       return now < payload.expiresAt + this.#tombstoneMs ? { status: 'expired' } : { status: 'missing' };
@@ -95,7 +96,7 @@ export class RedisPayloadStore implements PayloadStore {
       APPEND_REPLAY.run(
         this.#redis,
         [this.#keys.tombstone(tenant, id), this.#keys.replays(tenant, id)],
-        [JSON.stringify(replay), this.#tombstoneMs, MAX_REPLAYS],
+        [stringifyJson(replay), this.#tombstoneMs, MAX_REPLAYS],
       ),
     );
   }
@@ -103,7 +104,7 @@ export class RedisPayloadStore implements PayloadStore {
   /** The replays recorded for a payload, oldest first (audit). */
   async replays(tenant: string, id: string): Promise<PayloadReplay[]> {
     const items = await guarded('replays', () => this.#redis.lrange(this.#keys.replays(tenant, id), 0, -1));
-    return items.map((item) => JSON.parse(item) as PayloadReplay);
+    return items.map((item) => parseJson(item) as PayloadReplay);
   }
 
   /** The shared connection is closed by the backends bundle that owns it. */

@@ -3,6 +3,7 @@
  * in one transaction on the next turn of the event loop (group commit): `put` resolves only
  * after that commit, so a 200 is never sent for a payload that is not on disk.
  */
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type Db } from './db.js';
 
@@ -24,7 +25,8 @@ interface Row {
   expires_at: number;
 }
 
-const parse = (text: string | null): any => (text === null ? null : JSON.parse(text));
+// Numbers beyond what a JS number holds were written with their digits; read them back as KtofNumbers.
+const parse = (text: string | null): any => (text === null ? null : parseJson(text));
 
 export class SqlitePayloadStore implements PayloadStore {
   readonly #db: Db;
@@ -62,16 +64,16 @@ export class SqlitePayloadStore implements PayloadStore {
           this.#insert.run(
             p.id,
             p.tenant,
-            p.json?.encoded ?? JSON.stringify(p.encoded),
-            p.json?.original ?? JSON.stringify(p.original),
-            JSON.stringify(p.metadata),
-            JSON.stringify(p.meta),
+            p.json?.encoded ?? stringifyJson(p.encoded),
+            p.json?.original ?? stringifyJson(p.original),
+            stringifyJson(p.metadata),
+            stringifyJson(p.meta),
             p.createdAt,
             p.expiresAt,
           );
         } else {
           const r = write.replay;
-          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && JSON.stringify(r.replayMeta), r.metadata && JSON.stringify(r.metadata), write.id, write.tenant);
+          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && stringifyJson(r.replayMeta), r.metadata && stringifyJson(r.metadata), write.id, write.tenant);
         }
       }
     });

@@ -1,0 +1,155 @@
+/**
+ * Hostile input and faults (issue 19), against a real `kaizen serve` process on SQLite and Redis
+ * over real sockets: a costly request does not stall other tenants, numbers keep every digit,
+ * one depth limit holds both ways, client aborts are not 500s, and Node's fetch reads our 413.
+ */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey, KaizenProcess, postJson, RedisProcess } from '../fleet/helpers.js';
+
+const redis = new RedisProcess();
+const sqliteServer = new KaizenProcess({ args: ['--rate-limit', '1000000', '--max-body', String(4 * 1024 * 1024)] });
+let redisServer: KaizenProcess;
+let sqliteKey: string;
+let redisKey: string;
+
+beforeAll(async () => {
+  await redis.start();
+  redisServer = new KaizenProcess({ redisUrl: redis.url, args: ['--rate-limit', '1000000'] });
+  sqliteKey = await createKey('acme', { dataDir: sqliteServer.dataDir });
+  redisKey = await createKey('acme', { redisUrl: redis.url });
+  await Promise.all([sqliteServer.start(), redisServer.start()]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([sqliteServer.dispose(), redisServer?.dispose()]);
+  await redis.dispose();
+});
+
+/** Raw POST: status and the body as text (to see digits JSON.parse would round). */
+async function postText(url: string, path: string, body: string, key: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A KTOF table of `rows` rows under a header of `columns` columns. */
+function table(columns: number, rows: number): string {
+  const names = Array.from({ length: columns }, (_, i) => `c${i}`);
+  const row = names.map((_, i) => i).join(',');
+  return `[${rows}]{${names.join(',')}}:\n${Array(rows).fill(row).join('\n')}`;
+}
+
+describe('a costly request does not stall the others', () => {
+  it('GET / keeps answering while a 3 MB wide-table decode runs', async () => {
+    const body = JSON.stringify({ data: table(8_000, 40) });
+    let decodeDone = false;
+    const started = performance.now();
+    const decoding = postJson(sqliteServer.url, '/v1/decompress', body, sqliteKey, { timeoutMs: 60_000 }).then((r) => {
+      decodeDone = true;
+      return r;
+    });
+    const pings: number[] = [];
+    while (!decodeDone) {
+      const t = performance.now();
+      const r = await fetch(sqliteServer.url + '/');
+      await r.arrayBuffer();
+      pings.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const decoded = await decoding;
+    const decodeMs = performance.now() - started;
+    expect(decoded.status).toBe(200);
+    expect(decoded.body.result).toHaveLength(40);
+    // On the event loop the decode held every ping for its whole duration.
+    expect(Math.max(...pings)).toBeLessThan(Math.max(50, decodeMs / 3));
+  });
+
+  it('refuses a header wider than the column limit with a 400 that says so, at once', async () => {
+    const t = performance.now();
+    const r = await postJson(sqliteServer.url, '/v1/decompress', { data: table(50_000, 1) }, sqliteKey);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('malformed_ktof');
+    expect(r.body.detail).toMatch(/more than 10000 columns/);
+    expect(performance.now() - t).toBeLessThan(3_000);
+  });
+});
+
+describe('numbers keep every digit', () => {
+  const json = '{"id":12345678901234567890,"next":9007199254740993,"zero":-0,"price":0.1000000000000000000001}';
+
+  for (const backend of ['sqlite', 'redis'] as const) {
+    it(`through compress, decompress, prompts.encode and decode by id (${backend})`, async () => {
+      const [url, key] = backend === 'sqlite' ? [sqliteServer.url, sqliteKey] : [redisServer.url, redisKey];
+      const compressed = await postText(url, '/v1/compress', `{"data":${json}}`, key);
+      expect(compressed.status).toBe(200);
+      const ktof = JSON.parse(compressed.text).result as string;
+      expect(ktof).toBe('id: 12345678901234567890\nnext: 9007199254740993\nzero: -0\nprice: 0.1000000000000000000001');
+      const decompressed = await postText(url, '/v1/decompress', JSON.stringify({ data: ktof }), key);
+      expect(decompressed.text).toContain(`"result":${json}`);
+
+      const encoded = await postText(url, '/v1/prompts/encode', `{"prompt":{"messages":[{"role":"user","content":"hi"}],"seed":12345678901234567890}}`, key);
+      expect(encoded.status).toBe(200);
+      expect(encoded.text).toContain('"seed":12345678901234567890');
+      const id = JSON.parse(encoded.text).meta.payload_id as string;
+      const decoded = await postText(url, '/v1/prompts/decode', JSON.stringify({ ktof: id }), key);
+      expect(decoded.status).toBe(200);
+      expect(decoded.text).toContain('"seed":12345678901234567890');
+    });
+  }
+});
+
+describe('one depth limit', () => {
+  const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+
+  it('decodes whatever it encodes (1000 levels), and refuses 1001 both ways without naming options', async () => {
+    const compressed = await postJson(sqliteServer.url, '/v1/compress', `{"data":${nested(1_000)}}`, sqliteKey);
+    expect(compressed.status).toBe(200);
+    const back = await postJson(sqliteServer.url, '/v1/decompress', { data: compressed.body.result }, sqliteKey);
+    expect(back.status).toBe(200);
+    const tooDeep = await postJson(sqliteServer.url, '/v1/compress', `{"data":${nested(1_001)}}`, sqliteKey);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.detail).toMatch(/1000 levels/);
+    const deepKtof = `{"data":${JSON.stringify(nested(1_001))}}`;
+    const tooDeepDecode = await postJson(sqliteServer.url, '/v1/decompress', deepKtof, sqliteKey);
+    expect(tooDeepDecode.status).toBe(400);
+    expect(tooDeepDecode.body.detail).toMatch(/1000 levels/);
+    for (const r of [tooDeep, tooDeepDecode]) expect(r.body.detail).not.toMatch(/maxDepth|option/);
+  });
+});
+
+describe('faults that are not ours', () => {
+  it('a client that aborts is counted as 499, never logged as a failure', async () => {
+    const body = JSON.stringify({ data: table(8_000, 40) });
+    const controller = new AbortController();
+    const sent = fetch(sqliteServer.url + '/v1/decompress', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': sqliteKey }, body, signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expect(sent).rejects.toThrow();
+    // Half a body, then gone.
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(sqliteServer.url + '/v1/compress', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': sqliteKey, 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"data":"', () => setTimeout(() => { req.destroy(); resolve(); }, 50));
+    });
+    let metrics = '';
+    for (let i = 0; i < 40 && (metrics.match(/status="499"/g) ?? []).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      metrics = await (await fetch(sqliteServer.url + '/metrics')).text();
+    }
+    expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/v1\/decompress",method="POST",status="499"\} 1/);
+    expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/v1\/compress",method="POST",status="499"\} 1/);
+    expect(metrics).not.toMatch(/status="500"/);
+    expect(sqliteServer.output).not.toMatch(/"request failed"|internal_error/);
+  });
+
+  it("answers a body over --max-body with a 413 that Node's fetch can read", async () => {
+    for (const size of [5, 9, 16]) {
+      const response = await fetch(sqliteServer.url + '/v1/compress', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': sqliteKey },
+        body: JSON.stringify({ data: 'x'.repeat(size * 1024 * 1024) }),
+      });
+      expect(response.status).toBe(413);
+      expect((await response.json()).code).toBe('payload_too_large');
+    }
+  });
+});
