@@ -51,26 +51,35 @@ export function needsExactJson(v: unknown): boolean {
   return false;
 }
 
-/** JSON.stringify's compact output, writing -0, bigints and KtofNumbers with their exact digits. */
-export function stringifyJson(value: unknown): string {
-  if (!needsExactJson(value)) return JSON.stringify(value);
-  return write(value, '') ?? 'null';
+/**
+ * JSON.stringify(value, null, indent), writing -0, bigints and KtofNumbers with their exact
+ * digits (`indent`: spaces per level; none: compact).
+ */
+export function stringifyJson(value: unknown, indent?: number): string {
+  if (!needsExactJson(value)) return JSON.stringify(value, null, indent);
+  return write(value, '', indent ? ' '.repeat(indent) : '', '\n') ?? 'null';
 }
 
 /** JSON.stringify's rules (toJSON, undefined and functions skipped in objects, null in arrays), numbers exact. */
-function write(v: unknown, key: string): string | undefined {
+function write(v: unknown, key: string, step: string, nl: string): string | undefined {
   if (v instanceof KtofNumber || typeof v === 'bigint') return numberText(v);
   if (typeof v === 'number') return v - v === 0 ? numberText(v) : 'null';
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    return write((v as { toJSON: (key: string) => unknown }).toJSON(key), key);
+    return write((v as { toJSON: (key: string) => unknown }).toJSON(key), key, step, nl);
   }
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((item, i) => write(item, String(i)) ?? 'null').join(',')}]`;
+  const inner = step ? nl + step : '';
+  const open = step ? inner : '';
+  const close = step ? nl : '';
   const parts: string[] = [];
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => parts.push(write(item, String(i), step, inner) ?? 'null'));
+    return parts.length ? `[${open}${parts.join(`,${open}`)}${close}]` : '[]';
+  }
   for (const k in v) {
     if (!Object.hasOwn(v, k)) continue;
-    const text = write((v as Record<string, unknown>)[k], k);
-    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
+    const text = write((v as Record<string, unknown>)[k], k, step, inner);
+    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${step ? ' ' : ''}${text}`);
   }
-  return `{${parts.join(',')}}`;
+  return parts.length ? `{${open}${parts.join(`,${open}`)}${close}}` : '{}';
 }
