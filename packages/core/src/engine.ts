@@ -4,7 +4,7 @@
  * KaizenProblem (status, code, detail); the server maps them to HTTP responses and the SDK's
  * local client to its error classes, so both surfaces behave identically.
  */
-import { KTOF_VERSION } from '@kaizen/ktof';
+import { KTOF_VERSION, stringifyJson } from '@kaizen/ktof';
 import {
   ErrorCode,
   KaizenProblem,
@@ -26,6 +26,8 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { requireText, toDecodeOptions } from './codec.js';
+import { DEFAULT_MAX_METADATA_BYTES } from './limits.js';
+import { utf8Length } from './measure.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
@@ -39,6 +41,8 @@ export interface EngineConfig {
   payloadTtlSeconds?: number;
   /** Most columns one KTOF table header may list (nested groups included). Default DEFAULT_MAX_COLUMNS. */
   maxColumns?: number;
+  /** Most UTF-8 bytes (compact JSON) of the `metadata` and `replay_meta` the store keeps; larger ones are a 413. Default 64 KiB. */
+  maxMetadataBytes?: number;
   /** Clock (epoch ms); a context's `now` wins. */
   now?: () => number;
   /** Payload id generator (tests). Default: `kz_` + 128 CSPRNG bits. */
@@ -80,6 +84,15 @@ export const AUDIT_KEY = '_kaizen';
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
   const maxColumns = config.maxColumns;
+  const maxMetadataBytes = config.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
+  /** A 413 for a stored field over the limit: it would be kept for as long as its payload. */
+  const checkStoredSize = (field: 'metadata' | 'replay_meta', value: unknown) => {
+    if (value === null || value === undefined) return;
+    const bytes = utf8Length(stringifyJson(value));
+    if (bytes > maxMetadataBytes) {
+      throw new KaizenProblem(ErrorCode.PAYLOAD_TOO_LARGE, `\`${field}\` is ${bytes} bytes as JSON; the server keeps at most ${maxMetadataBytes}. Send less, or store it elsewhere and send its reference.`);
+    }
+  };
   const clock = config.now ?? Date.now;
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
@@ -131,6 +144,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
+      checkStoredSize('metadata', request.metadata);
       const { result, meta, stats, token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
@@ -165,6 +179,8 @@ export function createEngine(config: EngineConfig): Engine {
       requireText(request.ktof, 'ktof', 'send KTOF text or a payload id (kz_...)');
       const text = request.ktof.trim();
       if (PAYLOAD_ID_PATTERN.test(text)) {
+        checkStoredSize('metadata', request.metadata);
+        checkStoredSize('replay_meta', request.replay_meta);
         const now = context.now ?? clock();
         const lookup = await config.store.get(context.tenant, text, now);
         if (lookup.status === 'expired')

@@ -14,3 +14,13 @@ export const MAX_REQUEST_DEPTH = MAX_DEPTH + ENVELOPE_DEPTH;
 
 /** Default for the most columns one KTOF table header may list (nested groups included). */
 export const DEFAULT_MAX_COLUMNS = 10_000;
+
+/** Default for the most UTF-8 bytes (as compact JSON) of a request's `metadata` or `replay_meta` that the store keeps. */
+export const DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
+
+/**
+ * Replay records kept per stored payload: each decode by id appends one, so reads alone could
+ * grow the store without bound. Past either bound the oldest records are dropped first.
+ */
+export const MAX_REPLAYS_PER_PAYLOAD = 100;
+export const MAX_REPLAY_BYTES_PER_PAYLOAD = 1024 * 1024;

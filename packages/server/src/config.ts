@@ -4,7 +4,7 @@
  */
 import type { DestinationStream } from 'pino';
 import type { BackendOptions } from './backends/types.js';
-import { DEFAULT_MAX_COLUMNS } from '@kaizen/core';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_METADATA_BYTES } from '@kaizen/core';
 import { SERVER_VERSION } from './version.js';
 
 export interface ServerConfig extends BackendOptions {
@@ -31,6 +31,8 @@ export interface ServerConfig extends BackendOptions {
   workerAboveBytes: number;
   /** Most columns one KTOF table header may list (nested groups included); wider ones are a 400. */
   maxColumns: number;
+  /** Most bytes of `metadata` / `replay_meta` (compact JSON) a request may ask the store to keep; more is a 413. */
+  maxMetadataBytes: number;
   /** Where logs go (default stdout). Tests capture them here. */
   logDestination?: DestinationStream;
   /** Clock (epoch ms) for payload retention; tests shorten time with it. */
@@ -56,6 +58,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   shutdownGraceMs: 10_000,
   workerAboveBytes: 64 * 1024,
   maxColumns: DEFAULT_MAX_COLUMNS,
+  maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES,
   sqliteSynchronous: 'normal',
 };
 
@@ -78,6 +81,7 @@ export const ENV_VARS = {
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
   maxColumns: 'KAIZEN_MAX_COLUMNS',
+  maxMetadataBytes: 'KAIZEN_MAX_METADATA_BYTES',
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -130,6 +134,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
   out.maxColumns = integer('columns per table header (KAIZEN_MAX_COLUMNS)', config.maxColumns, 1);
+  out.maxMetadataBytes = integer('metadata size (KAIZEN_MAX_METADATA_BYTES)', config.maxMetadataBytes, 2);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);

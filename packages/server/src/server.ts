@@ -48,6 +48,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const engine = createEngine({
     store: backends.payloads,
     maxColumns: config.maxColumns,
+    maxMetadataBytes: config.maxMetadataBytes,
     version: config.version,
     payloadTtlSeconds: config.payloadTtlSeconds,
     compute,

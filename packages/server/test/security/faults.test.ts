@@ -3,7 +3,10 @@
  * over real sockets: a costly request does not stall other tenants, numbers keep every digit,
  * one depth limit holds both ways, client aborts are not 500s, and Node's fetch reads our 413.
  */
+import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, KaizenProcess, postJson, RedisProcess } from '../fleet/helpers.js';
 
@@ -115,6 +118,48 @@ describe('one depth limit', () => {
     expect(tooDeepDecode.body.detail).toMatch(/1000 levels/);
     for (const r of [tooDeep, tooDeepDecode]) expect(r.body.detail).not.toMatch(/maxDepth|option/);
   });
+});
+
+describe('replay records are bounded', () => {
+  /** Every replay record the store holds for `id`: their count and bytes. */
+  function storedReplays(backend: 'sqlite' | 'redis', id: string): { count: number; bytes: number } {
+    if (backend === 'sqlite') {
+      const db = new Database(join(sqliteServer.dataDir, 'kaizen.db'), { readonly: true });
+      try {
+        const row = db.prepare('SELECT COUNT(*) AS count, COALESCE(SUM(length(replay_meta) + length(metadata)), 0) AS bytes FROM payload_replays WHERE payload_id = ?').get(id) as { count: number; bytes: number };
+        return row;
+      } finally {
+        db.close();
+      }
+    }
+    const key = `kz:{t:acme}:r:${id}`;
+    const items = execFileSync('redis-cli', ['-p', String(redis.port), '--raw', 'LRANGE', key, '0', '-1'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
+    return { count: items.length, bytes: items.reduce((n, item) => n + item.length, 0) };
+  }
+
+  for (const backend of ['sqlite', 'redis'] as const) {
+    it(`metadata and replay_meta over 64 KiB are a 413; each payload keeps at most 1 MiB of replays (${backend})`, async () => {
+      const [url, key] = backend === 'sqlite' ? [sqliteServer.url, sqliteKey] : [redisServer.url, redisKey];
+      const big = { note: 'x'.repeat(64 * 1024) };
+      const refusedEncode = await postJson(url, '/v1/prompts/encode', { prompt: 'hi', metadata: big }, key);
+      expect(refusedEncode.status).toBe(413);
+      expect(refusedEncode.body.detail).toMatch(/`metadata` is \d+ bytes as JSON; the server keeps at most 65536/);
+      const encoded = await postJson(url, '/v1/prompts/encode', { prompt: 'hi' }, key);
+      const id = encoded.body.meta.payload_id as string;
+      const refusedDecode = await postJson(url, '/v1/prompts/decode', { ktof: id, replay_meta: big }, key);
+      expect(refusedDecode.status).toBe(413);
+      expect(refusedDecode.body.detail).toMatch(/`replay_meta` is/);
+      const almost = { note: 'y'.repeat(60 * 1024) };
+      for (let i = 0; i < 30; i++) {
+        const r = await postJson(url, '/v1/prompts/decode', { ktof: id, replay_meta: { ...almost, i }, metadata: { i } }, key);
+        expect(r.status).toBe(200);
+      }
+      const kept = storedReplays(backend, id);
+      expect(kept.count).toBeGreaterThan(10);
+      expect(kept.count).toBeLessThan(30);
+      expect(kept.bytes).toBeLessThanOrEqual(1024 * 1024);
+    });
+  }
 });
 
 describe('faults that are not ours', () => {

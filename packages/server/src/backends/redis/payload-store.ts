@@ -4,6 +4,7 @@
  * so an expired id answers 410 while the tombstone lives and 404 afterwards. Keys are scoped
  * by tenant: another tenant's id is simply a key that does not exist.
  */
+import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
 import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type RedisClient } from './connection.js';
@@ -25,16 +26,24 @@ export interface RedisPayloadStoreOptions {
 
 /** Ids longer than this cannot be ours; they are answered "missing" without touching Redis. */
 const MAX_ID_LENGTH = 128;
-/** A payload keeps at most this many replay audit records (the newest). */
-const MAX_REPLAYS = 1_000;
-
 // Appends a replay only while the payload's tombstone exists (never resurrects a forgotten
-// id) and lets the list expire with the tombstone.
+// id), keeps the newest ARGV[3] records and at most ARGV[4] bytes of them (oldest dropped
+// first: reads alone must not grow the store), and lets the list expire with the tombstone.
 const APPEND_REPLAY = new LuaScript(`
 local expires_at = redis.call('GET', KEYS[1])
 if not expires_at then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+local items = redis.call('LRANGE', KEYS[2], 0, -1)
+local total, keep = 0, 0
+for i = #items, 1, -1 do
+  total = total + #items[i]
+  if total > tonumber(ARGV[4]) then break end
+  keep = keep + 1
+end
+if keep < #items then
+  if keep == 0 then redis.call('DEL', KEYS[2]) else redis.call('LTRIM', KEYS[2], -keep, -1) end
+end
 redis.call('PEXPIREAT', KEYS[2], tonumber(expires_at) + tonumber(ARGV[2]))
 return 1
 `);
@@ -96,7 +105,7 @@ export class RedisPayloadStore implements PayloadStore {
       APPEND_REPLAY.run(
         this.#redis,
         [this.#keys.tombstone(tenant, id), this.#keys.replays(tenant, id)],
-        [stringifyJson(replay), this.#tombstoneMs, MAX_REPLAYS],
+        [stringifyJson(replay), this.#tombstoneMs, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD],
       ),
     );
   }

@@ -3,6 +3,7 @@
  * in one transaction on the next turn of the event loop (group commit): `put` resolves only
  * after that commit, so a 200 is never sent for a payload that is not on disk.
  */
+import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
 import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type Db } from './db.js';
@@ -33,6 +34,7 @@ export class SqlitePayloadStore implements PayloadStore {
   readonly #tombstoneMs: number;
   readonly #insert;
   readonly #insertReplay;
+  readonly #trimReplays;
   readonly #select;
   readonly #expireContent;
   readonly #deleteGone;
@@ -50,6 +52,16 @@ export class SqlitePayloadStore implements PayloadStore {
     );
     this.#insertReplay = db.prepare(
       'INSERT INTO payload_replays (payload_id, tenant, at, request_id, replay_meta, metadata) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM payloads WHERE id = ? AND tenant = ?)',
+    );
+    // Newest first, the records past MAX_REPLAYS_PER_PAYLOAD or past MAX_REPLAY_BYTES_PER_PAYLOAD in
+    // total: reads append records, and nothing else would bound them.
+    this.#trimReplays = db.prepare(
+      `DELETE FROM payload_replays WHERE rowid IN (
+         SELECT rowid FROM (
+           SELECT rowid, ROW_NUMBER() OVER w AS n,
+                  SUM(COALESCE(length(CAST(replay_meta AS BLOB)), 0) + COALESCE(length(CAST(metadata AS BLOB)), 0) + 64) OVER w AS total
+           FROM payload_replays WHERE payload_id = ? AND tenant = ? WINDOW w AS (ORDER BY rowid DESC)
+         ) WHERE n > ? OR total > ?)`,
     );
     this.#select = db.prepare<[string], Row>('SELECT tenant, encoded, original, metadata, meta, created_at, expires_at FROM payloads WHERE id = ?');
     this.#expireContent = db.prepare(
@@ -74,6 +86,7 @@ export class SqlitePayloadStore implements PayloadStore {
         } else {
           const r = write.replay;
           this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && stringifyJson(r.replayMeta), r.metadata && stringifyJson(r.metadata), write.id, write.tenant);
+          this.#trimReplays.run(write.id, write.tenant, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD);
         }
       }
     });
