@@ -40,11 +40,20 @@ export function parseJson(text: string, options?: ParseJsonOptions): unknown {
 }
 
 /**
+ * JSON text to embed as it is: `stringifyJson` writes `json` in place of the object (like the
+ * proposed JSON.rawJSON). For a value already serialised elsewhere (e.g. on a worker thread),
+ * so it is not parsed and serialised again. The text must be valid JSON; it is not checked.
+ */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
+/**
  * Whether `v` holds something JSON.stringify would write wrongly (-0, a bigint, a KtofNumber);
  * such a value also loses its KtofNumbers in a structured clone (postMessage).
  */
 export function needsExactJson(v: unknown): boolean {
-  if (v instanceof KtofNumber) return true;
+  if (v instanceof KtofNumber || v instanceof RawJson) return true;
   if (v === null || typeof v !== 'object') return jsonStringifyLoses(v);
   if (Array.isArray(v)) return v.some(needsExactJson);
   for (const k in v) if (Object.hasOwn(v, k) && needsExactJson((v as Record<string, unknown>)[k])) return true;
@@ -62,6 +71,7 @@ export function stringifyJson(value: unknown, indent?: number): string {
 
 /** JSON.stringify's rules (toJSON, undefined and functions skipped in objects, null in arrays), numbers exact. */
 function write(v: unknown, key: string, step: string, nl: string): string | undefined {
+  if (v instanceof RawJson) return v.json;
   if (v instanceof KtofNumber || typeof v === 'bigint') return numberText(v);
   if (typeof v === 'number') return v - v === 0 ? numberText(v) : 'null';
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {

@@ -22,6 +22,7 @@ import { playgroundRoutes } from './playground/index.js';
 import { loggableHeaders } from './logger.js';
 import { presetHeaders } from './http/preset-headers.js';
 import { discardBody } from './http/linger.js';
+import { jsonOnly } from './http/json-only.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -107,6 +108,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   app.route('/playground', playgroundRoutes());
 
+  for (const name of BODY_ROUTES) app.use(ROUTES[name].path, jsonOnly());
   app.use('/v1/*', oneCredential());
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));

@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Computations, type OperationContext } from '@kaizen/core';
-import { carry, computeRequest, unpack, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
+import { carry, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
 // the worker from the build (workspace packages resolve to their builds either way).
@@ -107,7 +107,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
       const job = running;
       if (!job || job.id !== reply.id) return;
       running = undefined;
-      if ('result' in reply) job.resolve(unpack(reply.result) as never);
+      if ('result' in reply) job.resolve(unpackResult(reply.result) as never);
       else if ('problem' in reply) job.reject(new KaizenProblem(reply.problem.code as ErrorCode, reply.problem.detail as string, reply.problem.extra));
       else job.reject(new Error(`compute worker: ${reply.failure}`));
       next();

@@ -1,5 +1,5 @@
 /** Messages between the event loop and the compute worker (offload.ts, worker.ts). */
-import { needsExactJson, parseJson, stringifyJson } from '@kaizen/ktof';
+import { needsExactJson, parseJson, RawJson, stringifyJson, type JsonValue } from '@kaizen/ktof';
 import type { Computations, DataComputation, DecodeComputation, DecodeRequest, PromptComputation, PromptRequest } from '@kaizen/core';
 import type { ParsedOptimizeRequest } from '@kaizen/protocol';
 
@@ -25,6 +25,22 @@ export function unpack<T>(carried: Carried<T>): T {
 }
 
 export type ComputeRequest = { id: number; op: ComputeOp['op']; request: Carried<ComputeOp['request']> };
+
+/**
+ * A decoded value is sent back as its JSON text, written on the worker: the event loop embeds
+ * it in the response as it is (RawJson) instead of copying a large value across threads and
+ * serialising it there.
+ */
+export function carryResult(op: ComputeOp['op'], result: ComputeResult): Carried<ComputeResult> {
+  if (op !== 'decode') return carry(result);
+  const { value, ...rest } = result as DecodeComputation;
+  return { value: { ...rest, value: null }, json: stringifyJson(value) } as unknown as Carried<ComputeResult>;
+}
+
+export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
+  if ('json' in carried && 'value' in carried) return { ...(carried as { value: DecodeComputation }).value, value: new RawJson(carried.json) as unknown as JsonValue };
+  return unpack(carried);
+}
 
 /** Runs one request on `compute`: on the worker, and on the event loop when the worker cannot load. */
 export function computeRequest(compute: Computations, op: ComputeOp): Promise<ComputeResult> {

@@ -1,7 +1,7 @@
 /** The compute worker's thread: the engine's own computations (createComputations), fed over messages. */
 import { parentPort } from 'node:worker_threads';
 import { createComputations, isKaizenProblem } from '@kaizen/core';
-import { carry, computeRequest, unpack, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
+import { carryResult, computeRequest, unpack, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 const compute = createComputations();
 
@@ -9,7 +9,7 @@ parentPort!.on('message', async (message: ComputeRequest) => {
   let reply: ComputeReply;
   try {
     const op = { op: message.op, request: unpack(message.request) } as ComputeOp;
-    reply = { id: message.id, result: carry(await computeRequest(compute, op)) };
+    reply = { id: message.id, result: carryResult(op.op, await computeRequest(compute, op)) };
   } catch (error) {
     reply = isKaizenProblem(error)
       ? { id: message.id, problem: { code: error.code, detail: error.detail, extra: error.extra } }

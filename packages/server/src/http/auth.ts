@@ -6,11 +6,21 @@
 import type { MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+import { ANONYMOUS_TENANT } from '../backends/keys.js';
 import type { KeyStore } from '../backends/types.js';
 import type { AppEnv } from './env.js';
 
-/** The tenant of keyless loopback requests. */
-export const ANONYMOUS_TENANT = 'local';
+export { ANONYMOUS_TENANT };
+
+/**
+ * The Host a keyless request must name: a browser page on another site, or one whose DNS name
+ * was rebound to 127.0.0.1, reaches a loopback socket too, but names its own host.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(name) || name === '[::1]';
+}
 
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
@@ -31,6 +41,9 @@ export function authMiddleware(keys: KeyStore, options: { anonymousLoopback: boo
     const key = presentedKey(c.req.header('x-api-key'), c.req.header('authorization'));
     if (key === undefined) {
       if (options.anonymousLoopback && c.env?.incoming && isLoopback(getConnInfo(c).remote.address)) {
+        if (!isLoopbackHost(c.req.header('host'))) {
+          throw new KaizenProblem(ErrorCode.FORBIDDEN, 'Keyless requests are accepted only for Host localhost, 127.0.0.1 or [::1] (a guard against web pages and DNS rebinding); send an API key.');
+        }
         c.set('tenant', ANONYMOUS_TENANT);
         c.set('keyId', null);
         return next();

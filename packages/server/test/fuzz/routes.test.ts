@@ -17,7 +17,7 @@ let pool: Pool;
 let storedId: string;
 
 /** What a POST route may answer (429 is out of reach with this rate limit). */
-const DOCUMENTED = new Set([200, 400, 404, 410, 413, 422]);
+const DOCUMENTED = new Set([200, 400, 404, 410, 413, 415, 422]);
 
 const POST_ROUTES = Object.values(ROUTES).filter((route) => route.method === 'POST');
 const FIELDS = ['data', 'options', 'token_models', 'prompt', 'auto_detect_json', 'metadata', 'schemas', 'ktof', 'replay_meta'];

@@ -63,8 +63,11 @@ describe('a costly request does not stall the others', () => {
     const decodeMs = performance.now() - started;
     expect(decoded.status).toBe(200);
     expect(decoded.body.result).toHaveLength(40);
-    // On the event loop the decode held every ping for its whole duration.
-    expect(Math.max(...pings)).toBeLessThan(Math.max(50, decodeMs / 3));
+    // On the event loop the decode held the pings for its whole duration: a handful got through,
+    // each as slow as the decode. (Relative bounds: the machine may be busy; benchmarks hold the figures.)
+    pings.sort((a, b) => a - b);
+    expect(pings.length).toBeGreaterThanOrEqual(10);
+    expect(pings[Math.floor(pings.length / 2)]!).toBeLessThan(decodeMs / 10);
   });
 
   it('refuses a header wider than the column limit with a 400 that says so, at once', async () => {
