@@ -80,6 +80,17 @@ export interface Engine {
 /** The key under which prompts.encode records its audit fields in the stored metadata. */
 export const AUDIT_KEY = '_kaizen';
 
+/**
+ * A request's metadata without an `_kaizen` block: that key holds the server's audit fields, so
+ * a client's own is neither stored nor echoed (it would pass for ours).
+ */
+function clientMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!metadata) return null;
+  if (!Object.hasOwn(metadata, AUDIT_KEY)) return metadata;
+  const { [AUDIT_KEY]: _ours, ...rest } = metadata;
+  return rest;
+}
+
 /** Creates the operations bound to a store and configuration. */
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
@@ -128,7 +139,7 @@ export function createEngine(config: EngineConfig): Engine {
 
     async optimizeRequest(request, context) {
       const { result, meta, stats, token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: request.metadata ?? null, meta };
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: clientMetadata(request.metadata), meta };
     },
 
     async optimizeResponse(request, context) {
@@ -156,7 +167,7 @@ export function createEngine(config: EngineConfig): Engine {
         encoded: result,
         original: request.prompt,
         metadata: {
-          ...request.metadata,
+          ...clientMetadata(request.metadata),
           [AUDIT_KEY]: { created_at: new Date(now).toISOString(), request_id: context.requestId, expires_at },
         },
         meta: { ...meta },
@@ -170,7 +181,7 @@ export function createEngine(config: EngineConfig): Engine {
         result,
         stats,
         token_stats,
-        metadata: request.metadata ?? null,
+        metadata: clientMetadata(request.metadata),
         meta: { ...meta, payload_id: id, expires_at },
       };
     },
@@ -188,12 +199,12 @@ export function createEngine(config: EngineConfig): Engine {
         if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.`);
         const stored = lookup.payload;
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
-        const metadata = { ...request.metadata, ...stored.metadata };
+        const metadata = { ...clientMetadata(request.metadata), ...stored.metadata };
         await config.store.recordReplay(context.tenant, text, {
           at: now,
           requestId: context.requestId,
           replayMeta: request.replay_meta ?? null,
-          metadata: request.metadata ?? null,
+          metadata: clientMetadata(request.metadata),
         });
         return {
           operation: 'prompts.decode',
@@ -210,7 +221,7 @@ export function createEngine(config: EngineConfig): Engine {
         status: 'ok',
         result: value,
         data: value,
-        metadata: request.metadata ?? null,
+        metadata: clientMetadata(request.metadata),
         meta: { ...FORMAT, source: 'inline', replay_recorded: false },
       };
     },

@@ -23,6 +23,7 @@ import { loggableHeaders } from './logger.js';
 import { presetHeaders } from './http/preset-headers.js';
 import { discardBody } from './http/linger.js';
 import { jsonOnly } from './http/json-only.js';
+import { AuthFailureLimiter } from './http/auth-failures.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -110,7 +111,8 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   for (const name of BODY_ROUTES) app.use(ROUTES[name].path, jsonOnly());
   app.use('/v1/*', oneCredential());
-  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
+  const failures = new AuthFailureLimiter(config.authFailuresPerMinute);
+  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
 
   for (const name of BODY_ROUTES) {

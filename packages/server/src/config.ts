@@ -33,6 +33,8 @@ export interface ServerConfig extends BackendOptions {
   maxColumns: number;
   /** Most bytes of `metadata` / `replay_meta` (compact JSON) a request may ask the store to keep; more is a 413. */
   maxMetadataBytes: number;
+  /** Wrong API keys one client address may send per minute before its requests answer 429. */
+  authFailuresPerMinute: number;
   /** Where logs go (default stdout). Tests capture them here. */
   logDestination?: DestinationStream;
   /** Clock (epoch ms) for payload retention; tests shorten time with it. */
@@ -59,6 +61,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   workerAboveBytes: 64 * 1024,
   maxColumns: DEFAULT_MAX_COLUMNS,
   maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES,
+  authFailuresPerMinute: 30,
   sqliteSynchronous: 'normal',
 };
 
@@ -82,6 +85,7 @@ export const ENV_VARS = {
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
   maxColumns: 'KAIZEN_MAX_COLUMNS',
   maxMetadataBytes: 'KAIZEN_MAX_METADATA_BYTES',
+  authFailuresPerMinute: 'KAIZEN_AUTH_FAILURE_LIMIT',
 } as const;
 
 /** A configuration error: the message says which setting and what is allowed. */
@@ -135,6 +139,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
   out.maxColumns = integer('columns per table header (KAIZEN_MAX_COLUMNS)', config.maxColumns, 1);
   out.maxMetadataBytes = integer('metadata size (KAIZEN_MAX_METADATA_BYTES)', config.maxMetadataBytes, 2);
+  out.authFailuresPerMinute = integer('failed authentications per address (KAIZEN_AUTH_FAILURE_LIMIT)', config.authFailuresPerMinute, 1);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);

@@ -14,7 +14,7 @@ import { createBackends } from './backends/index.js';
 import type { Backends } from './backends/types.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import type { AppEnv } from './http/env.js';
-import { createAccessLogger, createLogger, flushLogger } from './logger.js';
+import { closeLogger, createAccessLogger, createLogger, flushLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface KaizenServer {
@@ -112,7 +112,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
         await compute.close();
         await backends.close();
         logger.info('Kaizen API stopped');
-        flushLogger(logger);
+        closeLogger(logger);
       })();
       return closing;
     },
@@ -131,11 +131,15 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, env: Re
   }
 }
 
-/** SIGTERM/SIGINT: drain and close, then exit. A second signal exits at once. */
+/** SIGTERM/SIGINT: drain and close, then exit. A second signal exits at once. Logs are flushed on every path, crashes included. */
 export function installShutdownHandlers(server: KaizenServer, exit: (code: number) => void = (code) => process.exit(code)): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return exit(1);
+    if (stopping) {
+      server.logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      flushLogger(server.logger);
+      return exit(1);
+    }
     stopping = true;
     server.logger.info({ signal }, 'shutting down');
     server.close().then(
@@ -147,10 +151,20 @@ export function installShutdownHandlers(server: KaizenServer, exit: (code: numbe
       },
     );
   };
+  // A crash is a shutdown path too: its cause must reach the log before the process goes.
+  const onCrash = (error: unknown) => {
+    server.logger.fatal({ err: error }, 'uncaught error; exiting');
+    flushLogger(server.logger);
+    exit(1);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   return () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   };
 }

@@ -3,11 +3,12 @@
  * answer 401, revoked keys 403. With anonymous loopback on, keyless requests from the same
  * machine run as tenant "local" (development and the local playground).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 import { ANONYMOUS_TENANT } from '../backends/keys.js';
 import type { KeyStore } from '../backends/types.js';
+import type { AuthFailureLimiter } from './auth-failures.js';
 import type { AppEnv } from './env.js';
 
 export { ANONYMOUS_TENANT };
@@ -36,25 +37,39 @@ export function presentedKey(xApiKey: string | undefined, authorization: string 
   return match[1];
 }
 
-export function authMiddleware(keys: KeyStore, options: { anonymousLoopback: boolean }): MiddlewareHandler<AppEnv> {
+export function authMiddleware(keys: KeyStore, options: { anonymousLoopback: boolean; failures?: AuthFailureLimiter; now?: () => number }): MiddlewareHandler<AppEnv> {
+  const now = options.now ?? Date.now;
   return async (c, next) => {
-    const key = presentedKey(c.req.header('x-api-key'), c.req.header('authorization'));
-    if (key === undefined) {
-      if (options.anonymousLoopback && c.env?.incoming && isLoopback(getConnInfo(c).remote.address)) {
-        if (!isLoopbackHost(c.req.header('host'))) {
-          throw new KaizenProblem(ErrorCode.FORBIDDEN, 'Keyless requests are accepted only for Host localhost, 127.0.0.1 or [::1] (a guard against web pages and DNS rebinding); send an API key.');
-        }
-        c.set('tenant', ANONYMOUS_TENANT);
-        c.set('keyId', null);
-        return next();
-      }
-      throw new KaizenProblem(ErrorCode.MISSING_API_KEY, 'Missing API key: send it as "x-api-key: KEY" or "Authorization: Bearer KEY" (create one with `kaizen keys create`).');
+    const failures = options.failures;
+    const address = failures && c.env?.incoming ? (getConnInfo(c).remote.address ?? 'unknown') : undefined;
+    if (address !== undefined) failures!.check(address, now());
+    try {
+      await authenticate(c, keys, options);
+    } catch (error) {
+      // A wrong key counts against the address; a missing one is a client not set up yet.
+      if (address !== undefined && error instanceof KaizenProblem && (error.code === ErrorCode.INVALID_API_KEY || error.code === ErrorCode.KEY_REVOKED)) failures!.failed(address, now());
+      throw error;
     }
-    const record = await keys.verify(key);
-    if (!record) throw new KaizenProblem(ErrorCode.INVALID_API_KEY, 'Invalid API key.');
-    if (record.revokedAt !== null) throw new KaizenProblem(ErrorCode.KEY_REVOKED, `API key ${record.id} was revoked; create a new one with \`kaizen keys create\`.`);
-    c.set('tenant', record.tenant);
-    c.set('keyId', record.id);
     return next();
   };
+}
+
+async function authenticate(c: Context<AppEnv>, keys: KeyStore, options: { anonymousLoopback: boolean }): Promise<void> {
+  const key = presentedKey(c.req.header('x-api-key'), c.req.header('authorization'));
+  if (key === undefined) {
+    if (options.anonymousLoopback && c.env?.incoming && isLoopback(getConnInfo(c).remote.address)) {
+      if (!isLoopbackHost(c.req.header('host'))) {
+        throw new KaizenProblem(ErrorCode.FORBIDDEN, 'Keyless requests are accepted only for Host localhost, 127.0.0.1 or [::1] (a guard against web pages and DNS rebinding); send an API key.');
+      }
+      c.set('tenant', ANONYMOUS_TENANT);
+      c.set('keyId', null);
+      return;
+    }
+    throw new KaizenProblem(ErrorCode.MISSING_API_KEY, 'Missing API key: send it as "x-api-key: KEY" or "Authorization: Bearer KEY" (create one with `kaizen keys create`).');
+  }
+  const record = await keys.verify(key);
+  if (!record) throw new KaizenProblem(ErrorCode.INVALID_API_KEY, 'Invalid API key.');
+  if (record.revokedAt !== null) throw new KaizenProblem(ErrorCode.KEY_REVOKED, `API key ${record.id} was revoked; create a new one with \`kaizen keys create\`.`);
+  c.set('tenant', record.tenant);
+  c.set('keyId', record.id);
 }

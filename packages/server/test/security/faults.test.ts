@@ -13,6 +13,8 @@ import { createKey, KaizenProcess, postJson, RedisProcess } from '../fleet/helpe
 const redis = new RedisProcess();
 const sqliteServer = new KaizenProcess({ args: ['--rate-limit', '1000000', '--max-body', String(4 * 1024 * 1024)] });
 let redisServer: KaizenProcess;
+const guardServer = new KaizenProcess({ args: ['--anonymous-loopback'], env: { KAIZEN_AUTH_FAILURE_LIMIT: '5' } });
+let guardKey: string;
 let sqliteKey: string;
 let redisKey: string;
 
@@ -21,11 +23,12 @@ beforeAll(async () => {
   redisServer = new KaizenProcess({ redisUrl: redis.url, args: ['--rate-limit', '1000000'] });
   sqliteKey = await createKey('acme', { dataDir: sqliteServer.dataDir });
   redisKey = await createKey('acme', { redisUrl: redis.url });
-  await Promise.all([sqliteServer.start(), redisServer.start()]);
+  guardKey = await createKey('acme', { dataDir: guardServer.dataDir });
+  await Promise.all([sqliteServer.start(), redisServer.start(), guardServer.start()]);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([sqliteServer.dispose(), redisServer?.dispose()]);
+  await Promise.all([sqliteServer.dispose(), redisServer?.dispose(), guardServer.dispose()]);
   await redis.dispose();
 });
 
@@ -199,5 +202,78 @@ describe('faults that are not ours', () => {
       expect(response.status).toBe(413);
       expect((await response.json()).code).toBe('payload_too_large');
     }
+  });
+});
+
+/** A raw request with the headers given as they are (fetch will not send a foreign Host). */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the anonymous loopback and other guards', () => {
+  const json = { 'content-type': 'application/json' };
+
+  it('lets keyless requests in only when they name a loopback Host', async () => {
+    const body = '{"data":{"a":1}}';
+    expect((await rawPost(guardServer.port, '/v1/compress', { ...json, host: `localhost:${guardServer.port}` }, body)).status).toBe(200);
+    expect((await rawPost(guardServer.port, '/v1/compress', { ...json, host: `127.0.0.1:${guardServer.port}` }, body)).status).toBe(200);
+    const rebound = await rawPost(guardServer.port, '/v1/compress', { ...json, host: 'attacker.example' }, body);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body.detail).toMatch(/Host/);
+    // With a key, any Host is fine (a proxy may forward its own).
+    expect((await rawPost(guardServer.port, '/v1/compress', { ...json, host: 'api.example.com', 'x-api-key': guardKey }, body)).status).toBe(200);
+  });
+
+  it('answers 415 to a POST body not declared JSON, keyless or not', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
+      const headers: Record<string, string> = { host: `localhost:${guardServer.port}`, ...(type ? { 'content-type': type } : {}) };
+      const keyless = await rawPost(guardServer.port, '/v1/prompts/encode', headers, '{"prompt":"hi"}');
+      expect(keyless.status).toBe(415);
+      expect(keyless.body.code).toBe('unsupported_media_type');
+      const keyed = await rawPost(sqliteServer.port, '/v1/compress', { ...headers, 'x-api-key': sqliteKey }, '{"data":1}');
+      expect(keyed.status).toBe(415);
+    }
+  });
+
+  it('keeps tenant "local" for keyless requests: kaizen keys create --tenant local is refused', async () => {
+    await expect(createKey('local', { dataDir: guardServer.dataDir })).rejects.toThrow(/reserved/);
+    await expect(createKey('local', { redisUrl: redis.url })).rejects.toThrow(/reserved/);
+  });
+
+  it('neither stores nor echoes a client-sent _kaizen block', async () => {
+    const r = await postJson(guardServer.url, '/v1/prompts/encode', { prompt: 'hi', metadata: { user: 'u-1', _kaizen: { request_id: 'forged' } } }, guardKey);
+    expect(r.status).toBe(200);
+    expect(r.body.metadata).toEqual({ user: 'u-1' });
+    const back = await postJson(guardServer.url, '/v1/prompts/decode', { ktof: r.body.meta.payload_id }, guardKey);
+    expect(back.body.metadata._kaizen.request_id).not.toBe('forged');
+  });
+
+  it('writes log lines within a second on a quiet server', async () => {
+    const requestId = `quiet-${Date.now()}`;
+    await (await fetch(guardServer.url + '/', { headers: { 'x-request-id': requestId } })).arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(guardServer.output).toContain(requestId);
+  });
+
+  it('limits failed authentication per client address: 429 with Retry-After, then even a good key waits', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | string[] | undefined;
+    for (let i = 0; i < 8; i++) {
+      const r = await rawPost(guardServer.port, '/v1/compress', { ...json, 'x-api-key': `kzk_${'x'.repeat(32)}` }, '{"data":1}');
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers['retry-after'];
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await rawPost(guardServer.port, '/v1/compress', { ...json, 'x-api-key': guardKey }, '{"data":1}')).status).toBe(429);
   });
 });
