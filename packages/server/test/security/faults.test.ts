@@ -277,3 +277,27 @@ describe('the anonymous loopback and other guards', () => {
     expect((await rawPost(guardServer.port, '/v1/compress', { ...json, 'x-api-key': guardKey }, '{"data":1}')).status).toBe(429);
   });
 });
+
+describe('shutdown', () => {
+  it('a second SIGTERM exits at once, even while a costly request runs', async () => {
+    const server = new KaizenProcess({ args: ['--rate-limit', '1000000'], env: { KAIZEN_SHUTDOWN_GRACE_MS: '60000' } });
+    try {
+      const key = await createKey('acme', { dataDir: server.dataDir });
+      await server.start();
+      const child = server.child!;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const running = postJson(server.url, '/v1/decompress', JSON.stringify({ data: table(8_000, 60) }), key, { timeoutMs: 60_000 }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const t = performance.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      expect(performance.now() - t).toBeLessThan(2_000);
+      await running;
+      expect(server.output).toContain('second signal');
+    } finally {
+      await server.dispose();
+    }
+  });
+});
