@@ -57,6 +57,8 @@ export interface DecodeRequest {
 /** A decoded text: the value, where the KTOF was found, and (documents) the JSON it equals with its stats. */
 export interface DecodeComputation extends DecodedReply {
   stats?: Measurement['stats'];
+  /** The value's exact JSON text, when it was written for the stats (a worker sends it instead of the value). */
+  json?: string;
 }
 
 /**
@@ -161,7 +163,8 @@ export function createComputations(): Computations {
   async function decode({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
     if (as === 'document') {
       const value = decodeStrict(text, options);
-      return { isKtof: true, value, source: 'whole', stats: measure(stringifyJson(value), text, []).stats };
+      const json = stringifyJson(value);
+      return { isKtof: true, value, source: 'whole', stats: measure(json, text, []).stats, json };
     }
     const reply = decodeReply(text, options);
     // decodeReply never throws; when it found no KTOF, a strict decode says where and why.

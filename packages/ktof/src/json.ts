@@ -13,7 +13,26 @@ import { KtofNumber, numberText, type NumberMode } from './shared/exact-number.j
  * number or hash); they only cost the exact parse.
  */
 export function mayLoseNumbers(text: string): boolean {
-  return /[0-9][0-9.]{15}|[0-9][eE][+-]?[0-9]{3}/.test(text);
+  // One pass over char codes: a regex retried at every digit cost 20 ms on a 1.7 MB table.
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c === 46 && run > 0)) {
+      if (++run >= 16) return true;
+      continue;
+    }
+    if ((c === 101 || c === 69) && run > 0) {
+      // An exponent: three or more digits after an optional sign.
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      let digits = 0;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) { j++; digits++; }
+      if (digits >= 3) return true;
+    }
+    run = 0;
+  }
+  return false;
 }
 
 export interface ParseJsonOptions {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, KtofNumber, parseJson, stringifyJson } from '../src/index.js';
+import { decode, encode, KtofNumber, mayLoseNumbers, parseJson, stringifyJson } from '../src/index.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 console.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`);
@@ -112,5 +112,17 @@ describe('stringifyJson', () => {
       expect(stringifyJson(withZero, indent)).toBe(JSON.stringify(withZero, null, indent).replace(/0(\s*)\]$/, '-0$1]'));
       expect(stringifyJson(value, indent)).toBe(JSON.stringify(value, null, indent));
     }), { seed, numRuns: 500 });
+  });
+});
+
+describe('mayLoseNumbers', () => {
+  it('flags every text holding a number JSON.parse would change', () => {
+    fc.assert(fc.property(numberText, fc.constantFrom('', ' ', '[', '{"a":'), (text, before) => {
+      const json = `${before}${text}`;
+      const n = Number(text);
+      const kept = Object.is(n, -0) || (Number.isFinite(n) && exactValue(text) === exactValue(n === 0 ? '0' : String(n).replace(/e\+/, 'e')));
+      if (!kept) expect(mayLoseNumbers(json)).toBe(true);
+    }), { seed, numRuns: 2000 });
+    expect(mayLoseNumbers('{"a":1.5,"b":[1,2,3],"c":"2024-01-05"}')).toBe(false);
   });
 });

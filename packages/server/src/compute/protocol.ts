@@ -33,8 +33,8 @@ export type ComputeRequest = { id: number; op: ComputeOp['op']; request: Carried
  */
 export function carryResult(op: ComputeOp['op'], result: ComputeResult): Carried<ComputeResult> {
   if (op !== 'decode') return carry(result);
-  const { value, ...rest } = result as DecodeComputation;
-  return { value: { ...rest, value: null }, json: stringifyJson(value) } as unknown as Carried<ComputeResult>;
+  const { value, json, ...rest } = result as DecodeComputation;
+  return { value: { ...rest, value: null }, json: json ?? stringifyJson(value) } as unknown as Carried<ComputeResult>;
 }
 
 export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
