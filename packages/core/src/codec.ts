@@ -1,11 +1,11 @@
 /** The bridge between wire options/errors and the KTOF codec. */
 import { decode, KtofDecodeError, KtofEncodeError, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { ErrorCode, KaizenProblem, type ParsedDecodeOptions, type ParsedEncodeOptions } from '@kaizen/protocol';
-import { DEFAULT_MAX_COLUMNS, MAX_DEPTH } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_KEYS, MAX_DEPTH, type Limits } from './limits.js';
 
 /** Wire EncodeOptions (snake_case, nulls = default) to codec options. */
-export function toEncodeOptions(options: ParsedEncodeOptions | null | undefined): EncodeOptions {
-  const out: EncodeOptions = { maxDepth: MAX_DEPTH };
+export function toEncodeOptions(options: ParsedEncodeOptions | null | undefined, maxKeys = DEFAULT_MAX_KEYS): EncodeOptions {
+  const out: EncodeOptions = { maxDepth: MAX_DEPTH, maxKeys };
   if (!options) return out;
   if (options.indent != null) out.indent = options.indent;
   if (options.delimiter != null) out.delimiter = options.delimiter;
@@ -17,8 +17,9 @@ export function toEncodeOptions(options: ParsedEncodeOptions | null | undefined)
  * Wire DecodeOptions to codec options; `strict` defaults to true, depth and header width are
  * bounded, and numbers a JS number cannot hold come back as KtofNumbers (written exactly).
  */
-export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined, maxColumns = DEFAULT_MAX_COLUMNS): DecodeOptions {
-  const out: DecodeOptions = { strict: options?.strict ?? true, maxDepth: MAX_DEPTH, maxColumns, numbers: 'text' };
+export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined, limits: Partial<Limits> = {}): DecodeOptions {
+  const { maxColumns, maxKeys } = { ...DEFAULT_LIMITS, ...limits };
+  const out: DecodeOptions = { strict: options?.strict ?? true, maxDepth: MAX_DEPTH, maxColumns, maxKeys, numbers: 'text' };
   if (options?.indent != null) out.indent = options.indent;
   return out;
 }

@@ -18,6 +18,7 @@ import type {
 import { decodeStrict, encodeFailure, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
+import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { TextCache } from './text-cache.js';
 
 /** Characters of chat strings (and their encodings) remembered per tokenizer and options. */
@@ -81,7 +82,8 @@ function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
 }
 
 /** Computations on the calling thread, with their own caches of chat strings. */
-export function createComputations(): Computations {
+export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}): Computations {
+  const maxKeys = limits.maxKeys ?? DEFAULT_MAX_KEYS;
   // How each chat string was encoded, per tokenizer and encode options (the result depends on
   // both): a conversation resends every earlier turn, and each is encoded once.
   const textCaches = new Map<string, EncodedTextCache>();
@@ -104,7 +106,7 @@ export function createComputations(): Computations {
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
     try {
-      return encode(data, toEncodeOptions(options));
+      return encode(data, toEncodeOptions(options, maxKeys));
     } catch (error) {
       return encodeFailure(error);
     }
@@ -124,7 +126,7 @@ export function createComputations(): Computations {
     requireValue(request.prompt, 'prompt');
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
-    const encodeOptions = toEncodeOptions(request.options);
+    const encodeOptions = toEncodeOptions(request.options, maxKeys);
     let encoded;
     let originalJson: string;
     let counters: ModelCounter[];

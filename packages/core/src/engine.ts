@@ -26,7 +26,7 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { requireText, toDecodeOptions } from './codec.js';
-import { DEFAULT_MAX_METADATA_BYTES } from './limits.js';
+import { DEFAULT_MAX_METADATA_BYTES, type Limits } from './limits.js';
 import { utf8Length } from './measure.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
 import { newPayloadId } from './payload-id.js';
@@ -39,8 +39,8 @@ export interface EngineConfig {
   version: string;
   /** Retention window of stored payloads. Default 86400 (one day). */
   payloadTtlSeconds?: number;
-  /** Most columns one KTOF table header may list (nested groups included). Default DEFAULT_MAX_COLUMNS. */
-  maxColumns?: number;
+  /** Most columns one KTOF table header may list (nested groups included), and keys one decoded object may hold. Defaults: DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
   /** Most UTF-8 bytes (compact JSON) of the `metadata` and `replay_meta` the store keeps; larger ones are a 413. Default 64 KiB. */
   maxMetadataBytes?: number;
   /** Clock (epoch ms); a context's `now` wins. */
@@ -94,7 +94,7 @@ function clientMetadata(metadata: Record<string, unknown> | null | undefined): R
 /** Creates the operations bound to a store and configuration. */
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
-  const maxColumns = config.maxColumns;
+  const limits = config.limits ?? {};
   const maxMetadataBytes = config.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
   /** A 413 for a stored field over the limit: it would be kept for as long as its payload. */
   const checkStoredSize = (field: 'metadata' | 'replay_meta', value: unknown) => {
@@ -108,7 +108,7 @@ export function createEngine(config: EngineConfig): Engine {
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
 
-  const compute = config.compute ?? createComputations();
+  const compute = config.compute ?? createComputations(limits);
 
   return {
     health() {
@@ -133,7 +133,7 @@ export function createEngine(config: EngineConfig): Engine {
 
     async decompress(request, context) {
       // No blank check here: the empty document is the KTOF of {} and must round-trip.
-      const { value, stats } = await compute.decode({ text: request.data, as: 'document', options: toDecodeOptions(request.options, maxColumns) }, context);
+      const { value, stats } = await compute.decode({ text: request.data, as: 'document', options: toDecodeOptions(request.options, limits) }, context);
       return { operation: 'decompress', status: 'ok', result: value, data: value, stats: stats!, meta: FORMAT };
     },
 
@@ -144,7 +144,7 @@ export function createEngine(config: EngineConfig): Engine {
 
     async optimizeResponse(request, context) {
       requireText(request.ktof, 'ktof', 'send the model reply');
-      const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, maxColumns) }, context);
+      const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, limits) }, context);
       return {
         operation: 'optimize.response',
         status: 'ok',
@@ -215,7 +215,7 @@ export function createEngine(config: EngineConfig): Engine {
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
-      const { value } = await compute.decode({ text: request.ktof, as: 'inline', options: toDecodeOptions(request.options, maxColumns) }, context);
+      const { value } = await compute.decode({ text: request.ktof, as: 'inline', options: toDecodeOptions(request.options, limits) }, context);
       return {
         operation: 'prompts.decode',
         status: 'ok',

@@ -15,6 +15,17 @@ export const MAX_REQUEST_DEPTH = MAX_DEPTH + ENVELOPE_DEPTH;
 /** Default for the most columns one KTOF table header may list (nested groups included). */
 export const DEFAULT_MAX_COLUMNS = 10_000;
 
+/** Default for the most keys one object may hold, in a request's JSON and in decoded KTOF. */
+export const DEFAULT_MAX_KEYS = 100_000;
+
+/** The limits a deployment may set (the rest are fixed above). */
+export interface Limits {
+  maxColumns: number;
+  maxKeys: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = { maxColumns: DEFAULT_MAX_COLUMNS, maxKeys: DEFAULT_MAX_KEYS };
+
 /** Default for the most UTF-8 bytes (as compact JSON) of a request's `metadata` or `replay_meta` that the store keeps. */
 export const DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
 

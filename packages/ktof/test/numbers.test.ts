@@ -126,3 +126,19 @@ describe('mayLoseNumbers', () => {
     expect(mayLoseNumbers('{"a":1.5,"b":[1,2,3],"c":"2024-01-05"}')).toBe(false);
   });
 });
+
+describe('maxKeys', () => {
+  const wideObject = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+
+  it('refuses objects with more keys, in every form the decoder reads and in the encoder', () => {
+    const ok = wideObject(5);
+    const big = wideObject(6);
+    for (const text of [encode(big), JSON.stringify(big), `[6:]{v}:\n${Object.keys(big).map((k, i) => `${k}: ${i}`).join('\n')}`, `x: ${JSON.stringify(big)}`]) {
+      expect(() => decode(text, { maxKeys: 5 }), text).toThrow(/an object has more than 5 keys/);
+    }
+    expect(decode(encode(ok), { maxKeys: 5 })).toEqual(ok);
+    expect(decode(JSON.stringify(ok), { maxKeys: 5 })).toEqual(ok);
+    expect(() => encode({ a: big }, { maxKeys: 5 })).toThrow(/cannot encode a: an object has 6 keys, more than 5/);
+    expect(encode(ok, { maxKeys: 5 })).toBe(encode(ok));
+  });
+});

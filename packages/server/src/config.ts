@@ -4,7 +4,7 @@
  */
 import type { DestinationStream } from 'pino';
 import type { BackendOptions } from './backends/types.js';
-import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_METADATA_BYTES } from '@kaizen/core';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_KEYS, DEFAULT_MAX_METADATA_BYTES } from '@kaizen/core';
 import { SERVER_VERSION } from './version.js';
 
 export interface ServerConfig extends BackendOptions {
@@ -31,6 +31,8 @@ export interface ServerConfig extends BackendOptions {
   workerAboveBytes: number;
   /** Most columns one KTOF table header may list (nested groups included); wider ones are a 400. */
   maxColumns: number;
+  /** Most keys one object may hold, in request JSON and in decoded KTOF; larger ones are a 400. */
+  maxKeys: number;
   /** Most bytes of `metadata` / `replay_meta` (compact JSON) a request may ask the store to keep; more is a 413. */
   maxMetadataBytes: number;
   /** Wrong API keys one client address may send per minute before its requests answer 429. */
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   shutdownGraceMs: 10_000,
   workerAboveBytes: 64 * 1024,
   maxColumns: DEFAULT_MAX_COLUMNS,
+  maxKeys: DEFAULT_MAX_KEYS,
   maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES,
   authFailuresPerMinute: 30,
   sqliteSynchronous: 'normal',
@@ -84,6 +87,7 @@ export const ENV_VARS = {
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
   maxColumns: 'KAIZEN_MAX_COLUMNS',
+  maxKeys: 'KAIZEN_MAX_KEYS',
   maxMetadataBytes: 'KAIZEN_MAX_METADATA_BYTES',
   authFailuresPerMinute: 'KAIZEN_AUTH_FAILURE_LIMIT',
 } as const;
@@ -138,6 +142,7 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
   out.maxColumns = integer('columns per table header (KAIZEN_MAX_COLUMNS)', config.maxColumns, 1);
+  out.maxKeys = integer('keys per object (KAIZEN_MAX_KEYS)', config.maxKeys, 1);
   out.maxMetadataBytes = integer('metadata size (KAIZEN_MAX_METADATA_BYTES)', config.maxMetadataBytes, 2);
   out.authFailuresPerMinute = integer('failed authentications per address (KAIZEN_AUTH_FAILURE_LIMIT)', config.authFailuresPerMinute, 1);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);

@@ -44,10 +44,11 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const config = loadConfig(overrides, env);
   const logger = createLogger(config);
   const backends = await createBackends(config);
-  const compute = createOffloadedComputations({ local: createComputations(), aboveCost: config.workerAboveBytes });
+  const limits = { maxColumns: config.maxColumns, maxKeys: config.maxKeys };
+  const compute = createOffloadedComputations({ local: createComputations(limits), aboveCost: config.workerAboveBytes, limits });
   const engine = createEngine({
     store: backends.payloads,
-    maxColumns: config.maxColumns,
+    limits,
     maxMetadataBytes: config.maxMetadataBytes,
     version: config.version,
     payloadTtlSeconds: config.payloadTtlSeconds,

@@ -57,6 +57,8 @@ export class Cursor {
   /** Columns a table header may list, nested ones included; `columns` counts the current header's. */
   maxColumns = Infinity;
   columns = 0;
+  /** Keys one object may hold (DecodeOptions.maxKeys). */
+  maxKeys = Infinity;
   /** How numbers a JS number cannot hold are returned (DecodeOptions.numbers). */
   numbers: NumberMode = 'number';
 
@@ -191,6 +193,10 @@ export class Cursor {
     return tokenValue(s, start, b, this.numbers);
   }
 
+  tooManyKeys(): never {
+    return this.fail(`an object has more than ${this.maxKeys} keys`);
+  }
+
   private depthCheck(depth: number): void {
     if (depth > this.maxDepth) this.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`);
   }
@@ -205,7 +211,8 @@ export class Cursor {
       this.pos++;
       return obj;
     }
-    for (;;) {
+    for (let keys = 1; ; keys++) {
+      if (keys > this.maxKeys) this.tooManyKeys();
       this.ws();
       let key: string;
       if (s.charCodeAt(this.pos) === QUOTE) key = this.quoted();

@@ -69,6 +69,9 @@ export class LineMachine {
     const maxColumns = options?.maxColumns ?? Infinity;
     if (!(maxColumns >= 1)) throw new KtofDecodeError('the maxColumns option must be >= 1', 0, 0);
     this.cur.maxColumns = maxColumns;
+    const maxKeys = options?.maxKeys ?? Infinity;
+    if (!(maxKeys >= 1)) throw new KtofDecodeError('the maxKeys option must be >= 1', 0, 0);
+    this.cur.maxKeys = maxKeys;
     const numbers = options?.numbers ?? 'number';
     if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0);
     this.cur.numbers = numbers;
@@ -367,6 +370,7 @@ export class LineMachine {
   /** `key: value`, `key:` (nested object follows) or `key[N]...:` (array). */
   private field(f: Frame, depth: number): void {
     const cur = this.cur;
+    if (++f.count > cur.maxKeys) cur.tooManyKeys();
     const key = this.readKey(f);
     const c = cur.s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
@@ -531,6 +535,7 @@ export class LineMachine {
   private keyedRow(f: Frame): void {
     this.countRow(f);
     const cur = this.cur;
+    if (f.count > cur.maxKeys) cur.tooManyKeys();
     const key = this.readKey(f);
     if (cur.s.charCodeAt(cur.pos) !== COLON) cur.fail(`expected ":" after the entry key "${key}"`);
     cur.pos++;

@@ -10,6 +10,7 @@ export { estimateTokens } from './estimate.js';
 interface Resolved extends WriterOptions {
   countTokens: ((text: string) => number) | undefined;
   maxDepth: number;
+  maxKeys: number;
 }
 
 function resolve(options: EncodeOptions | undefined): Resolved {
@@ -30,7 +31,9 @@ function resolve(options: EncodeOptions | undefined): Resolved {
   if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function');
   const maxDepth = options?.maxDepth ?? 1000;
   if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1');
-  return { indent, delimiter, marker, countTokens, maxDepth };
+  const maxKeys = options?.maxKeys ?? Infinity;
+  if (!(maxKeys >= 1)) throw new KtofEncodeError('the maxKeys option must be >= 1');
+  return { indent, delimiter, marker, countTokens, maxDepth, maxKeys };
 }
 
 /** Runs `fn`, turning a stack overflow on pathological input into a KtofEncodeError. */
@@ -52,7 +55,7 @@ function guarded<T>(fn: () => T): T {
 export function encode(value: unknown, options?: EncodeOptions): string {
   const o = resolve(options);
   return guarded(() => {
-    const json = normalize(value, o.maxDepth);
+    const json = normalize(value, o.maxDepth, o.maxKeys);
     const writer = new Writer(o);
     const blockCost = writer.root(json);
     const inlineCost = writer.inl;

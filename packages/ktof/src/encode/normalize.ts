@@ -28,7 +28,7 @@ export function describePath(path: readonly (string | number)[]): string {
  * the path is rebuilt from them on failure, and a cycle, which always runs into the depth limit,
  * is told apart from deep nesting by looking for a repeated container at that point.
  */
-export function normalize(input: unknown, maxDepth: number): JsonValue {
+export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity): JsonValue {
   const containers: object[] = [];
   const keys: (string | number)[] = [];
 
@@ -91,6 +91,7 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
     }
     const src = obj as Record<string, unknown>;
     const names = Object.keys(src);
+    if (names.length > maxKeys) fail(depth, `an object has ${names.length} keys, more than ${maxKeys}`);
     let copy: JsonObject | null = null;
     for (let i = 0; i < names.length; i++) {
       const k = names[i] as string;

@@ -13,7 +13,7 @@
  * requests are rare; the next one starts it again (about a second of loading).
  */
 import { Worker } from 'node:worker_threads';
-import { ErrorCode, KaizenProblem, type Computations, type OperationContext } from '@kaizen/core';
+import { ErrorCode, KaizenProblem, type Computations, type Limits, type OperationContext } from '@kaizen/core';
 import { carry, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
@@ -29,6 +29,8 @@ export interface OffloadOptions {
   workerUrl?: URL;
   /** Milliseconds without requests after which the worker stops. Default: 60 s. */
   idleStopMs?: number;
+  /** The limits the worker's computations apply (as `local`'s). */
+  limits?: Partial<Limits>;
 }
 
 /** How long an idle worker keeps its tokenizers loaded. */
@@ -61,7 +63,7 @@ export function estimatedCost(context: OperationContext | undefined, models: rea
   return (context?.requestBytes ?? 0) * Math.max(1, models?.length ?? 0);
 }
 
-export function createOffloadedComputations({ local, aboveCost, workerUrl = WORKER_URL, idleStopMs = IDLE_STOP_MS }: OffloadOptions): OffloadedComputations {
+export function createOffloadedComputations({ local, aboveCost, workerUrl = WORKER_URL, idleStopMs = IDLE_STOP_MS, limits = {} }: OffloadOptions): OffloadedComputations {
   let worker: Worker | undefined;
   let ready = false;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,7 +99,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
   };
 
   const start = (): Worker => {
-    const thread = new Worker(workerUrl);
+    const thread = new Worker(workerUrl, { workerData: { limits } });
     thread.on('message', (reply: ComputeReply) => {
       if (thread !== worker) return;
       if ('ready' in reply) {

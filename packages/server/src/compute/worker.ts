@@ -1,9 +1,9 @@
 /** The compute worker's thread: the engine's own computations (createComputations), fed over messages. */
-import { parentPort } from 'node:worker_threads';
-import { createComputations, isKaizenProblem } from '@kaizen/core';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createComputations, isKaizenProblem, type Limits } from '@kaizen/core';
 import { carryResult, computeRequest, unpack, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
-const compute = createComputations();
+const compute = createComputations((workerData as { limits?: Limits } | null)?.limits ?? {});
 
 parentPort!.on('message', async (message: ComputeRequest) => {
   let reply: ComputeReply;

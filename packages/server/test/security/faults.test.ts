@@ -83,6 +83,18 @@ describe('a costly request does not stall the others', () => {
   });
 });
 
+describe('keys per object', () => {
+  it('refuses an object with more keys than KAIZEN_MAX_KEYS (100,000), as JSON and as KTOF, with a 400 naming the limit', async () => {
+    const keys = Array.from({ length: 100_001 }, (_, i) => `"k${i}":1`).join(',');
+    const json = await postJson(sqliteServer.url, '/v1/compress', `{"data":{${keys}}}`, sqliteKey);
+    expect(json.status).toBe(400);
+    expect(json.body.detail).toMatch(/an object has 100001 keys, more than 100000/);
+    const ktof = await postJson(sqliteServer.url, '/v1/decompress', JSON.stringify({ data: `{${keys}}` }), sqliteKey);
+    expect(ktof.status).toBe(400);
+    expect(ktof.body.detail).toMatch(/an object has more than 100000 keys/);
+  });
+});
+
 describe('numbers keep every digit', () => {
   const json = '{"id":12345678901234567890,"next":9007199254740993,"zero":-0,"price":0.1000000000000000000001}';
 
