@@ -26,8 +26,10 @@ export function checkDeclaredLength(c: Context<AppEnv>, max: number): void {
  * Why a body stopped arriving: too slow (Node's request deadline, 408) or the client went away
  * (499). Neither is a server fault: they are counted and logged apart from 500s.
  */
-function uploadFailure(error: Error & { code?: string }): KaizenProblem {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+function uploadFailure(error: Error & { code?: string }, socket?: { errored?: (Error & { code?: string }) | null }): KaizenProblem {
+  // Node's request deadline destroys the socket with ERR_HTTP_REQUEST_TIMEOUT (and answers 408
+  // itself); the request stream only sees it end.
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || socket?.errored?.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return new KaizenProblem(ErrorCode.REQUEST_TIMEOUT, 'The request body did not arrive within the server\'s request deadline; send it faster or in smaller parts.');
   }
   return new KaizenProblem(ErrorCode.CLIENT_CLOSED_REQUEST, 'The client closed the connection before the request body was complete.');
@@ -56,7 +58,7 @@ async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(uploadFailure(error));
+        reject(uploadFailure(error, incoming.socket as { errored?: Error | null } | undefined));
       };
       // A client that disconnects mid-body may end the stream with neither 'end' nor 'error'.
       const onClose = () => onError(new Error('aborted'));
