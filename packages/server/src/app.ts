@@ -82,10 +82,11 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   app.onError(async (error, c) => {
     if (error instanceof RateLimited) return problemResponse(c, error, error.headers);
-    if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE) {
+    const incoming = c.env?.incoming;
+    if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE && incoming && !incoming.readableEnded) {
       // The rest of the body was never read: let the client finish sending (bounded) so it can
       // read this answer, and do not reuse the connection.
-      await discardBody(c.env?.incoming);
+      await discardBody(incoming);
       return problemResponse(c, error, { connection: 'close' });
     }
     return errorResponse(c, error, logFault(c));
