@@ -30,10 +30,15 @@ await using kaizen = process.env.KAIZEN_LOCAL ? KaizenClient.local() : KaizenCli
 const health = await kaizen.health();
 console.log(`connected: ${kaizen.baseUrl} (version ${health.version})`);
 
-// 1. Encode the outbound request: JSON inside the chat becomes KTOF.
+// 1. Encode the outbound request. Two forms come back:
+//    `result`: the whole prompt as ONE KTOF string (the JSON inside it folded in), to send as text;
+//    `prompt`: the same request shape for the vendor API, JSON in messages as ```ktof fragments.
 const optimized = await kaizen.optimizeRequest({ prompt: chat, token_models: ['gpt-4o-mini'] });
 const tokens = optimized.token_stats['gpt-4o-mini']!;
-console.log(`optimize.request: ${tokens.original} -> ${tokens.compressed} tokens for gpt-4o-mini`);
+const vendorTokens = optimized.prompt_token_stats['gpt-4o-mini']!;
+console.log(`optimize.request: result ${tokens.original} -> ${tokens.compressed} tokens; prompt ${vendorTokens.original} -> ${vendorTokens.compressed} tokens (gpt-4o-mini)`);
+const inline = await kaizen.promptsDecode({ ktof: optimized.result });
+console.log(`prompts.decode of result: original restored: ${JSON.stringify(inline.result) === JSON.stringify(chat)}`);
 
 // 2. Store the prompt for audit/replay; metadata is echoed back and kept with it.
 const stored = await kaizen.promptsEncode({ prompt: chat, metadata: { ticket_batch: 'daily-triage' } });

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCodec } from './commands/codec.js';
 import { registerStats } from './commands/stats.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerMcp } from './mcp/command.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit.js';
 import { CLI_VERSION } from './version.js';
 
@@ -20,8 +21,9 @@ const program = new Command('kaizen')
 
 registerCodec(program);
 registerStats(program);
+registerMcp(program);
 // `serve` and `keys` load the whole server (~200 ms); data commands in pipelines skip that.
-const DATA_COMMANDS = new Set(['encode', 'decode', 'convert', 'stats']);
+const DATA_COMMANDS = new Set(['encode', 'decode', 'convert', 'stats', 'mcp', 'mcp-proxy']);
 const invoked = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
 if (invoked === undefined || !DATA_COMMANDS.has(invoked)) {
   const [{ registerServe }, { registerKeys }] = await Promise.all([import('./commands/serve.js'), import('./commands/keys.js')]);

@@ -68,6 +68,12 @@ export function requireValue(value: unknown, field: string): void {
   if (value === null || value === undefined) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `\`${field}\` is required and must not be null.`);
 }
 
+/** A 400 for a prompt that carries nothing: `{}`, `[]` or `""` (as the original service answers). */
+export function requireNonEmptyPrompt(prompt: unknown): void {
+  const empty = prompt === '' || (Array.isArray(prompt) ? prompt.length === 0 : typeof prompt === 'object' && prompt !== null && Object.keys(prompt).length === 0);
+  if (empty) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, '`prompt` is empty: send the request to encode, e.g. {"messages": [{"role": "user", "content": "Hello"}]}.');
+}
+
 /** A 400 when a KTOF text is blank. */
 export function requireText(text: string, field: string, hint = 'send KTOF text'): void {
   if (text.trim() === '') throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `\`${field}\` is empty: ${hint}.`);

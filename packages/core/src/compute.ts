@@ -4,21 +4,26 @@
  * large requests to a worker thread running the same code (see EngineConfig.compute), so a
  * big request does not hold up the event loop.
  */
-import { encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePrompt as encodePromptText, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
-import type {
-  DetectionMeta,
-  FormatMeta,
-  ParsedEncodeRequest,
-  ParsedOptimizeRequest,
-  ParsedOptimizeRequestPayload,
-  ParsedPromptEncodePayload,
-  PromptMeta,
+import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
+import { decodeReply, encodePrompt as encodePromptText, encodePromptDocument, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
+import {
+  ErrorCode,
+  KaizenProblem,
+  PAYLOAD_ID_SHAPE,
+  type DetectionMeta,
+  type FormatMeta,
+  type ParsedEncodeRequest,
+  type ParsedOptimizeRequest,
+  type ParsedOptimizeRequestPayload,
+  type ParsedPromptEncodePayload,
+  type PromptMeta,
+  type Stats,
+  type TokenStats,
 } from '@kaizen/protocol';
-import { decodeStrict, encodeFailure, requireValue, toEncodeOptions } from './codec.js';
+import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
+import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
-import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { TextCache } from './text-cache.js';
 
 /** Characters of chat strings (and their encodings) remembered per tokenizer and options. */
@@ -37,17 +42,26 @@ export interface DataComputation extends Measurement {
   ktof: string;
 }
 
-/** optimize.request / prompts.encode: the encoded prompt, what encoding found, its stats, and both JSON texts (for the store). */
+/**
+ * optimize.request / prompts.encode: `result`, the whole prompt as one KTOF text (stats and
+ * token_stats measure it against the prompt's compact JSON); `prompt`, the vendor-ready request
+ * of the same shape with the JSON inside its strings as KTOF fragments (prompt_stats and
+ * prompt_token_stats measure it); what encoding found; the prompt's JSON text (for the store).
+ */
 export interface PromptComputation extends Measurement {
-  result: JsonValue;
+  result: string;
+  prompt: JsonValue;
+  prompt_stats: Stats;
+  prompt_token_stats: TokenStats;
   meta: PromptMeta;
-  json: { original: string; encoded?: string };
+  json: { original: string };
 }
 
 /**
  * decompress, optimize.response and prompts.decode (inline KTOF): a text to decode.
- * `document`: the whole text is KTOF (a 400 says where it is not); `reply`: a model reply that may
- * hold KTOF (never an error); `inline`: a reply, but text without KTOF is decoded strictly for its error.
+ * `document`: the whole text is KTOF (a 400 says where it is not); `reply`: a prompt document or
+ * a model reply that may hold KTOF (never an error for text without KTOF); `inline`: the same,
+ * but text without KTOF is decoded strictly for its error.
  */
 export interface DecodeRequest {
   text: string;
@@ -84,24 +98,34 @@ function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
 /** Computations on the calling thread, with their own caches of chat strings. */
 export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}): Computations {
   const maxKeys = limits.maxKeys ?? DEFAULT_MAX_KEYS;
-  // How each chat string was encoded, per tokenizer and encode options (the result depends on
-  // both): a conversation resends every earlier turn, and each is encoded once.
-  const textCaches = new Map<string, EncodedTextCache>();
-  function textCacheFor(tokenizer: string, options: ParsedEncodeRequest['options']): EncodedTextCache | undefined {
+  // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
+  // encode options (the results depend on both): a conversation resends every earlier turn, and
+  // each is encoded once.
+  const stringCaches = new Map<string, { text: EncodedTextCache; folds: FoldCache }>();
+  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): { text: EncodedTextCache; folds: FoldCache } | undefined {
     const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
-    let cache = textCaches.get(key);
-    if (!cache && textCaches.size < MAX_TEXT_CACHES) {
+    let caches = stringCaches.get(key);
+    if (!caches && stringCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
-      cache = {
-        get: (text) => strings.get(text),
-        set(text, encoded) {
-          // An unchanged string shares the key's characters; a rewritten one holds its own.
-          if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+      const folds = new TextCache<FoldEntry>(TEXT_CACHE_CHARS);
+      caches = {
+        text: {
+          get: (text) => strings.get(text),
+          set(text, encoded) {
+            // An unchanged string shares the key's characters; a rewritten one holds its own.
+            if (text.length >= MIN_CACHED_TEXT) strings.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+          },
+        },
+        folds: {
+          get: (text) => folds.get(text),
+          // A folded value is a tree of objects, several times the size of the JSON text it
+          // came from: counted as four texts, so the cache stays near its character budget in bytes.
+          set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : 4 * text.length),
         },
       };
-      textCaches.set(key, cache);
+      stringCaches.set(key, caches);
     }
-    return cache;
+    return caches;
   }
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
@@ -110,6 +134,12 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     } catch (error) {
       return encodeFailure(error);
     }
+  }
+
+  /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
+  function documentOf(prompt: JsonValue, options: Parameters<typeof encodePromptDocument>[1]): string {
+    const { ktof } = encodePromptDocument(prompt, options);
+    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
   }
 
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
@@ -124,30 +154,35 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
   /** Shared by optimize.request and prompts.encode: prompt-aware encoding with stats. */
   async function encodePrompt(request: PromptRequest): Promise<PromptComputation> {
     requireValue(request.prompt, 'prompt');
+    requireNonEmptyPrompt(request.prompt);
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options, maxKeys);
     let encoded;
+    let document: string;
     let originalJson: string;
     let counters: ModelCounter[];
     try {
       originalJson = stringifyJson(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
-      encoded = encodePromptText(request.prompt as JsonValue, {
+      const caches = stringCachesFor(countedWith(decider), request.options);
+      const common = {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         ...(encodeOptions ? { encodeOptions } : {}),
         ...(decider ? { countTokens: decider.count } : {}),
-        textCache: textCacheFor(countedWith(decider), request.options),
-      });
+      };
+      encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
+      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
+    // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
     const encodedIsText = typeof encoded.prompt === 'string';
     const encodedText = asText(encoded.prompt);
-    const measured = measure(originalJson, encodedText, counters, {
+    const promptMeasured = measure(originalJson, encodedText, counters, {
       original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
       compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
     });
@@ -157,22 +192,53 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       detections: detectionMeta(encoded.detections),
       schemas_used: schemas ? Object.keys(schemas) : [],
     };
-    // The JSON texts go along so prompts.encode's store does not serialise them again.
-    const json = { original: originalJson, ...(encodedIsText ? {} : { encoded: encodedText }) };
-    return { result: encoded.prompt, meta, json, ...measured };
+    return {
+      result: document,
+      prompt: encoded.prompt,
+      ...measure(originalJson, document, counters),
+      prompt_stats: promptMeasured.stats,
+      prompt_token_stats: promptMeasured.token_stats,
+      meta,
+      json: { original: originalJson },
+    };
   }
 
-  async function decode({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
+  async function decodeText({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
     if (as === 'document') {
       const value = decodeStrict(text, options);
       const json = stringifyJson(value);
       return { isKtof: true, value, source: 'whole', stats: measure(json, text, []).stats, json };
     }
-    const reply = decodeReply(text, options);
-    // decodeReply never throws; when it found no KTOF, a strict decode says where and why.
+    const reply = readKtof(text, options);
+    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
     if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
     return reply;
   }
 
-  return { encodeData, encodePrompt, decode };
+  return { encodeData, encodePrompt, decode: decodeText };
+}
+
+/**
+ * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
+ * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
+ * back exactly, strings with folded JSON included; a text that is not one, or is one line of
+ * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
+ * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
+ */
+function readKtof(text: string, options: DecodeOptions): DecodedReply {
+  let decoded: JsonValue;
+  try {
+    decoded = decode(text, options);
+  } catch {
+    return decodeReply(text, options);
+  }
+  // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
+  // reply rules give back unchanged. Only a quoted string is a KTOF string value.
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  try {
+    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+  } catch (error) {
+    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    throw error;
+  }
 }

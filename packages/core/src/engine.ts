@@ -8,7 +8,8 @@ import { KTOF_VERSION, stringifyJson } from '@kaizen/ktof';
 import {
   ErrorCode,
   KaizenProblem,
-  PAYLOAD_ID_PATTERN,
+  PAYLOAD_ID_LENGTH,
+  PAYLOAD_ID_SHAPE,
   type CompressResponse,
   type DecompressResponse,
   type HealthResponse,
@@ -26,11 +27,11 @@ import {
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
 import { requireText, toDecodeOptions } from './codec.js';
+import { createComputations, FORMAT, type Computations } from './compute.js';
 import { DEFAULT_MAX_METADATA_BYTES, type Limits } from './limits.js';
 import { utf8Length } from './measure.js';
-import { createComputations, FORMAT, type Computations } from './compute.js';
 import { newPayloadId } from './payload-id.js';
-import type { PayloadStore } from './store.js';
+import type { PayloadStore, StoredPayload } from './store.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -39,7 +40,7 @@ export interface EngineConfig {
   version: string;
   /** Retention window of stored payloads. Default 86400 (one day). */
   payloadTtlSeconds?: number;
-  /** Most columns one KTOF table header may list (nested groups included), and keys one decoded object may hold. Defaults: DEFAULT_LIMITS. */
+  /** Most columns one KTOF table header may list (nested groups included), and keys one object may hold. Defaults: DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
   /** Most UTF-8 bytes (compact JSON) of the `metadata` and `replay_meta` the store keeps; larger ones are a 413. Default 64 KiB. */
   maxMetadataBytes?: number;
@@ -110,6 +111,14 @@ export function createEngine(config: EngineConfig): Engine {
 
   const compute = config.compute ?? createComputations(limits);
 
+  /** The stored payload of an id-shaped `ktof` value (never read as KTOF): 410 past its retention, 404 when unknown. */
+  async function storedPayload(id: string, tenant: string, now: number): Promise<StoredPayload> {
+    const lookup = await config.store.get(tenant, id, now);
+    if (lookup.status === 'expired') throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${id} passed its retention window and its content was deleted.`);
+    if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${id} for this account.${idLengthHint(id)}`);
+    return lookup.payload;
+  }
+
   return {
     health() {
       return {
@@ -123,12 +132,12 @@ export function createEngine(config: EngineConfig): Engine {
 
     async compress(request, context) {
       const { ktof, stats } = await compute.encodeData({ ...request, token_models: null }, context);
-      return { operation: 'compress', status: 'ok', result: ktof, stats, meta: FORMAT };
+      return { operation: 'compress', status: 'ok', result: ktof, stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async optimize(request, context) {
       const { ktof, stats, token_stats } = await compute.encodeData(request, context);
-      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, meta: FORMAT };
+      return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
     async decompress(request, context) {
@@ -138,12 +147,20 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async optimizeRequest(request, context) {
-      const { result, meta, stats, token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, metadata: clientMetadata(request.metadata), meta };
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats } = await compute.encodePrompt(request, context);
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: echoedMetadata(clientMetadata(request.metadata), request.prompt), meta };
     },
 
     async optimizeResponse(request, context) {
       requireText(request.ktof, 'ktof', 'send the model reply');
+      const id = request.ktof.trim();
+      if (PAYLOAD_ID_SHAPE.test(id)) {
+        // A payload id from prompts.encode: the stored prompt, exactly as prompts.decode gives it.
+        const now = context.now ?? clock();
+        const stored = await storedPayload(id, context.tenant, now);
+        await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, replayMeta: null, metadata: null });
+        return { operation: 'optimize.response', status: 'ok', result: stored.original, data: stored.original, meta: { ...FORMAT, is_ktof: true, source: 'payload' } };
+      }
       const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, limits) }, context);
       return {
         operation: 'optimize.response',
@@ -156,7 +173,7 @@ export function createEngine(config: EngineConfig): Engine {
 
     async promptsEncode(request, context) {
       checkStoredSize('metadata', request.metadata);
-      const { result, meta, stats, token_stats, json } = await compute.encodePrompt(request, context);
+      const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
       const expiresAt = now + ttlMs;
@@ -173,7 +190,7 @@ export function createEngine(config: EngineConfig): Engine {
         meta: { ...meta },
         createdAt: now,
         expiresAt,
-        json,
+        json: { original: json.original },
       });
       return {
         operation: 'prompts.encode',
@@ -181,7 +198,10 @@ export function createEngine(config: EngineConfig): Engine {
         result,
         stats,
         token_stats,
-        metadata: clientMetadata(request.metadata),
+        prompt,
+        prompt_stats,
+        prompt_token_stats,
+        metadata: echoedMetadata(clientMetadata(request.metadata), request.prompt),
         meta: { ...meta, payload_id: id, expires_at },
       };
     },
@@ -189,15 +209,11 @@ export function createEngine(config: EngineConfig): Engine {
     async promptsDecode(request, context) {
       requireText(request.ktof, 'ktof', 'send KTOF text or a payload id (kz_...)');
       const text = request.ktof.trim();
-      if (PAYLOAD_ID_PATTERN.test(text)) {
+      if (PAYLOAD_ID_SHAPE.test(text)) {
         checkStoredSize('metadata', request.metadata);
         checkStoredSize('replay_meta', request.replay_meta);
         const now = context.now ?? clock();
-        const lookup = await config.store.get(context.tenant, text, now);
-        if (lookup.status === 'expired')
-          throw new KaizenProblem(ErrorCode.PAYLOAD_EXPIRED, `Payload ${text} passed its retention window and its content was deleted.`);
-        if (lookup.status === 'missing') throw new KaizenProblem(ErrorCode.PAYLOAD_NOT_FOUND, `No payload ${text} for this account.`);
-        const stored = lookup.payload;
+        const stored = await storedPayload(text, context.tenant, now);
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
         const metadata = { ...clientMetadata(request.metadata), ...stored.metadata };
         await config.store.recordReplay(context.tenant, text, {
@@ -212,6 +228,7 @@ export function createEngine(config: EngineConfig): Engine {
           result: stored.original,
           data: stored.original,
           metadata,
+          replay_meta: request.replay_meta ?? null,
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
@@ -222,9 +239,25 @@ export function createEngine(config: EngineConfig): Engine {
         result: value,
         data: value,
         metadata: clientMetadata(request.metadata),
+        replay_meta: request.replay_meta ?? null,
         meta: { ...FORMAT, source: 'inline', replay_recorded: false },
       };
     },
   };
 }
 
+/** The detail's tail for an unknown id-shaped value whose length is not an id's (a typo or a truncated copy). */
+function idLengthHint(text: string): string {
+  if (text.length === PAYLOAD_ID_LENGTH) return '';
+  return ` Payload ids are ${PAYLOAD_ID_LENGTH} characters (kz_ + 22); this one has ${text.length}: check that it was copied whole.`;
+}
+
+/**
+ * The envelope's `metadata`: the request's own, else the `metadata` object at the top of the
+ * payload (a chat request's or a document's), as the original service echoes it; else null.
+ */
+function echoedMetadata(requested: Record<string, unknown> | null | undefined, payload: unknown): Record<string, unknown> | null {
+  if (requested) return requested;
+  const inner = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>).metadata : undefined;
+  return inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.hasOwn(payload as object, 'metadata') ? (inner as Record<string, unknown>) : null;
+}

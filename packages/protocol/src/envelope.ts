@@ -60,12 +60,16 @@ export interface FormatMeta {
 
 export interface CompressResponse extends EnvelopeBase<'compress', string> {
   stats: Stats;
+  /** The `metadata` object at the top of `data`, echoed (null when there is none). */
+  metadata: Record<string, unknown> | null;
   meta: FormatMeta;
 }
 
 export interface OptimizeResponse extends EnvelopeBase<'optimize', string> {
   stats: Stats;
   token_stats: TokenStats;
+  /** As in CompressResponse. */
+  metadata: Record<string, unknown> | null;
   meta: FormatMeta;
 }
 
@@ -83,11 +87,28 @@ export interface PromptMeta extends FormatMeta {
   schemas_used: string[];
 }
 
-/** `result` is the prompt with its JSON re-expressed as KTOF: a chat request keeps its shape; any other value becomes one KTOF string. */
-export interface OptimizeRequestResponse extends EnvelopeBase<'optimize.request', unknown> {
+/**
+ * What optimize.request and prompts.encode return for a prompt:
+ * - `result`: the whole prompt as ONE KTOF string, the JSON inside its strings folded into the
+ *   structure (`$json`/`$text`, see docs/ktof-spec.md). prompts.decode and optimize.response
+ *   `{ktof: result}` give the exact original prompt back. `stats`/`token_stats` measure it
+ *   against the prompt's compact JSON.
+ * - `prompt`: the vendor-ready request of the same shape as the input, the JSON inside its
+ *   message strings replaced by ```ktof fragments (any other value: one KTOF string). This is
+ *   what a provider API accepts; `prompt_stats`/`prompt_token_stats` measure it (tokens over
+ *   its strings, the text the model reads).
+ */
+export interface PromptEncoding {
   stats: Stats;
   token_stats: TokenStats;
+  prompt: unknown;
+  prompt_stats: Stats;
+  prompt_token_stats: TokenStats;
+  /** The request's `metadata`, else the prompt's top-level `metadata` object, else null. */
   metadata: Record<string, unknown> | null;
+}
+
+export interface OptimizeRequestResponse extends EnvelopeBase<'optimize.request', string>, PromptEncoding {
   meta: PromptMeta;
 }
 
@@ -96,15 +117,13 @@ export interface OptimizeResponseResponse extends EnvelopeBase<'optimize.respons
   meta: FormatMeta & {
     /** False when the reply held no KTOF: `result` is then the reply text, unchanged. */
     is_ktof: boolean;
-    source: 'whole' | 'fenced' | 'none';
+    /** `payload`: the text was a payload id; `result` is the stored prompt. */
+    source: 'whole' | 'fenced' | 'none' | 'payload';
   };
 }
 
-/** `result` as in optimize.request; the original prompt is stored under `meta.payload_id`. */
-export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', unknown> {
-  stats: Stats;
-  token_stats: TokenStats;
-  metadata: Record<string, unknown> | null;
+/** `result` and `prompt` as in optimize.request; the original prompt is stored under `meta.payload_id`. */
+export interface PromptsEncodeResponse extends EnvelopeBase<'prompts.encode', string>, PromptEncoding {
   meta: PromptMeta & {
     payload_id: string;
     /** ISO-8601 instant after which the id answers 410. */
@@ -116,6 +135,8 @@ export interface PromptsDecodeResponse extends EnvelopeBase<'prompts.decode', un
   data: unknown;
   /** Stored metadata merged with the request's (stored fields win). */
   metadata: Record<string, unknown> | null;
+  /** The request's `replay_meta`, echoed (recorded with the replay when decoding by id). */
+  replay_meta: Record<string, unknown> | null;
   meta: FormatMeta & {
     source: 'payload' | 'inline';
     payload_id?: string;

@@ -3,6 +3,7 @@
  * validate requests, so the contract and the validation can never drift apart.
  */
 import * as z from 'zod'; // namespace import: lets bundlers drop zod's locales (~360 KB) from browser builds
+import { RESPONSE_COMPONENTS, responseSchemaName } from './responses.js';
 import { ROUTES, type RouteSpec } from './routes.js';
 
 type Json = Record<string, unknown>;
@@ -56,22 +57,6 @@ const ErrorBody = {
   },
 };
 
-const Envelope = {
-  type: 'object',
-  title: 'Envelope',
-  required: ['operation', 'status', 'result'],
-  additionalProperties: true,
-  properties: {
-    operation: { type: 'string' },
-    status: { const: 'ok' },
-    result: {},
-    stats: { type: 'object', additionalProperties: true },
-    token_stats: { type: 'object', additionalProperties: true },
-    metadata: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
-    meta: { type: 'object', additionalProperties: true },
-  },
-};
-
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
@@ -90,14 +75,14 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
   const defs = tidy(generated['$defs'] ?? {}) as Json;
   const schemas: Json = {};
   for (const name of Object.keys(defs).sort()) schemas[name] = defs[name];
-  Object.assign(schemas, { ValidationError, HTTPValidationError, ErrorBody, Envelope });
+  Object.assign(schemas, { ValidationError, HTTPValidationError, ErrorBody }, RESPONSE_COMPONENTS);
 
   const paths: Json = {};
   for (const [name, spec] of Object.entries(ROUTES) as [string, RouteSpec][]) {
     const responses: Json = {
       '200': {
         description: 'Successful Response',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } },
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${responseSchemaName(spec.operation)}` } } },
       },
     };
     const op: Json = { summary: spec.summary, operationId: operationId(name, spec), 'x-kaizen-operation': spec.operation };
@@ -114,8 +99,11 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
         '422': { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } },
         '429': errorResponse('Rate limit exceeded; see Retry-After'),
       });
-      if (spec.operation === 'prompts.decode') {
-        Object.assign(responses, { '404': errorResponse('Unknown payload id'), '410': errorResponse('Payload id past its retention window') });
+      if (spec.operation === 'prompts.decode' || spec.operation === 'optimize.response') {
+        Object.assign(responses, {
+          '404': errorResponse('A `ktof` value shaped like a payload id (kz_ + id characters, any length or letter case) that names no payload of this account'),
+          '410': errorResponse('Payload id past its retention window'),
+        });
       }
     }
     op['responses'] = responses;

@@ -40,6 +40,14 @@ export type RouteName = keyof typeof ROUTES;
 export const PAYLOAD_ID_PREFIX = 'kz_';
 /** A payload id: `kz_` + 128 random bits in base64url (22 characters). */
 export const PAYLOAD_ID_PATTERN = /^kz_[A-Za-z0-9_-]{22}$/;
+/** Length of a payload id (prefix included). */
+export const PAYLOAD_ID_LENGTH = 25;
+/**
+ * What prompts.decode and optimize.response treat as a payload id and look up, never as KTOF: the prefix in any
+ * letter case, then only id characters, any length (so a mistyped id is a 404, not a string).
+ * The prompt documents prompts.encode returns never have this shape.
+ */
+export const PAYLOAD_ID_SHAPE = /^kz_[A-Za-z0-9_-]*$/i;
 
 /** The parsed (defaults applied) body of each POST route. */
 export interface ParsedBodies {

@@ -44,6 +44,8 @@ describe('examples', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`connected: ${real.url}`);
+    expect(stdout).toMatch(/optimize\.request: result \d+ -> \d+ tokens; prompt \d+ -> \d+ tokens/);
+    expect(stdout).toContain('prompts.decode of result: original restored: true');
     expect(stdout).toMatch(/prompts\.encode: stored kz_[A-Za-z0-9_-]{22} until /);
     expect(stdout).toContain('prompts.decode: original restored: true; metadata keys: _kaizen, replayed_by, ticket_batch');
     expect(stdout).toContain('optimize.response: {"attention":[101,103],"reason":"open and not low priority"}');

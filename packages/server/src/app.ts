@@ -24,6 +24,7 @@ import { presetHeaders } from './http/preset-headers.js';
 import { discardBody } from './http/linger.js';
 import { jsonOnly } from './http/json-only.js';
 import { AuthFailureLimiter } from './http/auth-failures.js';
+import { mcpRoutes } from './mcp/http.js';
 
 export interface AppDependencies {
   config: ServerConfig;
@@ -36,7 +37,7 @@ export interface AppDependencies {
 }
 
 const BODY_ROUTES = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((name): name is BodyRouteName => ROUTES[name].method === 'POST');
-const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json']);
+const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json', '/mcp']);
 
 /** The metrics label of a path: known routes by name, everything else folded together. */
 function routeLabel(path: string): string {
@@ -115,6 +116,13 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   const failures = new AuthFailureLimiter(config.authFailuresPerMinute);
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
+
+  // MCP clients reach the codec tools over Streamable HTTP (src/mcp/), behind the same auth and limits.
+  app.use('/mcp', jsonOnly());
+  app.use('/mcp', oneCredential());
+  app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
+  app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
+  app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
   for (const name of BODY_ROUTES) {
     const route = ROUTES[name];

@@ -30,16 +30,24 @@ function field(payload: unknown, name: string): unknown {
   return payload && typeof payload === 'object' ? (payload as Record<string, unknown>)[name] : undefined;
 }
 
+/** The message and location of a malformed-KTOF answer, else undefined. */
+export function malformedKtof(error: KaizenAPIError): { message: string; line: number; column: number } | undefined {
+  if (error.code !== 'malformed_ktof') return undefined;
+  const detail = typeof error.detail === 'string' ? error.detail : error.message;
+  return {
+    message: detail.replace(/^Malformed KTOF at line \d+, column \d+: /, ''),
+    line: Number(field(error.payload, 'line')) || 1,
+    column: Number(field(error.payload, 'column')) || 1,
+  };
+}
+
 /** Maps an SDK failure to what the CLI prints and exits with. */
 export function remoteFailure(error: unknown, file: string, server: string): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof KaizenAPIError) {
     const detail = typeof error.detail === 'string' ? error.detail : Array.isArray(error.detail) ? error.detail.map((d) => d.msg).join('; ') : error.message;
-    if (error.code === 'malformed_ktof') {
-      const line = Number(field(error.payload, 'line')) || 1;
-      const column = Number(field(error.payload, 'column')) || 1;
-      return dataError(detail.replace(/^Malformed KTOF at line \d+, column \d+: /, ''), file, line, column);
-    }
+    const malformed = malformedKtof(error);
+    if (malformed) return dataError(malformed.message, file, malformed.line, malformed.column);
     if (error.statusCode === 400) return dataError(detail, file);
     if (error.code === 'unknown_token_model') return usageError(detail);
     const hint = error.statusCode === 401 ? ' (pass --api-key or set KAIZEN_API_KEY)' : '';
@@ -50,17 +58,21 @@ export function remoteFailure(error: unknown, file: string, server: string): Cli
   return new CliError(`${server}: ${(error as Error).message}`, ExitCode.REMOTE);
 }
 
-/** An engine that sends every operation to a Kaizen server. */
-export function remoteEngine(target: RemoteTarget): Engine {
-  let client: KaizenClient;
+/** A KaizenClient for the target (SDK logs on stderr); bad settings are usage errors. */
+export function remoteClient(target: RemoteTarget): KaizenClient {
   try {
     const overrides: ConstructorParameters<typeof KaizenClient>[0] = { logger: stderrLogger };
     if (target.url !== undefined) overrides.baseUrl = target.url;
     if (target.apiKey !== undefined) overrides.apiKey = target.apiKey;
-    client = KaizenClient.fromEnv(overrides);
+    return KaizenClient.fromEnv(overrides);
   } catch (error) {
     throw usageError(`--remote: ${(error as Error).message}`);
   }
+}
+
+/** An engine that sends every operation to a Kaizen server. */
+export function remoteEngine(target: RemoteTarget): Engine {
+  const client = remoteClient(target);
   const server = client.baseUrl;
   const call = async <T>(file: string, run: () => Promise<T>): Promise<T> => {
     try {

@@ -74,16 +74,19 @@ export async function compressPrompt<P>(kaizen: KaizenPromptClient, prompt: P, o
   const stats: KaizenStats = {
     tokensSaved: detections.reduce((sum, d) => sum + (d.original_tokens ?? 0) - (d.encoded_tokens ?? 0), 0),
     detections,
-    tokenStats: envelope.token_stats ?? {},
+    // The wrappers send `prompt` (the vendor-ready request), so its counts are the ones that apply.
+    tokenStats: envelope.prompt_token_stats ?? {},
     primerAdded: primer !== undefined,
     ...('payload_id' in envelope.meta ? { payloadId: (envelope.meta as { payload_id: string }).payload_id } : {}),
   };
-  return { prompt: envelope.result as P, stats, primer };
+  // `prompt` keeps the vendor's request shape; `result` is the whole prompt as one KTOF string.
+  return { prompt: envelope.prompt as P, stats, primer };
 }
 
 /**
- * Decodes a reply's text in-process, exactly as optimize.response would (same decodeReply),
- * without a round trip to a remote Kaizen; undefined when it holds no KTOF.
+ * Decodes a model reply's text in-process with decodeReply (as optimize.response reads a reply
+ * that is not a prompt document), without a round trip to a remote Kaizen; undefined when it
+ * holds no KTOF structure.
  */
 export function decodeReplyText(text: string): JsonValue | undefined {
   if (text.trim() === '') return undefined;

@@ -1,0 +1,290 @@
+/**
+ * The prompt document: a whole prompt (any JSON value) as ONE KTOF text, with the JSON found
+ * inside its strings folded into the KTOF structure instead of being carried as escaped text.
+ * This is what prompts.encode / optimize.request return as `result`; decodePromptDocument turns
+ * it back into the exact original prompt (deep-equal, key order, every string byte).
+ *
+ * The folding construct is defined on the JSON data model, so any KTOF (or JSON) codec carries
+ * it unchanged (docs/ktof-spec.md, "Embedded JSON text"):
+ *
+ *   {"$json": v}          a string that was the JSON text of v, in compact layout
+ *   {"$json2": v}         ... in another layout (the suffix is the layout code: indent width or
+ *                         `t`, then `s` for Python's spaced separators, `a` for \uXXXX escapes)
+ *   {"$text": [p, ...]}   a string that is the concatenation of its parts: strings as they are,
+ *                         `$json` objects as their JSON text (JSON embedded in prose or fences)
+ *
+ * Only a one-key object whose key is `$` + `json…` or `text` is a construct. A one-key object of
+ * the prompt whose key already looks like that ("$json", "$$text", "$json9x", ...) gets one more
+ * `$` when encoded and loses it when decoded, so every value round-trips. A string is folded
+ * only when re-serialising the parsed JSON in the detected layout reproduces it byte for byte
+ * (`1.0`, odd spacing, big integers, `-0` stay text), and only when that costs fewer tokens.
+ */
+import { decode, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { isPlainObject } from './chat.js';
+import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
+import { findJson, type JsonCandidate } from './scan.js';
+import { estimateTokens, type TokenCounter } from './tokens.js';
+
+export const JSON_KEY = '$json';
+export const TEXT_KEY = '$text';
+
+/** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
+const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
+
+/** Nesting the folds may reach: the server decodes with a depth bound, and a document it cannot decode is no use. */
+const DEFAULT_MAX_DEPTH = 256;
+
+export interface PromptDocumentOptions {
+  /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
+  autoDetectJson?: boolean;
+  /** Field names whose strings are folded even when autoDetectJson is false. */
+  schemas?: Record<string, unknown>;
+  encodeOptions?: EncodeOptions;
+  /** Decides whether a fold pays (the codec's token model picks the layout, as in compress); an estimate when absent. */
+  countTokens?: TokenCounter;
+  /** Deepest nesting a fold may create (default 256, the server's decode bound). */
+  maxDepth?: number;
+  /**
+   * Remembers how each string was folded (a conversation resends its earlier turns on every
+   * request). It must serve one combination of encodeOptions and countTokens only, as
+   * EncodePromptOptions.textCache. Strings guided by `schemas` bypass it.
+   */
+  foldCache?: FoldCache;
+}
+
+/** Where encodePromptDocument keeps each string's fold (see PromptDocumentOptions.foldCache). */
+export interface FoldCache {
+  get(text: string): FoldEntry | undefined;
+  set(text: string, entry: FoldEntry): void;
+}
+
+/** How one string folds: the folded value (the string itself when folding did not pay). */
+export interface FoldEntry {
+  folded: JsonValue;
+  /** How deep brackets nest in the string (bounds how deep its fold can nest). */
+  brackets: number;
+  /** Folding won by less than a position in the document could add back. */
+  narrow: boolean;
+}
+
+export interface PromptDocument {
+  /** The KTOF text of the whole prompt. */
+  ktof: string;
+  /** How many strings were folded. */
+  folded: number;
+}
+
+/** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
+export class PromptDocumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromptDocumentError';
+  }
+}
+
+/** The whole prompt as one KTOF text with its embedded JSON folded in; decodePromptDocument inverts it. */
+export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentOptions = {}): PromptDocument {
+  const count = options.countTokens ?? estimateTokens;
+  const folder = new Folder(options, count, options.encodeOptions);
+  const folded = folder.fold(prompt, '', 0);
+  // Written as compress writes a value (the codec's token model picks the layout).
+  const ktof = encode(folded, options.encodeOptions);
+  if (!folder.narrow) return { ktof, folded: folder.count };
+  // A fold made its string cheaper on its own by less than where it sits may add back: the
+  // whole document must still beat the value unfolded.
+  const plain = encode(folder.escapeOnly(prompt), options.encodeOptions);
+  return count(plain) <= count(ktof) ? { ktof: plain, folded: 0 } : { ktof, folded: folder.count };
+}
+
+/** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
+export function decodePromptDocument(text: string, options: DecodeOptions = {}): JsonValue {
+  return unfold(decode(text, options));
+}
+
+/** Undoes the folding of a decoded document (a value that never held constructs comes back as it is). */
+export function unfold(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(unfold);
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  const only = keys.length === 1 ? keys[0]! : undefined;
+  if (only !== undefined && RESERVED_KEY.test(only)) {
+    const inner = value[only] as JsonValue;
+    if (only.startsWith('$$')) return { [only.slice(1)]: unfold(inner) };
+    if (only === TEXT_KEY) return unfoldText(inner);
+    return formatJson(unfold(inner), layoutOf(only));
+  }
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of keys) Object.defineProperty(out, key, { value: unfold(value[key] as JsonValue), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function unfoldText(parts: JsonValue): string {
+  if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else {
+      const key = isPlainObject(part) ? Object.keys(part) : [];
+      if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
+      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!));
+    }
+  }
+  return out;
+}
+
+/** The layout a `$json…` key names. */
+function layoutOf(key: string): JsonLayout {
+  const code = key.slice(JSON_KEY.length);
+  const layout = parseLayoutCode(code === '' ? '0' : code);
+  if (!layout) throw new PromptDocumentError(`unknown JSON layout in "${key}": use ${JSON_KEY} or ${JSON_KEY} + indent width (1-8 or t) + optional s and a`);
+  return layout;
+}
+
+function jsonKey(layout: JsonLayout): string {
+  const code = layoutCode(layout);
+  return code === '0' ? JSON_KEY : JSON_KEY + code;
+}
+
+/** One-key object with a reserved-looking key: one more `$`. */
+function escapeKey(key: string): string {
+  return RESERVED_KEY.test(key) ? '$' + key : key;
+}
+
+/**
+ * Folding a prompt's strings. Each string is folded on its own, and kept folded only when that
+ * costs fewer tokens; where it then sits (a list item, a table cell written inline) can add a
+ * little, so a fold that wins by less than that bound marks the document for a whole check.
+ */
+class Folder {
+  count = 0;
+  /** A fold won by less than its context could add back: compare the whole document. */
+  narrow = false;
+  readonly #maxDepth: number;
+
+  constructor(
+    private readonly options: PromptDocumentOptions,
+    private readonly countTokens: TokenCounter,
+    private readonly encodeOptions: EncodeOptions | undefined,
+  ) {
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  }
+
+  fold(value: JsonValue, key: string, depth: number): JsonValue {
+    if (typeof value === 'string') return this.#foldString(value, key, depth);
+    return this.#walk(value, depth, (child, childKey, childDepth) => this.fold(child, childKey, childDepth));
+  }
+
+  /** The value with reserved-looking keys escaped and nothing folded. */
+  escapeOnly(value: JsonValue): JsonValue {
+    const walk = (node: JsonValue, depth: number): JsonValue => this.#walk(node, depth, (child, _key, d) => walk(child, d));
+    return walk(value, 0);
+  }
+
+  #walk(value: JsonValue, depth: number, child: (value: JsonValue, key: string, depth: number) => JsonValue): JsonValue {
+    if (Array.isArray(value)) return value.map((item) => child(item, '', depth + 1));
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    const escape = keys.length === 1;
+    const out: { [key: string]: JsonValue } = {};
+    for (const key of keys) {
+      const name = escape ? escapeKey(key) : key;
+      const folded = child(value[key] as JsonValue, key, depth + 1);
+      // "__proto__" stays plain data (an own property), as in the decoder's output.
+      if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
+      else out[name] = folded;
+    }
+    return out;
+  }
+
+  #foldString(text: string, key: string, depth: number): JsonValue {
+    const guided = key !== '' && this.options.schemas !== undefined && Object.hasOwn(this.options.schemas, key);
+    if (this.options.autoDetectJson === false && !guided) return text;
+    if (text.search(/[[{]/) < 0) return text;
+    const cache = guided ? undefined : this.options.foldCache;
+    let entry = cache?.get(text);
+    // Each bracket level adds at most three levels once folded ($text, its list, $json): a
+    // remembered fold that fits below the bound here is the fold this string gets anywhere.
+    if (entry === undefined || depth + 3 * (entry.brackets + 1) > this.#maxDepth) {
+      // Nesting beyond the bound could not be folded anyway; not scanning it keeps hostile input
+      // (JSON nested 100,000 deep in a message) from costing the parse attempts twice per request.
+      const room = this.#maxDepth - depth - 3;
+      const brackets = bracketDepth(text, room);
+      if (brackets > room) return text;
+      entry = { brackets, ...this.#fold(text, depth) };
+      if (3 * (brackets + 1) <= room) cache?.set(text, entry);
+    }
+    if (entry.folded !== text) {
+      this.count++;
+      if (entry.narrow) this.narrow = true;
+    }
+    return entry.folded;
+  }
+
+  /** The string's fold, or the string itself when it holds no JSON worth folding. */
+  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean } {
+    const kept = { folded: text, narrow: false };
+    const candidates = findJson(text);
+    if (candidates.length === 0) return kept;
+    const parts: JsonValue[] = [];
+    let pos = 0;
+    for (const candidate of candidates) {
+      const span = jsonSpan(text, candidate);
+      // The fold nests the value 1 ($json) or 3 ($text, list, $json) levels below this string.
+      if (depth + (candidates.length === 1 && candidate.kind === 'whole' ? 1 : 3) + nesting(candidate.value, this.#maxDepth) > this.#maxDepth) continue;
+      if (span.start > pos) parts.push(text.slice(pos, span.start));
+      parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
+      pos = span.end;
+    }
+    if (parts.length === 0) return kept;
+    if (pos < text.length) parts.push(text.slice(pos));
+    const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
+    // Worth it only when the folded form costs fewer tokens than the string written as KTOF.
+    const written = encode(folded, this.encodeOptions);
+    const saved = this.countTokens(encode(text, this.encodeOptions)) - this.countTokens(written);
+    if (saved <= 0) return kept;
+    // Nested deeper, each line may cost a token of indentation more; written inline (a table
+    // cell) the fold drops the quotes and escapes the string needed, less its few wrapper tokens.
+    return { folded, narrow: saved <= lineCount(written) + CONTEXT_TOKENS };
+  }
+}
+
+/** What the `$text`/`$json` wrappers and their separators may cost in an inline position. */
+const CONTEXT_TOKENS = 8;
+
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** The span of the JSON text itself (a fenced candidate covers its fence lines too; they stay prose). */
+function jsonSpan(text: string, candidate: JsonCandidate): { start: number; end: number } {
+  if (candidate.kind !== 'fenced') return candidate;
+  const open = text.indexOf('\n', candidate.start) + 1;
+  return { start: open, end: candidate.end - 4 };
+}
+
+/** How deep `[`/`{` nest in a text (brackets in strings count too), counted up to just past `limit`. */
+function bracketDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+/** Nesting depth of a value, counted up to `limit` (so a hostile value costs no more than that). */
+function nesting(value: JsonValue, limit: number): number {
+  let deepest = 0;
+  const visit = (node: JsonValue, depth: number): void => {
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit || node === null || typeof node !== 'object') return;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child as JsonValue, depth + 1);
+  };
+  visit(value, 0);
+  return deepest;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { encode, type JsonValue } from '@kaizen/ktof';
+import { decodePromptDocument, encodePromptDocument, PromptDocumentError } from '../src/index.js';
+
+// Bounded fuzzing: a fixed run count and a time cap; the seed is printed so a failure can be replayed.
+const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+const runs = { seed, numRuns: 200, interruptAfterTimeLimit: 10_000 };
+console.log(`prompt document property tests: FC_SEED=${seed}`);
+
+/** Exact comparison: values, key order and every string byte (JSON text of both sides). */
+const same = (a: JsonValue, b: JsonValue) => expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+
+// Keys and strings that collide with the construct, imitate JSON, or stress the codec.
+const trickyKeys = fc.constantFrom('$json', '$$json', '$json2', '$json0s', '$jsonx', '$text', '$$$text', '$JSON', 'json', '__proto__', 'kz_', '', ' ', 'a:b', '-');
+const key = fc.oneof(fc.string({ maxLength: 6 }), trickyKeys);
+const looksLikeJson = fc.constantFrom(
+  '{"a":1.0}', '{"a": 1}', '[1, 2]', '{ }', '[1,2', '{"a":1}}', '{"n":12345678901234567890}', '[-0]', '{"a":"\\u00e9"}', '{"a":"é"}',
+  '```json\n{"a":1}\n```', '```json\n{"a":1}', '```ktof j2\nx\n```', 'kz_AAAAAAAAAAAAAAAAAAAAAA', 'KZ_x', 'true', 'null', '-1', '"q"',
+  '{"$json":[1,2,3]}', '{"$text":["a"]}', '[{"$json2":{}}]', '\n', ' ', '\u2028', '😀', '\u0000', '\\', '"',
+);
+const layouts = fc.constantFrom<(v: JsonValue) => string>(
+  (v) => JSON.stringify(v),
+  (v) => JSON.stringify(v, null, 2),
+  (v) => JSON.stringify(v, null, 4),
+  (v) => JSON.stringify(v, null, '\t'),
+  (v) => JSON.stringify(v).replace(/,"/g, ', "').replace(/":/g, '": '),
+  (v) => JSON.stringify(v).replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')),
+);
+const records = fc.array(fc.record({ id: fc.integer(), name: fc.string({ maxLength: 10 }), ok: fc.boolean() }), { minLength: 1, maxLength: 6 });
+
+/** Any JSON value whose strings may themselves hold JSON (of any shape, nested again) or only look like it. */
+const { value: promptValue } = fc.letrec<{ value: JsonValue; text: string; leaf: JsonValue }>((tie) => ({
+  leaf: fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), looksLikeJson),
+  text: fc
+    .array(
+      fc.oneof(
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        looksLikeJson,
+        fc.tuple(fc.oneof(records as fc.Arbitrary<JsonValue>, tie('value')), layouts, fc.boolean()).map(([v, layout, fenced]) =>
+          fenced ? '```json\n' + layout(v) + '\n```' : layout(v),
+        ),
+      ),
+      { maxLength: 4 },
+    )
+    .map((parts) => parts.join('')),
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 4 },
+    tie('leaf'),
+    tie('text'),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }).map((o) => JSON.parse(JSON.stringify(o)) as JsonValue),
+  ),
+})) as unknown as { value: fc.Arbitrary<JsonValue> };
+
+describe('prompt document (one KTOF string of the whole prompt)', () => {
+  it('decode(encode(x)) is x for any prompt, embedded JSON of any shape and strings that only look like JSON', () => {
+    let folded = 0;
+    fc.assert(
+      fc.property(promptValue, fc.boolean(), (prompt, exact) => {
+        const doc = encodePromptDocument(prompt, exact ? { countTokens } : {});
+        folded += doc.folded;
+        expect(typeof doc.ktof).toBe('string');
+        same(decodePromptDocument(doc.ktof), prompt);
+      }),
+      runs,
+    );
+    expect(folded, 'the generator must produce JSON worth folding').toBeGreaterThan(0);
+  });
+
+  it('costs no more tokens than the codec writes for the value as it is (what compress returns)', () => {
+    fc.assert(
+      fc.property(promptValue, (prompt) => {
+        const doc = encodePromptDocument(prompt, { countTokens });
+        const plain = encode(prompt);
+        // Without folds the document is exactly what compress writes (a "$" more on reserved-looking one-key objects).
+        const escapes = JSON.stringify(prompt).match(/"\$+(?:json[0-9a-z]*|text)":/g)?.length ?? 0;
+        if (doc.folded === 0 && escapes === 0) expect(doc.ktof).toBe(plain);
+        expect(countTokens(doc.ktof)).toBeLessThanOrEqual(countTokens(plain) + escapes);
+      }),
+      runs,
+    );
+  });
+
+  it('large folds (skipping the whole-document check) still cost no more than the value unfolded, wherever they sit', () => {
+    const big = fc.array(fc.record({ id: fc.integer(), name: fc.string({ maxLength: 10 }), ok: fc.boolean(), note: fc.option(fc.string({ maxLength: 20 })) }), { minLength: 8, maxLength: 30 });
+    const content = fc.tuple(big, layouts, fc.string({ maxLength: 30 }), fc.boolean()).map(([v, layout, prose, embedded]) => (embedded ? `${prose}\n${layout(v as JsonValue)}\n${prose}` : layout(v as JsonValue)));
+    const chat = fc.oneof(
+      fc.record({ messages: fc.array(fc.record({ role: fc.constantFrom('user', 'tool'), content }), { minLength: 1, maxLength: 5 }) }),
+      fc.array(content, { minLength: 1, maxLength: 4 }),
+      fc.record({ a: fc.record({ b: fc.array(fc.record({ c: content }), { maxLength: 4 }) }) }),
+    ) as fc.Arbitrary<JsonValue>;
+    fc.assert(
+      fc.property(chat, (prompt) => {
+        const doc = encodePromptDocument(prompt, { countTokens });
+        expect(countTokens(doc.ktof)).toBeLessThanOrEqual(countTokens(encode(prompt)));
+        same(decodePromptDocument(doc.ktof), prompt);
+      }),
+      { ...runs, numRuns: 60 },
+    );
+  });
+
+  it('folds a chat tool result into the structure and restores its exact bytes', () => {
+    const rows = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, name: ['Ada', 'Lin', 'Bob'][i % 3]!, total: 9.5 + i * 3 }));
+    const prompt = {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: `Summarise these orders:\n${JSON.stringify(rows)}\nThanks.` },
+        { role: 'tool', content: JSON.stringify({ orders: rows }, null, 2) },
+      ],
+    };
+    const doc = encodePromptDocument(prompt, { countTokens });
+    expect(doc.folded).toBe(2);
+    expect(doc.ktof).toContain('$json2');
+    expect(doc.ktof).toContain('$text');
+    expect(doc.ktof).not.toContain('\\"'); // no JSON carried as escaped text
+    expect(countTokens(doc.ktof)).toBeLessThan(countTokens(encode(prompt)));
+    same(decodePromptDocument(doc.ktof), prompt);
+  });
+
+  it('escapes one-key objects whose key looks like a construct', () => {
+    const prompt = { $json: '{"a":1}', list: [{ $text: ['x'] }, { $$json2: 1 }] } as JsonValue;
+    same(decodePromptDocument(encodePromptDocument(prompt).ktof), prompt);
+    same(decodePromptDocument(encodePromptDocument({ $json: 5 }).ktof), { $json: 5 });
+  });
+
+  it('rejects malformed constructs with a clear error', () => {
+    expect(() => decodePromptDocument('$jsonq: 1')).toThrow(PromptDocumentError);
+    expect(() => decodePromptDocument('$text: 1')).toThrow(/list of strings/);
+    expect(() => decodePromptDocument('$text[1]: 5')).toThrow(/part must be a string/);
+  });
+});
