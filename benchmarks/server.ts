@@ -12,7 +12,11 @@
  * load generator on a small machine does not inflate as much as latency). Last, two
  * calibration rows run a bare server on the same HTTP stack that only burns prompts.encode's
  * CPU per request (and three quarters of it), to show which part of the latency the machine
- * sets. Writes benchmarks/results/server.md.
+ * sets. Last, hostile requests (a very wide KTOF header, a body counted for 12 model families)
+ * run one at a time while a `GET /` is timed every 5 ms (lib/hostile.ts); with
+ * KAIZEN_BENCH_BASELINE_BIN=<another build's packages/cli/dist/bin.js> the same cases run against
+ * that build too, side by side. Writes benchmarks/results/server.md; `BENCH_ONLY=hostile` runs
+ * only the hostile part and writes benchmarks/results/server-hostile.md.
  */
 import { createEngine, MemoryPayloadStore, parseRequest } from '@kaizen/core';
 import { encodePrompt } from '@kaizen/prompt';
@@ -26,9 +30,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chatPrompt, encodeBody } from './lib/chat-prompts.js';
 import type { LoadResult, LoadSpec } from './lib/load.js';
+import { hostileTable, runHostile, type HostileResult } from './lib/hostile.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'packages/cli/dist/bin.js');
+/** A build to compare the hostile cases with (e.g. an older checkout's packages/cli/dist/bin.js). */
+const baselineBin = process.env['KAIZEN_BENCH_BASELINE_BIN'];
 const CONNECTIONS = 10;
 const DURATION_S = Number(process.env['BENCH_DURATION'] ?? 8);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -179,7 +186,46 @@ async function calibrationRow(s: Scenario, reply: string, targetMs: number, work
   }
 }
 
+/** The hostile cases against a fresh server of `serverBin`, each with a concurrent GET / every 5 ms. */
+async function hostileRun(serverBin: string): Promise<HostileResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kaizen-bench-hostile-'));
+  try {
+    const key = execFileSync(process.execPath, [serverBin, 'keys', 'create', '--data', dataDir, '--tenant', 'bench'], { encoding: 'utf8' }).trim();
+    const { child, url } = await startChild([serverBin, 'serve', '--port', '0', '--data', dataDir, '--rate-limit', '100000000']);
+    try {
+      return await runHostile(url, key);
+    } finally {
+      await stopChild(child);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The hostile section of the results: this build, and the baseline build when one is given. */
+async function hostileSection(): Promise<string[]> {
+  const lines = [
+    '## Hostile requests',
+    '',
+    'One hostile request at a time against a fresh server, with a `GET /` sent every 5 ms (one after the',
+    'other) for as long as it runs; each case runs three times after a warm-up and the round with the worst',
+    'health-check p99 is shown. Goal: the health check\'s p99 stays under 50 ms while the hostile request runs.',
+    '',
+    ...(baselineBin ? ['This build:', ''] : []),
+    ...hostileTable(await hostileRun(bin)),
+  ];
+  if (baselineBin) lines.push('', `Baseline (\`${baselineBin}\`):`, '', ...hostileTable(await hostileRun(baselineBin)));
+  return lines;
+}
+
 async function main() {
+  if (process.env['BENCH_ONLY'] === 'hostile') {
+    const md = ['# Server benchmark: hostile requests', '', `Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}.`, '', ...(await hostileSection()), ''].join('\n');
+    mkdirSync(join(root, 'benchmarks/results'), { recursive: true });
+    writeFileSync(join(root, 'benchmarks/results/server-hostile.md'), md);
+    process.stdout.write(md);
+    return;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'kaizen-bench-'));
   // The load generator's request specs: outside dataDir, which goes with the Kaizen server.
   const workDir = mkdtempSync(join(tmpdir(), 'kaizen-bench-load-'));
@@ -327,6 +373,8 @@ async function main() {
       '. ' +
       tailVerdict,
     floorVerdict,
+    '',
+    ...(await hostileSection()),
     '',
   ].join('\n');
   mkdirSync(join(root, 'benchmarks/results'), { recursive: true });

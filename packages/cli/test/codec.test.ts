@@ -259,6 +259,18 @@ describe('round trip property', () => {
 
 const BIN_PATH = new URL('../dist/bin.js', import.meta.url).pathname;
 
+describe('numbers a JS number cannot hold', () => {
+  it('keep every digit (and -0) through encode and decode', async () => {
+    const json = '{"id":12345678901234567890,"next":9007199254740993,"zero":-0,"price":0.1000000000000000000001}';
+    const encoded = await kaizen(['encode'], { input: json });
+    expect(encoded.stdout).toBe('id: 12345678901234567890\nnext: 9007199254740993\nzero: -0\nprice: 0.1000000000000000000001\n');
+    const decoded = await kaizen(['decode', '--compact'], { input: encoded.stdout });
+    expect(decoded.stdout).toBe(`${json}\n`);
+    const pretty = await kaizen(['decode'], { input: encoded.stdout });
+    expect(pretty.stdout).toContain('  "id": 12345678901234567890,\n');
+  });
+});
+
 describe('an output that is one of the inputs', () => {
   it('is refused before anything is written, by relative path, absolute path or symlink', async () => {
     const dir = tempDir();

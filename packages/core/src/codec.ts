@@ -1,20 +1,25 @@
 /** The bridge between wire options/errors and the KTOF codec. */
 import { decode, KtofDecodeError, KtofEncodeError, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { ErrorCode, KaizenProblem, type ParsedDecodeOptions, type ParsedEncodeOptions } from '@kaizen/protocol';
+import { DEFAULT_LIMITS, DEFAULT_MAX_KEYS, MAX_DEPTH, type Limits } from './limits.js';
 
 /** Wire EncodeOptions (snake_case, nulls = default) to codec options. */
-export function toEncodeOptions(options: ParsedEncodeOptions | null | undefined): EncodeOptions | undefined {
-  if (!options) return undefined;
-  const out: EncodeOptions = {};
+export function toEncodeOptions(options: ParsedEncodeOptions | null | undefined, maxKeys = DEFAULT_MAX_KEYS): EncodeOptions {
+  const out: EncodeOptions = { maxDepth: MAX_DEPTH, maxKeys };
+  if (!options) return out;
   if (options.indent != null) out.indent = options.indent;
   if (options.delimiter != null) out.delimiter = options.delimiter;
   if (options.length_marker != null) out.lengthMarker = options.length_marker;
   return out;
 }
 
-/** Wire DecodeOptions to codec options; `strict` defaults to true, depth is bounded. */
-export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined, maxDepth: number): DecodeOptions {
-  const out: DecodeOptions = { strict: options?.strict ?? true, maxDepth };
+/**
+ * Wire DecodeOptions to codec options; `strict` defaults to true, depth and header width are
+ * bounded, and numbers a JS number cannot hold come back as KtofNumbers (written exactly).
+ */
+export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined, limits: Partial<Limits> = {}): DecodeOptions {
+  const { maxColumns, maxKeys } = { ...DEFAULT_LIMITS, ...limits };
+  const out: DecodeOptions = { strict: options?.strict ?? true, maxDepth: MAX_DEPTH, maxColumns, maxKeys, numbers: 'text' };
   if (options?.indent != null) out.indent = options.indent;
   return out;
 }
@@ -25,18 +30,23 @@ export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined,
  */
 export function encodeFailure(error: unknown): never {
   if (error instanceof KtofEncodeError) {
-    // The codec's advice names its maxDepth option, which the API does not expose.
-    const detail = error.message.replace(/ than maxDepth \((\d+)\); raise the maxDepth option$/, ' than $1 levels, the most the API encodes');
-    throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${detail}`);
+    throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${withoutOptionNames(error.message)}`);
   }
-  if (error instanceof RangeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, 'Cannot encode this value: it nests too deeply (the codec takes up to 1000 levels).');
+  if (error instanceof RangeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: it nests deeper than ${MAX_DEPTH} levels, the most the API takes.`);
   throw error;
+}
+
+/** The codec's advice names its options (maxDepth), which the API does not have: say the limit instead. */
+function withoutOptionNames(message: string): string {
+  return message
+    .replace(/ than maxDepth \((\d+)\)(; raise the maxDepth option( if this is intended)?)?/, ' than $1 levels, the most the API takes')
+    .replace(/; lower the nesting or the maxDepth option/, `; the API takes up to ${MAX_DEPTH} levels`);
 }
 
 /** A 400 carrying where the decoder stopped. */
 export function decodeFailure(error: unknown): never {
   if (error instanceof KtofDecodeError) {
-    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${error.message.replace(/^line \d+, column \d+: /, '')}`, {
+    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${withoutOptionNames(error.message.replace(/^line \d+, column \d+: /, ''))}`, {
       line: error.line,
       column: error.column,
     });

@@ -4,9 +4,11 @@
  * large requests to a worker thread running the same code (see EngineConfig.compute), so a
  * big request does not hold up the event loop.
  */
-import { encode, KTOF_VERSION, type JsonValue } from '@kaizen/ktof';
-import { encodePrompt as encodePromptText, encodePromptDocument, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
+import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
+import { decodeReply, encodePrompt as encodePromptText, encodePromptDocument, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
 import {
+  ErrorCode,
+  KaizenProblem,
   PAYLOAD_ID_SHAPE,
   type DetectionMeta,
   type FormatMeta,
@@ -18,7 +20,8 @@ import {
   type Stats,
   type TokenStats,
 } from '@kaizen/protocol';
-import { encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
+import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
+import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './engine.js';
 import { TextCache } from './text-cache.js';
@@ -54,10 +57,33 @@ export interface PromptComputation extends Measurement {
   json: { original: string };
 }
 
-/** Where encodings are computed. `context` says how large the request was, for implementations that choose a thread by size. */
+/**
+ * decompress, optimize.response and prompts.decode (inline KTOF): a text to decode.
+ * `document`: the whole text is KTOF (a 400 says where it is not); `reply`: a prompt document or
+ * a model reply that may hold KTOF (never an error for text without KTOF); `inline`: the same,
+ * but text without KTOF is decoded strictly for its error.
+ */
+export interface DecodeRequest {
+  text: string;
+  as: 'document' | 'reply' | 'inline';
+  options: DecodeOptions;
+}
+
+/** A decoded text: the value, where the KTOF was found, and (documents) the JSON it equals with its stats. */
+export interface DecodeComputation extends DecodedReply {
+  stats?: Measurement['stats'];
+  /** The value's exact JSON text, when it was written for the stats (a worker sends it instead of the value). */
+  json?: string;
+}
+
+/**
+ * Where encodings, token stats and decodings are computed. `context` says how large the request
+ * was, for implementations that choose a thread by its cost.
+ */
 export interface Computations {
   encodeData(request: ParsedOptimizeRequest, context?: OperationContext): Promise<DataComputation>;
   encodePrompt(request: PromptRequest, context?: OperationContext): Promise<PromptComputation>;
+  decode(request: DecodeRequest, context?: OperationContext): Promise<DecodeComputation>;
 }
 
 function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
@@ -70,7 +96,8 @@ function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
 }
 
 /** Computations on the calling thread, with their own caches of chat strings. */
-export function createComputations(): Computations {
+export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}): Computations {
+  const maxKeys = limits.maxKeys ?? DEFAULT_MAX_KEYS;
   // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
   // encode options (the results depend on both): a conversation resends every earlier turn, and
   // each is encoded once.
@@ -103,7 +130,7 @@ export function createComputations(): Computations {
 
   function ktofOf(data: unknown, options: ParsedEncodeRequest['options']): string {
     try {
-      return encode(data, toEncodeOptions(options));
+      return encode(data, toEncodeOptions(options, maxKeys));
     } catch (error) {
       return encodeFailure(error);
     }
@@ -120,7 +147,7 @@ export function createComputations(): Computations {
     const models = await loadCounters(request.token_models);
     // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
     const ktof = ktofOf(request.data, request.options);
-    const json = JSON.stringify(request.data);
+    const json = stringifyJson(request.data);
     return { ktof, ...measure(json, ktof, withinCountBudget(models, json.length)) };
   }
 
@@ -130,13 +157,13 @@ export function createComputations(): Computations {
     requireNonEmptyPrompt(request.prompt);
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
-    const encodeOptions = toEncodeOptions(request.options);
+    const encodeOptions = toEncodeOptions(request.options, maxKeys);
     let encoded;
     let document: string;
     let originalJson: string;
     let counters: ModelCounter[];
     try {
-      originalJson = JSON.stringify(request.prompt);
+      originalJson = stringifyJson(request.prompt);
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
       const caches = stringCachesFor(countedWith(decider), request.options);
@@ -176,5 +203,42 @@ export function createComputations(): Computations {
     };
   }
 
-  return { encodeData, encodePrompt };
+  async function decodeText({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
+    if (as === 'document') {
+      const value = decodeStrict(text, options);
+      const json = stringifyJson(value);
+      return { isKtof: true, value, source: 'whole', stats: measure(json, text, []).stats, json };
+    }
+    const reply = readKtof(text, options);
+    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
+    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
+    return reply;
+  }
+
+  return { encodeData, encodePrompt, decode: decodeText };
+}
+
+/**
+ * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
+ * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
+ * back exactly, strings with folded JSON included; a text that is not one, or is one line of
+ * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
+ * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
+ */
+function readKtof(text: string, options: DecodeOptions): DecodedReply {
+  let decoded: JsonValue;
+  try {
+    decoded = decode(text, options);
+  } catch {
+    return decodeReply(text, options);
+  }
+  // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
+  // reply rules give back unchanged. Only a quoted string is a KTOF string value.
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  try {
+    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+  } catch (error) {
+    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    throw error;
+  }
 }

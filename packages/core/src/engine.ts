@@ -4,9 +4,7 @@
  * KaizenProblem (status, code, detail); the server maps them to HTTP responses and the SDK's
  * local client to its error classes, so both surfaces behave identically.
  */
-import { decode, KTOF_VERSION } from '@kaizen/ktof';
-import { decodeReply, PromptDocumentError, unfold, type DecodedReply } from '@kaizen/prompt';
-import type { DecodeOptions, JsonValue } from '@kaizen/ktof';
+import { KTOF_VERSION, stringifyJson } from '@kaizen/ktof';
 import {
   ErrorCode,
   KaizenProblem,
@@ -28,9 +26,10 @@ import {
   type PromptsDecodeResponse,
   type PromptsEncodeResponse,
 } from '@kaizen/protocol';
-import { decodeStrict, requireText, toDecodeOptions } from './codec.js';
+import { requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
-import { measure } from './measure.js';
+import { DEFAULT_MAX_METADATA_BYTES, type Limits } from './limits.js';
+import { utf8Length } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore, StoredPayload } from './store.js';
 
@@ -41,8 +40,10 @@ export interface EngineConfig {
   version: string;
   /** Retention window of stored payloads. Default 86400 (one day). */
   payloadTtlSeconds?: number;
-  /** Deepest nesting the decoder accepts (guards the stack against hostile input). Default 256. */
-  maxDecodeDepth?: number;
+  /** Most columns one KTOF table header may list (nested groups included), and keys one object may hold. Defaults: DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+  /** Most UTF-8 bytes (compact JSON) of the `metadata` and `replay_meta` the store keeps; larger ones are a 413. Default 64 KiB. */
+  maxMetadataBytes?: number;
   /** Clock (epoch ms); a context's `now` wins. */
   now?: () => number;
   /** Payload id generator (tests). Default: `kz_` + 128 CSPRNG bits. */
@@ -59,6 +60,10 @@ export interface OperationContext {
   now?: number;
   /** Size of the request body in bytes, when known. */
   requestBytes?: number;
+  /** The request holds numbers a JS number cannot hold (KtofNumbers), when known: they do not survive a structured clone. */
+  exactNumbers?: boolean;
+  /** Aborted when the client goes away: work not started yet is dropped. */
+  signal?: AbortSignal;
 }
 
 /** One method per operation, named as the SDK names them. */
@@ -76,15 +81,35 @@ export interface Engine {
 /** The key under which prompts.encode records its audit fields in the stored metadata. */
 export const AUDIT_KEY = '_kaizen';
 
+/**
+ * A request's metadata without an `_kaizen` block: that key holds the server's audit fields, so
+ * a client's own is neither stored nor echoed (it would pass for ours).
+ */
+function clientMetadata(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!metadata) return null;
+  if (!Object.hasOwn(metadata, AUDIT_KEY)) return metadata;
+  const { [AUDIT_KEY]: _ours, ...rest } = metadata;
+  return rest;
+}
+
 /** Creates the operations bound to a store and configuration. */
 export function createEngine(config: EngineConfig): Engine {
   const ttlMs = (config.payloadTtlSeconds ?? 86_400) * 1000;
-  const maxDepth = config.maxDecodeDepth ?? 256;
+  const limits = config.limits ?? {};
+  const maxMetadataBytes = config.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
+  /** A 413 for a stored field over the limit: it would be kept for as long as its payload. */
+  const checkStoredSize = (field: 'metadata' | 'replay_meta', value: unknown) => {
+    if (value === null || value === undefined) return;
+    const bytes = utf8Length(stringifyJson(value));
+    if (bytes > maxMetadataBytes) {
+      throw new KaizenProblem(ErrorCode.PAYLOAD_TOO_LARGE, `\`${field}\` is ${bytes} bytes as JSON; the server keeps at most ${maxMetadataBytes}. Send less, or store it elsewhere and send its reference.`);
+    }
+  };
   const clock = config.now ?? Date.now;
   const makeId = config.newPayloadId ?? newPayloadId;
   const startedAt = clock();
 
-  const compute = config.compute ?? createComputations();
+  const compute = config.compute ?? createComputations(limits);
 
   /** The stored payload of an id-shaped `ktof` value (never read as KTOF): 410 past its retention, 404 when unknown. */
   async function storedPayload(id: string, tenant: string, now: number): Promise<StoredPayload> {
@@ -115,16 +140,15 @@ export function createEngine(config: EngineConfig): Engine {
       return { operation: 'optimize', status: 'ok', result: ktof, stats, token_stats, metadata: echoedMetadata(null, request.data), meta: FORMAT };
     },
 
-    async decompress(request) {
+    async decompress(request, context) {
       // No blank check here: the empty document is the KTOF of {} and must round-trip.
-      const value = decodeStrict(request.data, toDecodeOptions(request.options, maxDepth));
-      const { stats } = measure(JSON.stringify(value), request.data, []);
-      return { operation: 'decompress', status: 'ok', result: value, data: value, stats, meta: FORMAT };
+      const { value, stats } = await compute.decode({ text: request.data, as: 'document', options: toDecodeOptions(request.options, limits) }, context);
+      return { operation: 'decompress', status: 'ok', result: value, data: value, stats: stats!, meta: FORMAT };
     },
 
     async optimizeRequest(request, context) {
       const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats } = await compute.encodePrompt(request, context);
-      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: echoedMetadata(request.metadata, request.prompt), meta };
+      return { operation: 'optimize.request', status: 'ok', result, stats, token_stats, prompt, prompt_stats, prompt_token_stats, metadata: echoedMetadata(clientMetadata(request.metadata), request.prompt), meta };
     },
 
     async optimizeResponse(request, context) {
@@ -137,7 +161,7 @@ export function createEngine(config: EngineConfig): Engine {
         await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, replayMeta: null, metadata: null });
         return { operation: 'optimize.response', status: 'ok', result: stored.original, data: stored.original, meta: { ...FORMAT, is_ktof: true, source: 'payload' } };
       }
-      const reply = readKtof(request.ktof, toDecodeOptions(request.options, maxDepth));
+      const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, limits) }, context);
       return {
         operation: 'optimize.response',
         status: 'ok',
@@ -148,6 +172,7 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async promptsEncode(request, context) {
+      checkStoredSize('metadata', request.metadata);
       const { result, prompt, meta, stats, token_stats, prompt_stats, prompt_token_stats, json } = await compute.encodePrompt(request, context);
       const now = context.now ?? clock();
       const id = makeId();
@@ -159,7 +184,7 @@ export function createEngine(config: EngineConfig): Engine {
         encoded: result,
         original: request.prompt,
         metadata: {
-          ...request.metadata,
+          ...clientMetadata(request.metadata),
           [AUDIT_KEY]: { created_at: new Date(now).toISOString(), request_id: context.requestId, expires_at },
         },
         meta: { ...meta },
@@ -176,7 +201,7 @@ export function createEngine(config: EngineConfig): Engine {
         prompt,
         prompt_stats,
         prompt_token_stats,
-        metadata: echoedMetadata(request.metadata, request.prompt),
+        metadata: echoedMetadata(clientMetadata(request.metadata), request.prompt),
         meta: { ...meta, payload_id: id, expires_at },
       };
     },
@@ -185,15 +210,17 @@ export function createEngine(config: EngineConfig): Engine {
       requireText(request.ktof, 'ktof', 'send KTOF text or a payload id (kz_...)');
       const text = request.ktof.trim();
       if (PAYLOAD_ID_SHAPE.test(text)) {
+        checkStoredSize('metadata', request.metadata);
+        checkStoredSize('replay_meta', request.replay_meta);
         const now = context.now ?? clock();
         const stored = await storedPayload(text, context.tenant, now);
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
-        const metadata = { ...request.metadata, ...stored.metadata };
+        const metadata = { ...clientMetadata(request.metadata), ...stored.metadata };
         await config.store.recordReplay(context.tenant, text, {
           at: now,
           requestId: context.requestId,
           replayMeta: request.replay_meta ?? null,
-          metadata: request.metadata ?? null,
+          metadata: clientMetadata(request.metadata),
         });
         return {
           operation: 'prompts.decode',
@@ -205,16 +232,13 @@ export function createEngine(config: EngineConfig): Engine {
           meta: { ...FORMAT, source: 'payload', payload_id: text, replay_recorded: true },
         };
       }
-      const options = toDecodeOptions(request.options, maxDepth);
-      const reply = readKtof(request.ktof, options);
-      // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
-      const value = reply.isKtof ? reply.value : decodeStrict(request.ktof, options);
+      const { value } = await compute.decode({ text: request.ktof, as: 'inline', options: toDecodeOptions(request.options, limits) }, context);
       return {
         operation: 'prompts.decode',
         status: 'ok',
         result: value,
         data: value,
-        metadata: request.metadata ?? null,
+        metadata: clientMetadata(request.metadata),
         replay_meta: request.replay_meta ?? null,
         meta: { ...FORMAT, source: 'inline', replay_recorded: false },
       };
@@ -226,31 +250,6 @@ export function createEngine(config: EngineConfig): Engine {
 function idLengthHint(text: string): string {
   if (text.length === PAYLOAD_ID_LENGTH) return '';
   return ` Payload ids are ${PAYLOAD_ID_LENGTH} characters (kz_ + 22); this one has ${text.length}: check that it was copied whole.`;
-}
-
-/**
- * Reads a KTOF text sent to prompts.decode or optimize.response. First as a whole prompt
- * document (what prompts.encode and optimize.request return as `result`), so any prompt comes
- * back exactly, strings with folded JSON included; a text that is not one, or is one line of
- * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
- * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
- */
-function readKtof(text: string, options: DecodeOptions): DecodedReply {
-  let decoded: JsonValue;
-  try {
-    decoded = decode(text, options);
-  } catch {
-    return decodeReply(text, options);
-  }
-  // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
-  // reply rules give back unchanged. Only a quoted string is a KTOF string value.
-  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
-  try {
-    return { isKtof: true, value: unfold(decoded), source: 'whole' };
-  } catch (error) {
-    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
-    throw error;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Size and token statistics of an encoding: UTF-8 bytes of compact JSON vs KTOF. */
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
 import { countSampled, resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
+import { stringifyJson } from '@kaizen/ktof';
 import { TextCache } from './text-cache.js';
 
 // Node's native count when present (the SDK's local engine also runs in browsers).
@@ -29,9 +30,9 @@ export function portableUtf8Length(text: string): number {
   return bytes;
 }
 
-/** The text a value is measured as: strings as themselves, anything else as compact JSON. */
+/** The text a value is measured as: strings as themselves, anything else as compact JSON (numbers exact). */
 export function asText(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  return typeof value === 'string' ? value : (stringifyJson(value) ?? '');
 }
 
 export interface ModelCounter {

@@ -91,7 +91,7 @@ describe('engine', () => {
     ];
     for (const problem of await Promise.all(cases.map(problemOf))) {
       expect(problem).toMatchObject({ status: 400, code: 'invalid_payload' });
-      expect(problem.message).toMatch(/nests too deeply|deeper than 1000 levels, the most the API encodes/);
+      expect(problem.message).toMatch(/nests too deeply|deeper than 1000 levels, the most the API takes/);
       expect(problem.message.length).toBeLessThan(200);
     }
   });

@@ -6,3 +6,5 @@ export { KtofDecodeError, KtofEncodeError } from './shared/errors.js';
 export { KTOF_VERSION, KTOF_PRIMER } from './shared/constants.js';
 export { encode, encodeLines, estimateTokens } from './encode/index.js';
 export { decode, KtofStreamDecoder, decodeStream, decodeStreamEvents, buildValue } from './decode/index.js';
+export { KtofNumber, type NumberMode } from './shared/exact-number.js';
+export { parseJson, stringifyJson, mayLoseNumbers, needsExactJson, RawJson, type ParseJsonOptions } from './json.js';

@@ -83,7 +83,7 @@ describe('hostile input to the decoder', () => {
 
 describe('non-JSON input to the encoder', () => {
   const refused: [string, unknown][] = [
-    ['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')], ['BigInt', 10n], ['NaN', NaN],
+    ['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')], ['NaN', NaN],
     ['Infinity', -Infinity], ['undefined in an object', { a: undefined }], ['a Map', new Map()], ['a Set', { s: new Set([1]) }],
     // eslint-disable-next-line no-sparse-arrays
     ['a sparse array', [1, , 3]],
@@ -110,7 +110,7 @@ describe('non-JSON input to the encoder', () => {
     for (let i = 0; i < 5000; i++) deep = [deep];
     expect(() => encode(deep)).toThrow(/maxDepth \(1000\)/);
     // The message names the path without burying it: its middle is elided.
-    expect(() => encode(deep)).toThrow(/^cannot encode \[0\]\[0\]\[0\]\[0\]…\(993 more\)…\[0\]\[0\]\[0\]\[0\]: nesting deeper/);
+    expect(() => encode(deep)).toThrow(/^cannot encode \[0\]\[0\]\[0\]\[0\]…\(992 more\)…\[0\]\[0\]\[0\]\[0\]: nesting deeper/);
     const failure = (() => { try { encode({ config: { tiers: [{ limit: undefined }] } }); } catch (e) { return (e as Error).message; } })();
     expect(failure).toMatch(/^cannot encode config\.tiers\[0\]\.limit: /);
     let moderate: unknown = 1;

@@ -5,7 +5,7 @@
  * never model names, roles, ids, tool definitions, signed thinking blocks or binary data, so the
  * vendor request keeps its exact shape.
  */
-import type { JsonValue } from '@kaizen/ktof';
+import { KtofNumber, type JsonValue } from '@kaizen/ktof';
 
 type JsonObject = { [key: string]: JsonValue };
 
@@ -34,7 +34,8 @@ const SKIP_KEYS = new Set([
 const TOOL_OUTPUT_OBJECTS = new Set(['response']);
 
 export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  // A KtofNumber (a number beyond what a JS number holds, from an exact decode) is a number.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof KtofNumber);
 }
 
 /** True for the request shapes above, or a bare list of messages. */

@@ -111,7 +111,7 @@ export function unfold(value: JsonValue): JsonValue {
     const inner = value[only] as JsonValue;
     if (only.startsWith('$$')) return { [only.slice(1)]: unfold(inner) };
     if (only === TEXT_KEY) return unfoldText(inner);
-    return formatJson(unfold(inner), layoutOf(only));
+    return formatJson(unfold(inner), layoutOf(only), true);
   }
   const out: { [key: string]: JsonValue } = {};
   for (const key of keys) Object.defineProperty(out, key, { value: unfold(value[key] as JsonValue), enumerable: true, writable: true, configurable: true });
@@ -126,7 +126,7 @@ function unfoldText(parts: JsonValue): string {
     else {
       const key = isPlainObject(part) ? Object.keys(part) : [];
       if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
-      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!));
+      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!), true);
     }
   }
   return out;

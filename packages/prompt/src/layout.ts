@@ -3,7 +3,7 @@
  * a KTOF fragment can be turned back into exactly the same bytes. A layout is recorded in the
  * fragment tag as a few characters (see `layoutCode`).
  */
-import type { JsonValue } from '@kaizen/ktof';
+import { KtofNumber, stringifyJson, type JsonValue } from '@kaizen/ktof';
 
 export interface JsonLayout {
   /** '' for single-line JSON, else the indent unit ('  ', '    ', '\t', ...). */
@@ -16,14 +16,18 @@ export interface JsonLayout {
 
 const MAX_INDENT = 8;
 
-/** Serialises `value` in `layout`; equals JSON.stringify(value, null, indent) for the default flags. */
-export function formatJson(value: JsonValue, layout: JsonLayout): string {
-  if (!layout.spaced && !layout.ascii) return JSON.stringify(value, null, layout.indent);
+/**
+ * Serialises `value` in `layout`; equals JSON.stringify(value, null, indent) for the default
+ * flags. `exact`: the value may hold numbers a JS number cannot (KtofNumbers, from a decoded
+ * document) or -0, written with their own digits.
+ */
+export function formatJson(value: JsonValue, layout: JsonLayout, exact = false): string {
+  if (!layout.spaced && !layout.ascii && !exact) return JSON.stringify(value, null, layout.indent);
   const quote = layout.ascii ? asciiQuote : (s: string) => JSON.stringify(s);
   const itemSep = layout.indent === '' ? (layout.spaced ? ', ' : ',') : ',';
   const keySep = layout.indent === '' && !layout.spaced ? ':' : ': ';
   const write = (v: JsonValue, depth: number): string => {
-    if (v === null || typeof v !== 'object') return typeof v === 'string' ? quote(v) : JSON.stringify(v);
+    if (v === null || typeof v !== 'object' || (v as unknown) instanceof KtofNumber) return typeof v === 'string' ? quote(v) : stringifyJson(v);
     const entries: string[] = Array.isArray(v)
       ? v.map((item) => write(item, depth + 1))
       : Object.keys(v).map((key) => quote(key) + keySep + write(v[key] as JsonValue, depth + 1));

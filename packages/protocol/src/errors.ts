@@ -20,6 +20,9 @@ export const ErrorCode = {
   VALIDATION_ERROR: 'validation_error',
   UNKNOWN_TOKEN_MODEL: 'unknown_token_model',
   RATE_LIMITED: 'rate_limited',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  REQUEST_TIMEOUT: 'request_timeout',
+  CLIENT_CLOSED_REQUEST: 'client_closed_request',
   INTERNAL_ERROR: 'internal_error',
   BACKEND_UNAVAILABLE: 'backend_unavailable',
 } as const;
@@ -41,6 +44,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   validation_error: 422,
   unknown_token_model: 422,
   rate_limited: 429,
+  unsupported_media_type: 415,
+  request_timeout: 408,
+  /** nginx's status for a client that went away before its answer: logged and counted, never sent. */
+  client_closed_request: 499,
   internal_error: 500,
   backend_unavailable: 503,
 };

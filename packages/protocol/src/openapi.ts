@@ -94,7 +94,8 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
         '400': errorResponse('Malformed JSON or KTOF, or an invalid payload'),
         '401': errorResponse('Missing or invalid API key'),
         '403': errorResponse('Key not allowed here (revoked)'),
-        '413': errorResponse('Body larger than the configured maximum'),
+        '413': errorResponse('Body larger than the configured maximum, or metadata/replay_meta over the size the store keeps'),
+        '415': errorResponse('Body not declared as JSON (Content-Type must be application/json)'),
         '422': { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } },
         '429': errorResponse('Rate limit exceeded; see Retry-After'),
       });

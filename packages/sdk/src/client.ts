@@ -35,6 +35,7 @@ import {
   type Env,
   type KaizenClientConfig,
 } from './config.js';
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 import { KaizenError, KaizenValidationError } from './errors.js';
 import { type BatchResult, mapSettled } from './internal/batch.js';
 import { ResponseCache } from './internal/cache.js';
@@ -267,13 +268,14 @@ function prepare(route: RouteName, input: unknown, options: CallOptions): Prepar
   if (route === 'health') return { route, spec, requestId, options };
   let bodyText: string | undefined;
   try {
-    bodyText = JSON.stringify(input);
+    // Numbers a JS number cannot hold (bigint, KtofNumber) and -0 are sent with their digits.
+    bodyText = stringifyJson(input) as string | undefined;
   } catch (error) {
     throw invalidBody(requestId, `Input is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'json_invalid');
   }
   if (bodyText === undefined) throw invalidBody(requestId, 'Field required', 'missing');
   try {
-    return { route, spec, requestId, options, bodyText, body: parseRequest(route as BodyRouteName, JSON.parse(bodyText)) };
+    return { route, spec, requestId, options, bodyText, body: parseRequest(route as BodyRouteName, parseJson(bodyText)) };
   } catch (error) {
     if (isKaizenProblem(error)) throw errorFromProblem(error, requestId);
     throw error;

@@ -3,6 +3,7 @@
  * limiting in front of the /v1 operations; the operations themselves are @kaizen/core's.
  */
 import { Hono } from 'hono';
+import { stringifyJson } from '@kaizen/ktof';
 import type { Logger } from 'pino';
 import type { Engine, OperationContext } from '@kaizen/core';
 import { ErrorCode, generateOpenApi, KaizenProblem, parseRequest, ROUTES, type BodyRouteName } from '@kaizen/protocol';
@@ -23,6 +24,9 @@ import { presetHeaders } from './http/preset-headers.js';
 import { GATEWAY_PATHS, gatewayInfo } from './gateway/vendors.js';
 import { mountGateway } from './gateway/routes.js';
 import type { Upstream } from './gateway/upstream.js';
+import { discardBody } from './http/linger.js';
+import { jsonOnly } from './http/json-only.js';
+import { AuthFailureLimiter } from './http/auth-failures.js';
 import { mcpRoutes } from './mcp/http.js';
 
 export interface AppDependencies {
@@ -74,16 +78,22 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
         ...c.get('logFields'),
       };
       if (accessLogger.isLevelEnabled('debug')) line['req'] = { headers: loggableHeaders(c.req.raw.headers) };
-      accessLogger.info(line, 'request');
+      // A client that gave up (499) or sent its body too slowly (408) is not a server fault, but a
+      // slow upload may be an attack: it gets its own level.
+      if (c.res.status === 408) accessLogger.warn(line, 'request');
+      else accessLogger.info(line, 'request');
     }
   });
 
   if (config.corsOrigins.length > 0) app.use(corsMiddleware(config.corsOrigins));
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof RateLimited) return problemResponse(c, error, error.headers);
-    if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE) {
-      // The rest of the body was never read: do not reuse this connection.
+    const incoming = c.env?.incoming;
+    if (error instanceof KaizenProblem && error.code === ErrorCode.PAYLOAD_TOO_LARGE && incoming && !incoming.readableEnded) {
+      // The rest of the body was never read: let the client finish sending (bounded) so it can
+      // read this answer, and do not reuse the connection.
+      await discardBody(incoming);
       return problemResponse(c, error, { connection: 'close' });
     }
     return errorResponse(c, error, logFault(c));
@@ -108,16 +118,20 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   app.route('/playground', playgroundRoutes());
 
-  // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
-  mountGateway(app, { config, backends, logger, metrics, clock, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
+  const failures = new AuthFailureLimiter(config.authFailuresPerMinute);
 
+  // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
+  mountGateway(app, { config, backends, logger, metrics, clock, authFailures: failures, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
+
+  for (const name of BODY_ROUTES) app.use(ROUTES[name].path, jsonOnly());
   app.use('/v1/*', oneCredential());
-  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
+  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
 
   // MCP clients reach the codec tools over Streamable HTTP (src/mcp/), behind the same auth and limits.
+  app.use('/mcp', jsonOnly());
   app.use('/mcp', oneCredential());
-  app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback }));
+  app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
   app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
   app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
@@ -125,11 +139,24 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
     const route = ROUTES[name];
     const run = engine[name] as (request: unknown, context: OperationContext) => Promise<unknown>;
     app.post(route.path, async (c) => {
-      const { body, bytes } = await readJsonBody(c, config.maxBodyBytes);
+      const { body, bytes, exactNumbers } = await readJsonBody(c, config.maxBodyBytes);
       const request = parseRequest(name, body);
-      const envelope = await run(request, { tenant: c.get('tenant'), requestId: c.get('requestId'), now: clock(), requestBytes: bytes });
+      const context: OperationContext = {
+        tenant: c.get('tenant'),
+        requestId: c.get('requestId'),
+        now: clock(),
+        requestBytes: bytes,
+        exactNumbers,
+        // Read only for requests sent to the worker: building the web Request it belongs to
+        // would cost every small request @hono/node-server's fast path.
+        get signal() {
+          return c.req.raw.signal;
+        },
+      };
+      const envelope = await run(request, context);
       metrics.observeSavings(route.operation, envelope);
-      return c.json(envelope);
+      // Numbers beyond what a JS number holds (and -0) go back with the digits they came with.
+      return c.body(stringifyJson(envelope), 200, { 'content-type': 'application/json' });
     });
   }
 

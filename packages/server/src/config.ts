@@ -4,6 +4,7 @@
  */
 import type { DestinationStream } from 'pino';
 import type { BackendOptions } from './backends/types.js';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_KEYS, DEFAULT_MAX_METADATA_BYTES } from '@kaizen/core';
 import { SERVER_VERSION } from './version.js';
 import { GATEWAY_DEFAULTS, GATEWAY_ENV_VARS, validateGatewayConfig, type GatewayConfig } from './gateway/config.js';
 
@@ -27,8 +28,16 @@ export interface ServerConfig extends BackendOptions, GatewayConfig {
   requestTimeoutMs: number;
   /** On shutdown, how long in-flight requests may take before connections are cut (ms). */
   shutdownGraceMs: number;
-  /** Requests with a larger body are encoded and counted on a worker thread, off the event loop. */
+  /** Requests whose body bytes times token models exceed this are encoded, counted and decoded on a worker thread, off the event loop. */
   workerAboveBytes: number;
+  /** Most columns one KTOF table header may list (nested groups included); wider ones are a 400. */
+  maxColumns: number;
+  /** Most keys one object may hold, in request JSON and in decoded KTOF; larger ones are a 400. */
+  maxKeys: number;
+  /** Most bytes of `metadata` / `replay_meta` (compact JSON) a request may ask the store to keep; more is a 413. */
+  maxMetadataBytes: number;
+  /** Wrong API keys one client address may send per minute before its requests answer 429. */
+  authFailuresPerMinute: number;
   /** Where logs go (default stdout). Tests capture them here. */
   logDestination?: DestinationStream;
   /** Clock (epoch ms) for payload retention; tests shorten time with it. */
@@ -53,6 +62,10 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   requestTimeoutMs: 30_000,
   shutdownGraceMs: 10_000,
   workerAboveBytes: 64 * 1024,
+  maxColumns: DEFAULT_MAX_COLUMNS,
+  maxKeys: DEFAULT_MAX_KEYS,
+  maxMetadataBytes: DEFAULT_MAX_METADATA_BYTES,
+  authFailuresPerMinute: 30,
   sqliteSynchronous: 'normal',
   ...GATEWAY_DEFAULTS,
 };
@@ -75,6 +88,10 @@ export const ENV_VARS = {
   requestTimeoutMs: 'KAIZEN_REQUEST_TIMEOUT_MS',
   shutdownGraceMs: 'KAIZEN_SHUTDOWN_GRACE_MS',
   workerAboveBytes: 'KAIZEN_WORKER_ABOVE_BYTES',
+  maxColumns: 'KAIZEN_MAX_COLUMNS',
+  maxKeys: 'KAIZEN_MAX_KEYS',
+  maxMetadataBytes: 'KAIZEN_MAX_METADATA_BYTES',
+  authFailuresPerMinute: 'KAIZEN_AUTH_FAILURE_LIMIT',
   ...GATEWAY_ENV_VARS,
 } as const;
 
@@ -127,6 +144,10 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   out.requestTimeoutMs = integer('request timeout (KAIZEN_REQUEST_TIMEOUT_MS)', config.requestTimeoutMs, 100);
   out.shutdownGraceMs = integer('shutdown grace (KAIZEN_SHUTDOWN_GRACE_MS)', config.shutdownGraceMs, 0);
   out.workerAboveBytes = integer('worker threshold (KAIZEN_WORKER_ABOVE_BYTES)', config.workerAboveBytes, 0);
+  out.maxColumns = integer('columns per table header (KAIZEN_MAX_COLUMNS)', config.maxColumns, 1);
+  out.maxKeys = integer('keys per object (KAIZEN_MAX_KEYS)', config.maxKeys, 1);
+  out.maxMetadataBytes = integer('metadata size (KAIZEN_MAX_METADATA_BYTES)', config.maxMetadataBytes, 2);
+  out.authFailuresPerMinute = integer('failed authentications per address (KAIZEN_AUTH_FAILURE_LIMIT)', config.authFailuresPerMinute, 1);
   out.anonymousLoopback = boolean('anonymous loopback (--anonymous-loopback / KAIZEN_ANONYMOUS_LOOPBACK)', config.anonymousLoopback);
   out.corsOrigins = origins('CORS origins (--cors-origin / KAIZEN_CORS_ORIGINS)', config.corsOrigins);
   if (!LOG_LEVELS.includes(String(config.logLevel))) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${String(config.logLevel)}".`);

@@ -5,7 +5,7 @@ export { loadConfig, validateConfig, DEFAULT_CONFIG, ENV_VARS, ConfigError, type
 export { createBackends, openKeyStore } from './backends/index.js';
 export { createSqliteBackends, SqlitePayloadStore, SqliteKeyStore } from './backends/sqlite/index.js';
 export { MemoryRateLimiter } from './backends/memory-rate-limiter.js';
-export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './backends/keys.js';
+export { API_KEY_PREFIX, ANONYMOUS_TENANT, generateApiKey, hashApiKey, reservedTenantProblem } from './backends/keys.js';
 export { createLogger, REDACTED_PATHS } from './logger.js';
 export { SERVER_VERSION } from './version.js';
 export type * from './backends/types.js';

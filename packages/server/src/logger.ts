@@ -31,10 +31,27 @@ function options(config: LoggerConfig): LoggerOptions {
   };
 }
 
+/** Longest a log line waits in the buffer: on a quiet server an error line must not sit there for minutes. */
+export const LOG_FLUSH_INTERVAL_MS = 1_000;
+
+const flushTimers = new WeakMap<Logger, ReturnType<typeof setInterval>>();
+
 export function createLogger(config: LoggerConfig): Logger {
-  // Asynchronous stdout: a request never waits on the terminal. Flushed on shutdown.
+  // Asynchronous stdout: a request never waits on the terminal. Flushed every second and on shutdown.
   const destination = config.logDestination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  return pino({ ...options(config), redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
+  const logger = pino({ ...options(config), redact: { paths: REDACTED_PATHS, censor: CENSOR } }, destination);
+  if (!config.logDestination) {
+    const timer = setInterval(() => flushLogger(logger), LOG_FLUSH_INTERVAL_MS);
+    timer.unref();
+    flushTimers.set(logger, timer);
+  }
+  return logger;
+}
+
+/** Flushes and stops the periodic flush (the server is closing). */
+export function closeLogger(logger: Logger): void {
+  clearInterval(flushTimers.get(logger));
+  flushLogger(logger);
 }
 
 /**

@@ -14,7 +14,7 @@ import { createBackends } from './backends/index.js';
 import type { Backends } from './backends/types.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import type { AppEnv } from './http/env.js';
-import { createAccessLogger, createLogger, flushLogger } from './logger.js';
+import { closeLogger, createAccessLogger, createLogger, flushLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createUpstream } from './gateway/upstream.js';
 
@@ -45,9 +45,12 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const config = loadConfig(overrides, env);
   const logger = createLogger(config);
   const backends = await createBackends(config);
-  const compute = createOffloadedComputations({ local: createComputations(), aboveBytes: config.workerAboveBytes });
+  const limits = { maxColumns: config.maxColumns, maxKeys: config.maxKeys };
+  const compute = createOffloadedComputations({ local: createComputations(limits), aboveCost: config.workerAboveBytes, limits });
   const engine = createEngine({
     store: backends.payloads,
+    limits,
+    maxMetadataBytes: config.maxMetadataBytes,
     version: config.version,
     payloadTtlSeconds: config.payloadTtlSeconds,
     compute,
@@ -113,7 +116,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
         await gatewayUpstream.close();
         await backends.close();
         logger.info('Kaizen API stopped');
-        flushLogger(logger);
+        closeLogger(logger);
       })();
       return closing;
     },
@@ -132,11 +135,15 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, env: Re
   }
 }
 
-/** SIGTERM/SIGINT: drain and close, then exit. A second signal exits at once. */
+/** SIGTERM/SIGINT: drain and close, then exit. A second signal exits at once. Logs are flushed on every path, crashes included. */
 export function installShutdownHandlers(server: KaizenServer, exit: (code: number) => void = (code) => process.exit(code)): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return exit(1);
+    if (stopping) {
+      server.logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      flushLogger(server.logger);
+      return exit(1);
+    }
     stopping = true;
     server.logger.info({ signal }, 'shutting down');
     server.close().then(
@@ -148,10 +155,20 @@ export function installShutdownHandlers(server: KaizenServer, exit: (code: numbe
       },
     );
   };
+  // A crash is a shutdown path too: its cause must reach the log before the process goes.
+  const onCrash = (error: unknown) => {
+    server.logger.fatal({ err: error }, 'uncaught error; exiting');
+    flushLogger(server.logger);
+    exit(1);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   return () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   };
 }

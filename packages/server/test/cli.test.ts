@@ -25,7 +25,7 @@ describe('kaizen keys', () => {
     const server = await serve(['--data', dataDir]);
     try {
       expect(server.stderr()).not.toContain('kzk_');
-      const call = () => fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: '{"data":[1]}' });
+      const call = () => fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"data":[1]}' });
       expect((await call()).status).toBe(200);
       const revoked = await kaizen(['keys', 'revoke', records[0].id, '--data', dataDir]);
       expect(revoked.code).toBe(0);
@@ -85,7 +85,7 @@ describe('kaizen serve', () => {
     expect(key).toBeTruthy();
     const health = await (await fetch(first.url)).json();
     expect(health).toMatchObject({ operation: 'health', limits: { rate_limit_per_minute: 1000 } });
-    const r = await fetch(`${first.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': key! }, body: '{"data":{"a":1}}' });
+    const r = await fetch(`${first.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': key!, 'content-type': 'application/json' }, body: '{"data":{"a":1}}' });
     expect(r.status).toBe(200);
     first.child.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
@@ -121,10 +121,10 @@ describe('kaizen serve', () => {
     const server = await serve(['--data', tempDir(), '--anonymous-loopback']);
     try {
       expect((await (await fetch(server.url)).json()).auth.anonymous_loopback).toBe(true);
-      const r = await fetch(`${server.url}/v1/prompts/encode`, { method: 'POST', body: '{"prompt":{"x":1}}' });
+      const r = await fetch(`${server.url}/v1/prompts/encode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":{"x":1}}' });
       expect(r.status).toBe(200);
       // A wrong key is still refused: anonymity is only for requests without one.
-      expect((await fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': 'kzk_nope' }, body: '{"data":1}' })).status).toBe(401);
+      expect((await fetch(`${server.url}/v1/compress`, { method: 'POST', headers: { 'x-api-key': 'kzk_nope', 'content-type': 'application/json' }, body: '{"data":1}' })).status).toBe(401);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

@@ -82,7 +82,7 @@ describe('large requests on the compute worker', () => {
 
   it('stops the worker once it has been idle, and starts it again for the next large request', async () => {
     const local = createComputations();
-    const compute = createOffloadedComputations({ local, aboveBytes: 0, idleStopMs: 200 });
+    const compute = createOffloadedComputations({ local, aboveCost: 0, idleStopMs: 200 });
     try {
       const request = parseRequest('optimize', { data: { orders }, token_models: ['gpt-4o'] });
       const expected = await local.encodeData(request);
@@ -102,7 +102,7 @@ describe('large requests on the compute worker', () => {
 
   it('computes large requests on the event loop when the worker cannot load', async () => {
     const local = createComputations();
-    const compute = createOffloadedComputations({ local, aboveBytes: 0, workerUrl: new URL('./no-such-worker.js', import.meta.url) });
+    const compute = createOffloadedComputations({ local, aboveCost: 0, workerUrl: new URL('./no-such-worker.js', import.meta.url) });
     try {
       const request = parseRequest('optimize', { data: { orders }, token_models: ['gpt-4o'] });
       const expected = await local.encodeData(request);

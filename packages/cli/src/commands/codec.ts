@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../engine/index.js';
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
+import { stringifyJson } from '@kaizen/ktof';
 import { parseJson } from '../io/json-input.js';
 import { assertSafeOutputs, outputPathFor, writeFileAtomic, writeStdout } from '../io/output.js';
 import { createProgress, type Progress } from '../io/progress.js';
@@ -48,7 +49,7 @@ async function runJob(job: Job, engine: Engine, settings: Settings, progress: Pr
     output = await engine.encode(value, settings.encode, job.source.name);
   } else {
     const value = await engine.decode(readChunks(job.source, onBytes), settings.decode, job.source.name);
-    output = JSON.stringify(value, null, settings.compact ? undefined : 2) ?? 'null';
+    output = stringifyJson(value, settings.compact ? undefined : 2);
   }
   output += '\n';
   if (job.target === undefined) await writeStdout(output);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openKeyStore, type KeyStore } from '@kaizen/server';
+import { openKeyStore, reservedTenantProblem, type KeyStore } from '@kaizen/server';
 
 interface StoreFlags {
   data?: string;
@@ -68,6 +68,8 @@ export function registerKeys(program: Command): void {
     .requiredOption('--tenant <name>', 'the account the key belongs to (letters, digits, . _ -)')
     .action(async (flags: StoreFlags & { tenant: string }) => {
       if (!TENANT.test(flags.tenant)) fail(`invalid tenant "${flags.tenant}": use 1-64 letters, digits, ".", "_" or "-".`, 2);
+      const reserved = reservedTenantProblem(flags.tenant);
+      if (reserved) fail(reserved, 2);
       const { key, record } = await withStore(flags, 'create', (store) => store.create(flags.tenant));
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created ${record.id} for tenant ${record.tenant}\n`);

@@ -1,5 +1,5 @@
 /** The in-process engine: the codec and the tokenizers, no network. */
-import { decodeStream, encode, KtofDecodeError, KtofEncodeError } from '@kaizen/ktof';
+import { decodeStream, encode, KtofDecodeError, KtofEncodeError, stringifyJson } from '@kaizen/ktof';
 import { tokenCounter } from '@kaizen/tokens';
 import { resolveModel } from '@kaizen/tokens';
 import { dataError } from '../exit.js';
@@ -39,7 +39,8 @@ export function localEngine(): Engine {
     },
     async decode(chunks, settings: DecodeSettings, file) {
       try {
-        return await decodeStream(chunks, settings);
+        // Numbers beyond what a JS number holds come back with their digits (written by stringifyJson).
+        return await decodeStream(chunks, { ...settings, numbers: 'text' });
       } catch (error) {
         if (error instanceof KtofDecodeError) throw dataError(decodeErrorMessage(error), file, error.line, error.column);
         throw error;
@@ -47,7 +48,7 @@ export function localEngine(): Engine {
     },
     async optimize(value, settings, models, file) {
       const ktof = encodeLocal(value, settings, file);
-      const counts = await countLocal(models, { json: JSON.stringify(value), ktof });
+      const counts = await countLocal(models, { json: stringifyJson(value), ktof });
       const tokens: Record<string, ModelTokens> = {};
       for (const model of models) {
         const { encoding, estimated } = resolveModel(model);

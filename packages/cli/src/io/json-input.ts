@@ -3,6 +3,7 @@
  * it fails does a small validating scanner walk the text to find the first bad character and
  * say what was expected there (V8's messages do not always carry a position).
  */
+import { parseJson as parseExactJson } from '@kaizen/ktof';
 import { dataError } from '../exit.js';
 
 /** Where a JSON text stops being valid: a 0-based UTF-16 offset and what went wrong. */
@@ -22,10 +23,13 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Parses JSON text from `file`; a syntax error becomes a data error at file:line:column. */
+/**
+ * Parses JSON text from `file`, numbers a JS number cannot hold kept with their digits (as
+ * KtofNumbers, which the codec writes exactly); a syntax error becomes a data error at file:line:column.
+ */
 export function parseJson(text: string, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch (error) {
     const issue = locateJsonError(text);
     if (!issue) {

@@ -3,6 +3,7 @@ import {
 } from '../shared/chars.js';
 import { KtofDecodeError } from '../shared/errors.js';
 import { isJsonNumber } from '../shared/literals.js';
+import { numberKeepsValue, readNumber, type NumberMode } from '../shared/exact-number.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
 
 /** Marker for an empty table cell (absent key in an optional column, `""` otherwise). */
@@ -18,15 +19,24 @@ export function setOwn(target: JsonObject, key: string, value: JsonValue): void 
   }
 }
 
-/** Types an unquoted token s[a, b): true/false/null, a finite JSON number, otherwise the string itself. */
-export function tokenValue(s: string, a: number, b: number): JsonPrimitive {
+/**
+ * Types an unquoted token s[a, b): true/false/null, a finite JSON number, otherwise the string
+ * itself. Under `numbers` 'bigint' or 'text', a number a JS number cannot hold comes back as a
+ * bigint or KtofNumber (see exact-number.ts); by default it is rounded, and `1e999` is a string.
+ */
+export function tokenValue(s: string, a: number, b: number, numbers: NumberMode = 'number'): JsonPrimitive {
   const c = s.charCodeAt(a);
   const len = b - a;
   if (c === 116 && len === 4 && s.startsWith('true', a)) return true;
   if (c === 102 && len === 5 && s.startsWith('false', a)) return false;
   if (c === 110 && len === 4 && s.startsWith('null', a)) return null;
   if (((c >= ZERO && c <= NINE) || c === DASH) && isJsonNumber(s, a, b)) {
-    const n = +s.slice(a, b);
+    const text = s.slice(a, b);
+    const n = +text;
+    if (numbers !== 'number' && !numberKeepsValue(text, n)) {
+      const exact = readNumber(text, numbers);
+      if (typeof exact !== 'number') return exact as unknown as JsonPrimitive;
+    }
     if (n - n === 0) return n; // finite; `1e999` stays a string
   }
   return s.slice(a, b);
@@ -44,6 +54,13 @@ export class Cursor {
   lineStart = 0;
   strict = true;
   maxDepth = 1000;
+  /** Columns a table header may list, nested ones included; `columns` counts the current header's. */
+  maxColumns = Infinity;
+  columns = 0;
+  /** Keys one object may hold (DecodeOptions.maxKeys). */
+  maxKeys = Infinity;
+  /** How numbers a JS number cannot hold are returned (DecodeOptions.numbers). */
+  numbers: NumberMode = 'number';
 
   reset(s: string, pos: number, end: number, line: number, lineStart: number): void {
     this.s = s;
@@ -146,12 +163,16 @@ export class Cursor {
     }
   }
 
-  /** Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`. */
+  /**
+   * Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`; `depth` is its
+   * nesting depth (the root value is 1), so a document holds at most maxDepth containers, as the
+   * encoder allows.
+   */
   inline(depth: number): JsonValue {
     this.ws();
     const c = this.s.charCodeAt(this.pos);
-    if (c === LBRACE) return this.inlineObject(depth + 1);
-    if (c === LBRACKET) return this.inlineArray(depth + 1);
+    if (c === LBRACE) return this.inlineObject(depth);
+    if (c === LBRACKET) return this.inlineArray(depth);
     if (c === QUOTE) return this.quoted();
     return this.inlineScalar();
   }
@@ -169,7 +190,11 @@ export class Cursor {
     while (b > start && isInlineSpace(s.charCodeAt(b - 1))) b--;
     if (b === start) this.fail('expected a value');
     this.pos = i;
-    return tokenValue(s, start, b);
+    return tokenValue(s, start, b, this.numbers);
+  }
+
+  tooManyKeys(): never {
+    return this.fail(`an object has more than ${this.maxKeys} keys`);
   }
 
   private depthCheck(depth: number): void {
@@ -186,7 +211,8 @@ export class Cursor {
       this.pos++;
       return obj;
     }
-    for (;;) {
+    for (let keys = 1; ; keys++) {
+      if (keys > this.maxKeys) this.tooManyKeys();
       this.ws();
       let key: string;
       if (s.charCodeAt(this.pos) === QUOTE) key = this.quoted();
@@ -207,7 +233,7 @@ export class Cursor {
       this.ws();
       if (s.charCodeAt(this.pos) !== COLON) this.fail(`expected ":" after key "${key}"`);
       this.pos++;
-      const value = this.inline(depth);
+      const value = this.inline(depth + 1);
       if (this.strict && Object.hasOwn(obj, key)) this.fail(`duplicate key "${key}"`);
       setOwn(obj, key, value);
       this.ws();
@@ -230,7 +256,7 @@ export class Cursor {
       return arr;
     }
     for (;;) {
-      arr.push(this.inline(depth));
+      arr.push(this.inline(depth + 1));
       this.ws();
       const c = s.charCodeAt(this.pos);
       this.pos++;
@@ -260,7 +286,7 @@ export class Cursor {
     let b = i;
     while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
     if (b === start) return EMPTY;
-    return tokenValue(s, start, b);
+    return tokenValue(s, start, b, this.numbers);
   }
 
   /** Reads the rest of the line as one value (after `key: `, a list marker or at the root). */
@@ -278,7 +304,7 @@ export class Cursor {
     let b = end;
     while (b > start && s.charCodeAt(b - 1) === SPACE) b--;
     this.pos = end;
-    return tokenValue(s, start, b);
+    return tokenValue(s, start, b, this.numbers);
   }
 }
 

@@ -69,6 +69,15 @@ export class LineMachine {
     this.maxDepth = maxDepth;
     this.cur.strict = this.strict;
     this.cur.maxDepth = maxDepth;
+    const maxColumns = options?.maxColumns ?? Infinity;
+    if (!(maxColumns >= 1)) throw new KtofDecodeError('the maxColumns option must be >= 1', 0, 0);
+    this.cur.maxColumns = maxColumns;
+    const maxKeys = options?.maxKeys ?? Infinity;
+    if (!(maxKeys >= 1)) throw new KtofDecodeError('the maxKeys option must be >= 1', 0, 0);
+    this.cur.maxKeys = maxKeys;
+    const numbers = options?.numbers ?? 'number';
+    if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0);
+    this.cur.numbers = numbers;
   }
 
   /**
@@ -154,7 +163,7 @@ export class LineMachine {
       if (whole) {
         // The whole remaining text is available: parse it in place (multi-line JSON included).
         cur.end = cur.s.length;
-        this.finishInline(cur.inline(0));
+        this.finishInline(cur.inline(1));
         return false;
       }
       this.appendInline(cur.s.slice(cur.pos, cur.end));
@@ -196,7 +205,7 @@ export class LineMachine {
     const cur = this.cur;
     cur.reset(text, 0, text.length, this.inlineLine, 0);
     if (atEnd && this.inlineNesting > 0) cur.fail('unclosed inline value: expected "}" or "]" before the end of the document');
-    this.finishInline(cur.inline(0));
+    this.finishInline(cur.inline(1));
   }
 
   private finishInline(v: JsonValue): void {
@@ -371,6 +380,7 @@ export class LineMachine {
   /** `key: value`, `key:` (nested object follows) or `key[N]...:` (array). */
   private field(f: Frame, depth: number): void {
     const cur = this.cur;
+    if (++f.count > cur.maxKeys) cur.tooManyKeys();
     const key = this.readKey(f);
     const c = cur.s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
@@ -535,6 +545,7 @@ export class LineMachine {
   private keyedRow(f: Frame): void {
     this.countRow(f);
     const cur = this.cur;
+    if (f.count > cur.maxKeys) cur.tooManyKeys();
     const key = this.readKey(f);
     if (cur.s.charCodeAt(cur.pos) !== COLON) cur.fail(`expected ":" after the entry key "${key}"`);
     cur.pos++;

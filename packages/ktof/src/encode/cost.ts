@@ -1,3 +1,5 @@
+import { numberText, type EncodedNumber } from '../shared/exact-number.js';
+
 /**
  * The structural token model the writer decides layouts with. Layouts of the same data differ in
  * their structure (keys, indentation, delimiters, brackets, quotes), not in their values, so a
@@ -30,7 +32,8 @@ const PLAIN_INTEGER_LIMIT = 1e21;
  * against a table, inline JSON weighed against lines) needs only its length, and most numbers
  * are integers, whose length is their digit count plus a sign.
  */
-export function numberValueCost(n: number): number {
+export function numberValueCost(n: EncodedNumber): number {
+  if (typeof n !== 'number') return numberCost(numberText(n)); // a bigint or exact number text
   if (!Number.isInteger(n)) {
     const length = decimalLength(n);
     return length < 0 ? numberCost(String(n)) : digitGroups(length);

@@ -10,6 +10,7 @@ export { estimateTokens } from './estimate.js';
 interface Resolved extends WriterOptions {
   countTokens: ((text: string) => number) | undefined;
   maxDepth: number;
+  maxKeys: number;
 }
 
 function resolve(options: EncodeOptions | undefined): Resolved {
@@ -30,7 +31,9 @@ function resolve(options: EncodeOptions | undefined): Resolved {
   if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function');
   const maxDepth = options?.maxDepth ?? 1000;
   if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1');
-  return { indent, delimiter, marker, countTokens, maxDepth };
+  const maxKeys = options?.maxKeys ?? Infinity;
+  if (!(maxKeys >= 1)) throw new KtofEncodeError('the maxKeys option must be >= 1');
+  return { indent, delimiter, marker, countTokens, maxDepth, maxKeys };
 }
 
 /** Runs `fn`, turning a stack overflow on pathological input into a KtofEncodeError. */
@@ -52,7 +55,7 @@ function guarded<T>(fn: () => T): T {
 export function encode(value: unknown, options?: EncodeOptions): string {
   const o = resolve(options);
   return guarded(() => {
-    const json = normalize(value, o.maxDepth);
+    const json = normalize(value, o.maxDepth, o.maxKeys);
     const writer = new Writer(o);
     const blockCost = writer.root(json);
     const inlineCost = writer.inl;
@@ -68,7 +71,7 @@ export function encode(value: unknown, options?: EncodeOptions): string {
       const c = count(relaxed);
       if (c < bestCost) { best = relaxed; bestCost = c; }
     }
-    const compact = hasNegativeZero(json) ? writeInline(json, true) : JSON.stringify(json);
+    const compact = jsonStringifyLoses(json) ? writeInline(json, true) : JSON.stringify(json);
     return count(compact) < bestCost ? compact : best;
   });
 }
@@ -88,11 +91,16 @@ export function* encodeLines(value: unknown, options?: EncodeOptions): Generator
   }
 }
 
-/** JSON.stringify writes -0 as 0; documents holding -0 use the quoting inline writer instead. */
-function hasNegativeZero(v: JsonValue): boolean {
-  if (typeof v === 'number') return v === 0 && 1 / v < 0;
-  if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) return v.some(hasNegativeZero);
-  for (const k in v) if (Object.hasOwn(v, k) && hasNegativeZero(v[k] as JsonValue)) return true;
+/**
+ * JSON.stringify writes -0 as 0 and cannot write a bigint or an exact number text (a symbol after
+ * normalize); documents holding one use the quoting inline writer instead.
+ */
+export function jsonStringifyLoses(v: unknown): boolean {
+  const t = typeof v;
+  if (t === 'number') return v === 0 && 1 / (v as number) < 0;
+  if (t === 'bigint' || t === 'symbol') return true;
+  if (v === null || t !== 'object') return false;
+  if (Array.isArray(v)) return v.some(jsonStringifyLoses);
+  for (const k in v as object) if (Object.hasOwn(v as object, k) && jsonStringifyLoses((v as Record<string, unknown>)[k])) return true;
   return false;
 }

@@ -1,6 +1,7 @@
 import { KtofEncodeError } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { setOwn } from '../decode/cursor.js';
+import { KtofNumber } from '../shared/exact-number.js';
 
 /** Path segments shown around an elided middle: a 1000-deep path would bury the message. */
 const PATH_ENDS = 4;
@@ -19,14 +20,15 @@ export function describePath(path: readonly (string | number)[]): string {
 /**
  * Checks that `input` is JSON and returns it as a JsonValue, copying only where something had to
  * change. Objects with `toJSON` (e.g. Date) are replaced by its result, as JSON.stringify does.
- * Everything JSON cannot hold (undefined, functions, symbols, BigInt, NaN/Infinity, cycles, Map,
+ * A bigint and a KtofNumber are numbers written with all their digits. Everything JSON cannot
+ * hold (undefined, functions, symbols, NaN/Infinity, cycles, Map,
  * Set, sparse arrays) is refused with a KtofEncodeError naming the path, never silently dropped.
  *
  * The walk keeps only two arrays indexed by depth (the containers and the keys leading to them):
  * the path is rebuilt from them on failure, and a cycle, which always runs into the depth limit,
  * is told apart from deep nesting by looking for a repeated container at that point.
  */
-export function normalize(input: unknown, maxDepth: number): JsonValue {
+export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity): JsonValue {
   const containers: object[] = [];
   const keys: (string | number)[] = [];
 
@@ -52,19 +54,22 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
         if (v === null) return null;
         break;
       case 'bigint':
-        return fail(depth, 'BigInt is not JSON; convert it to a number or a string first');
+        return v as unknown as JsonValue; // written with all its digits
       case 'undefined':
         return fail(depth, 'undefined is not JSON; omit the key or use null');
       default:
         return fail(depth, `a ${typeof v} is not JSON`);
     }
+    // An exact number text travels as a symbol: every layout then treats it as a primitive.
+    if (v instanceof KtofNumber) return Symbol(v.text) as unknown as JsonValue;
     const obj = v as { toJSON?: (key: string) => unknown };
     if (typeof obj.toJSON === 'function') return walk(obj.toJSON(String(keys[depth] ?? '')), depth);
     containers[depth] = obj;
-    if (depth > maxDepth || (depth & 1023) === 1023) {
+    // The root container is depth 0: at most maxDepth containers nest, as the decoder allows.
+    if (depth >= maxDepth || (depth & 1023) === 1023) {
       const repeat = firstRepeat(depth + 1);
       if (repeat >= 0) fail(repeat, 'the value contains a cycle');
-      if (depth > maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
+      if (depth >= maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
     }
     if (obj instanceof Map || obj instanceof Set) fail(depth, `a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
     if (Array.isArray(obj)) {
@@ -86,6 +91,7 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
     }
     const src = obj as Record<string, unknown>;
     const names = Object.keys(src);
+    if (names.length > maxKeys) fail(depth, `an object has ${names.length} keys, more than ${maxKeys}`);
     let copy: JsonObject | null = null;
     for (let i = 0; i < names.length; i++) {
       const k = names[i] as string;

@@ -1,11 +1,11 @@
-import { formatNumber } from '../shared/literals.js';
+import { isEncodedNumber, numberText } from '../shared/exact-number.js';
 import { isSafeKey, isSafeUnquoted, quote, Slot } from '../shared/quoting.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
 
 /** A primitive as written at `slot` (bare when unambiguous there, JSON-quoted otherwise). */
 export function writePrimitive(v: JsonPrimitive, slot: Slot, delim: number): string {
   if (typeof v === 'string') return isSafeUnquoted(v, slot, delim) ? v : quote(v);
-  if (typeof v === 'number') return formatNumber(v);
+  if (isEncodedNumber(v)) return numberText(v);
   return v === null ? 'null' : v ? 'true' : 'false';
 }
 

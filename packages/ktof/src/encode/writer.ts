@@ -1,4 +1,4 @@
-import { formatNumber } from '../shared/literals.js';
+import { isEncodedNumber, numberText } from '../shared/exact-number.js';
 import { Bits, delimiterBit, isSafeKey, quote, Slot, stringBits, unsafeBits } from '../shared/quoting.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
 import { bracketCost, delimiterCost, NESTED_MERGE, NEVER, numberCost, numberValueCost, QUOTES, stringCost } from './cost.js';
@@ -99,8 +99,8 @@ export class Writer {
   private primCost = 0;
   private prim(v: JsonPrimitive, unsafe: number): string {
     if (typeof v === 'string') return this.price(v, unsafe) ? v : quote(v);
-    if (typeof v === 'number') {
-      const text = formatNumber(v);
+    if (isEncodedNumber(v)) {
+      const text = numberText(v);
       this.primCost = this.inl = numberCost(text);
       return text;
     }
@@ -125,7 +125,7 @@ export class Writer {
       this.primCost = this.inl = cost + QUOTES;
       return false;
     }
-    this.primCost = this.inl = typeof v === 'number' ? numberValueCost(v) : 1;
+    this.primCost = this.inl = isEncodedNumber(v) ? numberValueCost(v) : 1;
     return false;
   }
 
@@ -143,7 +143,7 @@ export class Writer {
   inlineCost(v: JsonValue): number {
     if (v === null || typeof v !== 'object') {
       if (typeof v === 'string') return (stringBits(v) & INLINE_UNSAFE) === 0 ? stringCost(v) : stringCost(v) + QUOTES;
-      return typeof v === 'number' ? numberValueCost(v) : 1;
+      return isEncodedNumber(v) ? numberValueCost(v) : 1;
     }
     let cost = 2;
     if (Array.isArray(v)) {

@@ -26,6 +26,8 @@ export interface EncodeOptions {
   countTokens?: (text: string) => number;
   /** Maximum nesting depth of the input (default 1000); deeper input is refused with a KtofEncodeError. */
   maxDepth?: number;
+  /** Most keys one object of the input may hold (default: no limit); a larger one is refused with a KtofEncodeError. */
+  maxKeys?: number;
 }
 
 /** Options for `decode`, `KtofStreamDecoder` and `decodeStream`. */
@@ -36,6 +38,17 @@ export interface DecodeOptions {
   strict?: boolean;
   /** Maximum nesting depth (default 1000); deeper documents fail with a KtofDecodeError. */
   maxDepth?: number;
+  /** Most columns a table header may list, nested groups included (default: no limit); a wider header fails with a KtofDecodeError. */
+  maxColumns?: number;
+  /** Most keys one object may hold (default: no limit); a larger object fails with a KtofDecodeError. */
+  maxKeys?: number;
+  /**
+   * A number whose value a JS number cannot hold (12345678901234567890, 0.1000000000000000000001,
+   * 1e400): `'number'` (default) rounds it (and keeps `1e400` as a string), `'bigint'` returns such
+   * integers as `bigint` (other numbers still round), `'text'` returns a `KtofNumber` holding its
+   * exact text. Every other number is a plain number in every mode (`-0` included).
+   */
+  numbers?: 'number' | 'bigint' | 'text';
 }
 
 /** A parse event emitted by the streaming decoder (same shape as TOON's event stream). */

@@ -3,6 +3,7 @@
  * used to answer identical encode calls without a round trip. A Map keeps insertion order,
  * so re-inserting on read makes the first key the least recently used.
  */
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 
 export interface ResponseCacheOptions {
   /** Most entries kept (default 256). */
@@ -45,11 +46,11 @@ export class ResponseCache {
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.hits++;
-    return JSON.parse(entry.text) as T;
+    return parseJson(entry.text) as T;
   }
 
   set(key: string, value: unknown, now: number = Date.now()): void {
-    const text = JSON.stringify(value);
+    const text = stringifyJson(value);
     const size = key.length + text.length;
     if (size > this.maxSize) return; // one oversized entry must not flush everything else
     const old = this.entries.get(key);

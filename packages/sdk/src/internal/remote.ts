@@ -10,6 +10,7 @@ import {
   KaizenRequestError,
   KaizenTimeoutError,
 } from '../errors.js';
+import { parseJson as parseExactJson } from '@kaizen/ktof';
 import { DEFAULT_BASE_URL } from '../config.js';
 import type { KaizenRequestInfo } from '../hooks.js';
 import { type Instrumentation, now, type PreparedCall, type Transport } from './call.js';
@@ -208,7 +209,8 @@ function abortError(signal: AbortSignal, requestId: string): KaizenAbortError {
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   if (!text) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // Numbers beyond what a JS number holds arrive as KtofNumbers, digits intact.
+    return { ok: true, value: parseExactJson(text) };
   } catch {
     return { ok: false };
   }

@@ -9,6 +9,21 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const API_KEY_PREFIX = 'kzk_';
 const KEY_PATTERN = /^kzk_[A-Za-z0-9_-]{32}$/;
 
+/** The tenant of keyless loopback requests (--anonymous-loopback): no key may belong to it. */
+export const ANONYMOUS_TENANT = 'local';
+
+/** Why no key may be created for `tenant`, or undefined when one may. */
+export function reservedTenantProblem(tenant: string): string | undefined {
+  if (tenant.toLowerCase() !== ANONYMOUS_TENANT) return undefined;
+  return `tenant "${tenant}" is reserved for keyless requests from this machine (--anonymous-loopback); a key for it would share their payloads and rate limit. Choose another name.`;
+}
+
+/** Throws when no key may be created for `tenant` (every KeyStore's create calls it). */
+export function assertTenantMayHaveKeys(tenant: string): void {
+  const problem = reservedTenantProblem(tenant);
+  if (problem) throw new Error(problem);
+}
+
 /** A new random API key. */
 export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(24).toString('base64url');

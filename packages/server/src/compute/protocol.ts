@@ -1,14 +1,54 @@
 /** Messages between the event loop and the compute worker (offload.ts, worker.ts). */
-import type { Computations, DataComputation, PromptComputation, PromptRequest } from '@kaizen/core';
+import { needsExactJson, parseJson, RawJson, stringifyJson, type JsonValue } from '@kaizen/ktof';
+import type { Computations, DataComputation, DecodeComputation, DecodeRequest, PromptComputation, PromptRequest } from '@kaizen/core';
 import type { ParsedOptimizeRequest } from '@kaizen/protocol';
 
-export type ComputeRequest =
-  | { id: number; op: 'encodeData'; request: ParsedOptimizeRequest }
-  | { id: number; op: 'encodePrompt'; request: PromptRequest };
+export type ComputeOp =
+  | { op: 'encodeData'; request: ParsedOptimizeRequest }
+  | { op: 'encodePrompt'; request: PromptRequest }
+  | { op: 'decode'; request: DecodeRequest };
+
+export type ComputeResult = DataComputation | PromptComputation | DecodeComputation;
+
+/**
+ * A value crossing threads: itself, or (when it holds KtofNumbers, which a structured clone
+ * turns into plain objects) its exact JSON text, parsed back on the other side.
+ */
+export type Carried<T> = { value: T } | { json: string };
+
+export function carry<T>(value: T): Carried<T> {
+  return needsExactJson(value) ? { json: stringifyJson(value) } : { value };
+}
+
+export function unpack<T>(carried: Carried<T>): T {
+  return 'json' in carried ? (parseJson(carried.json) as T) : carried.value;
+}
+
+export type ComputeRequest = { id: number; op: ComputeOp['op']; request: Carried<ComputeOp['request']> };
+
+/**
+ * A decoded value is sent back as its JSON text, written on the worker: the event loop embeds
+ * it in the response as it is (RawJson) instead of copying a large value across threads and
+ * serialising it there.
+ */
+export function carryResult(op: ComputeOp['op'], result: ComputeResult): Carried<ComputeResult> {
+  if (op !== 'decode') return carry(result);
+  const { value, json, ...rest } = result as DecodeComputation;
+  return { value: { ...rest, value: null }, json: json ?? stringifyJson(value) } as unknown as Carried<ComputeResult>;
+}
+
+export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
+  if ('json' in carried && 'value' in carried) return { ...(carried as { value: DecodeComputation }).value, value: new RawJson(carried.json) as unknown as JsonValue };
+  return unpack(carried);
+}
 
 /** Runs one request on `compute`: on the worker, and on the event loop when the worker cannot load. */
-export function computeRequest(compute: Computations, message: ComputeRequest): Promise<DataComputation | PromptComputation> {
-  return message.op === 'encodeData' ? compute.encodeData(message.request) : compute.encodePrompt(message.request);
+export function computeRequest(compute: Computations, op: ComputeOp): Promise<ComputeResult> {
+  switch (op.op) {
+    case 'encodeData': return compute.encodeData(op.request);
+    case 'encodePrompt': return compute.encodePrompt(op.request);
+    case 'decode': return compute.decode(op.request);
+  }
 }
 
 /** A KaizenProblem as plain data (status follows from the code). */
@@ -21,7 +61,7 @@ export interface ProblemData {
 export type ComputeReply =
   /** Sent once, when the worker has loaded its modules. */
   | { ready: true }
-  | { id: number; value: DataComputation | PromptComputation }
+  | { id: number; result: Carried<ComputeResult> }
   | { id: number; problem: ProblemData }
   /** Anything else that went wrong: logged by the server, a plain 500 for the client. */
   | { id: number; failure: string };

@@ -9,7 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 import type { KeyStore } from '../backends/types.js';
 import { API_KEY_PREFIX } from '../backends/keys.js';
-import { authMiddleware } from '../http/auth.js';
+import { authMiddleware, type AuthOptions } from '../http/auth.js';
 import type { AppEnv } from '../http/env.js';
 import { oneCredential } from '../http/one-credential.js';
 import type { GatewayConfig } from './config.js';
@@ -23,8 +23,12 @@ export const KAIZEN_KEY_HEADER = 'x-kaizen-api-key';
 const VENDOR_CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'];
 
 /** Authentication in front of every gateway route, for the configured mode. */
-export function gatewayAuth(keys: KeyStore, config: GatewayConfig & { anonymousLoopback: boolean }): MiddlewareHandler<AppEnv>[] {
-  if (!config.gatewayByok) return [oneCredential(), authMiddleware(keys, { anonymousLoopback: config.anonymousLoopback })];
+export function gatewayAuth(
+  keys: KeyStore,
+  config: GatewayConfig & { anonymousLoopback: boolean },
+  limits: Pick<AuthOptions, 'failures' | 'now'> = {},
+): MiddlewareHandler<AppEnv>[] {
+  if (!config.gatewayByok) return [oneCredential(), authMiddleware(keys, { anonymousLoopback: config.anonymousLoopback, ...limits })];
   const refuseKaizenKeyUpstream: MiddlewareHandler<AppEnv> = async (c, next) => {
     for (const name of VENDOR_CREDENTIAL_HEADERS) {
       if (c.req.header(name)?.includes(API_KEY_PREFIX)) {
@@ -40,6 +44,7 @@ export function gatewayAuth(keys: KeyStore, config: GatewayConfig & { anonymousL
     refuseKaizenKeyUpstream,
     authMiddleware(keys, {
       anonymousLoopback: config.anonymousLoopback,
+      ...limits,
       keyOf: (c) => c.req.header(KAIZEN_KEY_HEADER)?.trim() || undefined,
       missingMessage: `Missing Kaizen API key: this gateway runs in BYOK mode, so send it as "${KAIZEN_KEY_HEADER}: KEY" (your vendor key goes in the usual header).`,
     }),

@@ -11,10 +11,12 @@ import { isKaizenProblem } from '@kaizen/protocol';
 import type { Backends } from '../backends/types.js';
 import type { ServerConfig } from '../config.js';
 import { readBodyBytes } from '../http/body.js';
+import { jsonOnly } from '../http/json-only.js';
 import type { AppEnv } from '../http/env.js';
 import { rateLimitMiddleware } from '../http/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayProblem, vendorErrorResponse } from './errors.js';
+import type { AuthFailureLimiter } from '../http/auth-failures.js';
 import { gatewayAuth, upstreamHeaders, type IncomingHeaders } from './keys.js';
 import { createGatewayMetrics } from './metrics.js';
 import { isRewritable, rewriteRequest, type RewriteResult } from './rewrite.js';
@@ -29,6 +31,8 @@ export interface GatewayDependencies {
   logger: Logger;
   metrics: Metrics;
   clock: () => number;
+  /** Wrong keys per client address, shared with the API's routes. */
+  authFailures?: AuthFailureLimiter;
   /** Where calls go (default: a new agent per app; the server passes its own so close() can end it). */
   upstream?: Upstream;
 }
@@ -49,7 +53,9 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     const vendorApp = new Hono<AppEnv>();
     const logFault = (c: Context<AppEnv>) => (error: unknown) => deps.logger.error({ request_id: c.get('requestId'), err: error }, 'gateway request failed');
     vendorApp.onError((error, c) => vendorErrorResponse(c, vendor, error, logFault(c)));
-    for (const middleware of gatewayAuth(deps.backends.keys, deps.config)) vendorApp.use('*', middleware);
+    // Vendor SDKs always declare JSON; a cross-site page's text/plain POST would spend the vendor key.
+    vendorApp.use('*', jsonOnly());
+    for (const middleware of gatewayAuth(deps.backends.keys, deps.config, { ...(deps.authFailures && { failures: deps.authFailures }), now: deps.clock })) vendorApp.use('*', middleware);
     vendorApp.use('*', rateLimitMiddleware(deps.backends.rateLimiter, deps.clock));
     for (const route of vendor.routes) {
       vendorApp.on(route.method, route.path, (c) => call(c, vendor, route));

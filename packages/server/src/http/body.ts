@@ -4,7 +4,9 @@
  * refused as soon as it passes the limit, so an oversized upload is never buffered whole.
  */
 import type { Context } from 'hono';
+import { mayLoseNumbers, parseJson } from '@kaizen/ktof';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
+import { MAX_REQUEST_DEPTH } from '@kaizen/core';
 import { assertJsonDepth } from './json-depth.js';
 import type { AppEnv } from './env.js';
 
@@ -18,6 +20,19 @@ function tooLarge(max: number): KaizenProblem {
 export function checkDeclaredLength(c: Context<AppEnv>, max: number): void {
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > max) throw tooLarge(max);
+}
+
+/**
+ * Why a body stopped arriving: too slow (Node's request deadline, 408) or the client went away
+ * (499). Neither is a server fault: they are counted and logged apart from 500s.
+ */
+function uploadFailure(error: Error & { code?: string }, socket?: { errored?: (Error & { code?: string }) | null }): KaizenProblem {
+  // Node's request deadline destroys the socket with ERR_HTTP_REQUEST_TIMEOUT (and answers 408
+  // itself); the request stream only sees it end.
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || socket?.errored?.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new KaizenProblem(ErrorCode.REQUEST_TIMEOUT, 'The request body did not arrive within the server\'s request deadline; send it faster or in smaller parts.');
+  }
+  return new KaizenProblem(ErrorCode.CLIENT_CLOSED_REQUEST, 'The client closed the connection before the request body was complete.');
 }
 
 async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]> {
@@ -43,16 +58,20 @@ async function readChunks(c: Context<AppEnv>, max: number): Promise<Uint8Array[]
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(error);
+        reject(uploadFailure(error, incoming.socket as { errored?: Error | null } | undefined));
       };
+      // A client that disconnects mid-body may end the stream with neither 'end' nor 'error'.
+      const onClose = () => onError(new Error('aborted'));
       const cleanup = () => {
         incoming.off('data', onData);
         incoming.off('end', onEnd);
         incoming.off('error', onError);
+        incoming.off('close', onClose);
       };
       incoming.on('data', onData);
       incoming.on('end', onEnd);
       incoming.on('error', onError);
+      incoming.on('close', onClose);
     });
     return chunks;
   }
@@ -86,8 +105,11 @@ export async function readBodyBytes(c: Context<AppEnv>, max: number): Promise<Ui
   return bytes;
 }
 
-/** The parsed JSON body and its size in bytes; 413 over `max`, 400 for invalid UTF-8 or JSON. */
-export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ body: unknown; bytes: number }> {
+/**
+ * The parsed JSON body, its size in bytes, and whether it holds numbers a JS number cannot hold
+ * (read as KtofNumbers, so their digits survive); 413 over `max`, 400 for invalid UTF-8 or JSON.
+ */
+export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ body: unknown; bytes: number; exactNumbers: boolean }> {
   const bytes = await readBodyBytes(c, max);
   if (bytes.length === 0) throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is empty: send a JSON object.');
   let text: string;
@@ -96,9 +118,10 @@ export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ b
   } catch {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is not valid UTF-8.');
   }
-  assertJsonDepth(text);
+  assertJsonDepth(text, MAX_REQUEST_DEPTH);
   try {
-    return { body: JSON.parse(text), bytes: bytes.length };
+    const exactNumbers = mayLoseNumbers(text);
+    return { body: exactNumbers ? parseJson(text) : JSON.parse(text), bytes: bytes.length, exactNumbers };
   } catch (error) {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, `Request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -4,10 +4,8 @@
  * recursive step after (validation, encoding, token counting): they are refused up front
  * with a 400 that says what to do, in one linear pass that allocates nothing.
  */
+import { MAX_DEPTH } from '@kaizen/core';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
-
-/** Deepest JSON nesting a request body may have. KTOF encodes up to 1000 levels; the envelope adds a few. */
-export const MAX_JSON_DEPTH = 1_024;
 
 export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
@@ -34,12 +32,12 @@ export function jsonDepth(text: string, stopAbove = Infinity): number {
   return deepest;
 }
 
-/** Throws a 400 `invalid_payload` when the body nests deeper than `max`. */
-export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
+/** Throws a 400 `invalid_payload` when the body nests deeper than `max` (a value at MAX_DEPTH inside its envelope). */
+export function assertJsonDepth(text: string, max: number): void {
   if (jsonDepth(text, max) > max) {
     throw new KaizenProblem(
       ErrorCode.INVALID_PAYLOAD,
-      `Request body nests deeper than ${max} levels; flatten the data or send it in parts.`,
+      `Request body nests deeper than the API takes (values up to ${MAX_DEPTH} levels); flatten the data or send it in parts.`,
     );
   }
 }

@@ -15,8 +15,8 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
 
 /** Raised by the middleware on a refused request; carries the headers to send. */
 export class RateLimited extends KaizenProblem {
-  constructor(readonly headers: Record<string, string>, retryAfter: number) {
-    super(ErrorCode.RATE_LIMITED, `Rate limit exceeded for this account; retry in ${retryAfter} s.`);
+  constructor(readonly headers: Record<string, string>, retryAfter: number, detail = `Rate limit exceeded for this account; retry in ${retryAfter} s.`) {
+    super(ErrorCode.RATE_LIMITED, detail);
   }
 }
 

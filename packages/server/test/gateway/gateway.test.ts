@@ -395,6 +395,14 @@ describe('gateway modes and guarantees', () => {
     expect(response.headers.get('x-kaizen-tokens-original')).toBeNull();
   });
 
+  it('a body not declared JSON is refused with 415 in the vendor error shape and never goes upstream', async () => {
+    const before = fake.received.length;
+    const response = await fetch(`${gw.url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'text/plain' }, body: '{"model":"gpt-4o","messages":[]}' });
+    expect(response.status).toBe(415);
+    expect((await response.json()).error.message).toContain('application/json');
+    expect(fake.received.length).toBe(before);
+  });
+
   it('GET / lists the gateway routes and which upstreams hold a key', async () => {
     const health = await (await fetch(`${gw.url}/`)).json();
     expect(health.gateway.routes).toEqual([

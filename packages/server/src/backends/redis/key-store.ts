@@ -3,7 +3,7 @@
  * effect everywhere at once. A key is stored only as its SHA-256: the record is a hash at
  * `{keys}:h:<sha256>`, so verifying a presented key is a single HGETALL.
  */
-import { digestsEqual, generateApiKey, generateKeyId, hashApiKey, keyDisplayPrefix } from '../keys.js';
+import { digestsEqual, generateApiKey, generateKeyId, hashApiKey, keyDisplayPrefix, assertTenantMayHaveKeys } from '../keys.js';
 import type { ApiKeyRecord, KeyStore } from '../types.js';
 import { guarded, type RedisClient } from './connection.js';
 import { Keyspace } from './keyspace.js';
@@ -27,6 +27,7 @@ export class RedisKeyStore implements KeyStore {
   }
 
   async create(tenant: string): Promise<{ key: string; record: ApiKeyRecord }> {
+    assertTenantMayHaveKeys(tenant);
     const key = generateApiKey();
     const hash = hashApiKey(key);
     const record: ApiKeyRecord = { id: generateKeyId(), tenant, prefix: keyDisplayPrefix(key), createdAt: Date.now(), revokedAt: null };

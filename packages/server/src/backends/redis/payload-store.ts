@@ -4,6 +4,8 @@
  * so an expired id answers 410 while the tombstone lives and 404 afterwards. Keys are scoped
  * by tenant: another tenant's id is simply a key that does not exist.
  */
+import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type RedisClient } from './connection.js';
 import { Keyspace } from './keyspace.js';
@@ -24,16 +26,24 @@ export interface RedisPayloadStoreOptions {
 
 /** Ids longer than this cannot be ours; they are answered "missing" without touching Redis. */
 const MAX_ID_LENGTH = 128;
-/** A payload keeps at most this many replay audit records (the newest). */
-const MAX_REPLAYS = 1_000;
-
 // Appends a replay only while the payload's tombstone exists (never resurrects a forgotten
-// id) and lets the list expire with the tombstone.
+// id), keeps the newest ARGV[3] records and at most ARGV[4] bytes of them (oldest dropped
+// first: reads alone must not grow the store), and lets the list expire with the tombstone.
 const APPEND_REPLAY = new LuaScript(`
 local expires_at = redis.call('GET', KEYS[1])
 if not expires_at then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+local items = redis.call('LRANGE', KEYS[2], 0, -1)
+local total, keep = 0, 0
+for i = #items, 1, -1 do
+  total = total + #items[i]
+  if total > tonumber(ARGV[4]) then break end
+  keep = keep + 1
+end
+if keep < #items then
+  if keep == 0 then redis.call('DEL', KEYS[2]) else redis.call('LTRIM', KEYS[2], -keep, -1) end
+end
 redis.call('PEXPIREAT', KEYS[2], tonumber(expires_at) + tonumber(ARGV[2]))
 return 1
 `);
@@ -58,7 +68,7 @@ export class RedisPayloadStore implements PayloadStore {
   async put(payload: StoredPayload): Promise<void> {
     const { tenant, id, expiresAt } = payload;
     const { json: _serialised, ...record } = payload;
-    const body = JSON.stringify(record);
+    const body = stringifyJson(record);
     await guarded('put', async () => {
       const results = await this.#redis
         .multi()
@@ -80,7 +90,7 @@ export class RedisPayloadStore implements PayloadStore {
       this.#redis.mget(this.#keys.payload(tenant, id), this.#keys.tombstone(tenant, id)),
     );
     if (body != null) {
-      const payload = JSON.parse(body) as StoredPayload;
+      const payload = parseJson(body) as StoredPayload;
       // Redis expires on its own clock; a caller's clock slightly ahead still sees 410.
       if (now < payload.expiresAt) return { status: 'found', payload };
       return now < payload.expiresAt + this.#tombstoneMs ? { status: 'expired' } : { status: 'missing' };
@@ -95,7 +105,7 @@ export class RedisPayloadStore implements PayloadStore {
       APPEND_REPLAY.run(
         this.#redis,
         [this.#keys.tombstone(tenant, id), this.#keys.replays(tenant, id)],
-        [JSON.stringify(replay), this.#tombstoneMs, MAX_REPLAYS],
+        [stringifyJson(replay), this.#tombstoneMs, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD],
       ),
     );
   }
@@ -103,7 +113,7 @@ export class RedisPayloadStore implements PayloadStore {
   /** The replays recorded for a payload, oldest first (audit). */
   async replays(tenant: string, id: string): Promise<PayloadReplay[]> {
     const items = await guarded('replays', () => this.#redis.lrange(this.#keys.replays(tenant, id), 0, -1));
-    return items.map((item) => JSON.parse(item) as PayloadReplay);
+    return items.map((item) => parseJson(item) as PayloadReplay);
   }
 
   /** The shared connection is closed by the backends bundle that owns it. */

@@ -1,5 +1,5 @@
 /** KeyStore on SQLite: keys are stored as SHA-256 hashes; plaintext is shown once at creation. */
-import { digestsEqual, generateApiKey, generateKeyId, hashApiKey, keyDisplayPrefix, looksLikeApiKey } from '../keys.js';
+import { digestsEqual, generateApiKey, generateKeyId, hashApiKey, keyDisplayPrefix, looksLikeApiKey, assertTenantMayHaveKeys } from '../keys.js';
 import type { ApiKeyRecord, KeyStore } from '../types.js';
 import { guarded, type Db } from './db.js';
 
@@ -41,6 +41,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async create(tenant: string): Promise<{ key: string; record: ApiKeyRecord }> {
+    assertTenantMayHaveKeys(tenant);
     const key = generateApiKey();
     const row: KeyRow = { id: generateKeyId(), tenant, hash: hashApiKey(key), prefix: keyDisplayPrefix(key), created_at: Date.now(), revoked_at: null };
     this.#remembered.clear();

@@ -3,6 +3,8 @@
  * in one transaction on the next turn of the event loop (group commit): `put` resolves only
  * after that commit, so a 200 is never sent for a payload that is not on disk.
  */
+import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
+import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { guarded, type Db } from './db.js';
 
@@ -24,13 +26,15 @@ interface Row {
   expires_at: number;
 }
 
-const parse = (text: string | null): any => (text === null ? null : JSON.parse(text));
+// Numbers beyond what a JS number holds were written with their digits; read them back as KtofNumbers.
+const parse = (text: string | null): any => (text === null ? null : parseJson(text));
 
 export class SqlitePayloadStore implements PayloadStore {
   readonly #db: Db;
   readonly #tombstoneMs: number;
   readonly #insert;
   readonly #insertReplay;
+  readonly #trimReplays;
   readonly #select;
   readonly #expireContent;
   readonly #deleteGone;
@@ -49,6 +53,16 @@ export class SqlitePayloadStore implements PayloadStore {
     this.#insertReplay = db.prepare(
       'INSERT INTO payload_replays (payload_id, tenant, at, request_id, replay_meta, metadata) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM payloads WHERE id = ? AND tenant = ?)',
     );
+    // Newest first, the records past MAX_REPLAYS_PER_PAYLOAD or past MAX_REPLAY_BYTES_PER_PAYLOAD in
+    // total: reads append records, and nothing else would bound them.
+    this.#trimReplays = db.prepare(
+      `DELETE FROM payload_replays WHERE rowid IN (
+         SELECT rowid FROM (
+           SELECT rowid, ROW_NUMBER() OVER w AS n,
+                  SUM(COALESCE(length(CAST(replay_meta AS BLOB)), 0) + COALESCE(length(CAST(metadata AS BLOB)), 0) + 64) OVER w AS total
+           FROM payload_replays WHERE payload_id = ? AND tenant = ? WINDOW w AS (ORDER BY rowid DESC)
+         ) WHERE n > ? OR total > ?)`,
+    );
     this.#select = db.prepare<[string], Row>('SELECT tenant, encoded, original, metadata, meta, created_at, expires_at FROM payloads WHERE id = ?');
     this.#expireContent = db.prepare(
       'UPDATE payloads SET encoded = NULL, original = NULL, metadata = NULL, meta = NULL WHERE expires_at <= ? AND original IS NOT NULL',
@@ -62,16 +76,17 @@ export class SqlitePayloadStore implements PayloadStore {
           this.#insert.run(
             p.id,
             p.tenant,
-            p.json?.encoded ?? JSON.stringify(p.encoded),
-            p.json?.original ?? JSON.stringify(p.original),
-            JSON.stringify(p.metadata),
-            JSON.stringify(p.meta),
+            p.json?.encoded ?? stringifyJson(p.encoded),
+            p.json?.original ?? stringifyJson(p.original),
+            stringifyJson(p.metadata),
+            stringifyJson(p.meta),
             p.createdAt,
             p.expiresAt,
           );
         } else {
           const r = write.replay;
-          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && JSON.stringify(r.replayMeta), r.metadata && JSON.stringify(r.metadata), write.id, write.tenant);
+          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && stringifyJson(r.replayMeta), r.metadata && stringifyJson(r.metadata), write.id, write.tenant);
+          this.#trimReplays.run(write.id, write.tenant, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD);
         }
       }
     });

@@ -1,0 +1,37 @@
+/**
+ * The limits every operation shares, named in one place: a value the API encodes can always be
+ * decoded by it, and a request body is refused up front when its content could not be.
+ */
+
+/** Deepest nesting of a value, for encoding and decoding alike, on every route. */
+export const MAX_DEPTH = 1_000;
+
+/** Levels a request envelope adds around its value (`{"prompt":{"messages":[{"content":...}]}}` and options). */
+export const ENVELOPE_DEPTH = 8;
+
+/** Deepest nesting of a JSON request body: a value at MAX_DEPTH inside its envelope. */
+export const MAX_REQUEST_DEPTH = MAX_DEPTH + ENVELOPE_DEPTH;
+
+/** Default for the most columns one KTOF table header may list (nested groups included). */
+export const DEFAULT_MAX_COLUMNS = 10_000;
+
+/** Default for the most keys one object may hold, in a request's JSON and in decoded KTOF. */
+export const DEFAULT_MAX_KEYS = 100_000;
+
+/** The limits a deployment may set (the rest are fixed above). */
+export interface Limits {
+  maxColumns: number;
+  maxKeys: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = { maxColumns: DEFAULT_MAX_COLUMNS, maxKeys: DEFAULT_MAX_KEYS };
+
+/** Default for the most UTF-8 bytes (as compact JSON) of a request's `metadata` or `replay_meta` that the store keeps. */
+export const DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
+
+/**
+ * Replay records kept per stored payload: each decode by id appends one, so reads alone could
+ * grow the store without bound. Past either bound the oldest records are dropped first.
+ */
+export const MAX_REPLAYS_PER_PAYLOAD = 100;
+export const MAX_REPLAY_BYTES_PER_PAYLOAD = 1024 * 1024;
