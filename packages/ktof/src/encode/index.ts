@@ -2,12 +2,14 @@ import { DELIMITERS, MARKER_CHARS } from '../shared/chars.js';
 import { KtofEncodeError } from '../shared/errors.js';
 import type { EncodeOptions, JsonValue } from '../shared/types.js';
 import { normalize } from './normalize.js';
+import { Format, type FormatOptions, ITEM_UNSAFE, primitiveText } from './format.js';
+import { Planner } from './plan.js';
 import { writeInline } from './primitives.js';
-import { Writer, type WriterOptions } from './writer.js';
+import { render } from './render.js';
 
 export { estimateTokens } from './estimate.js';
 
-interface Resolved extends WriterOptions {
+interface Resolved extends FormatOptions {
   countTokens: ((text: string) => number) | undefined;
   maxDepth: number;
 }
@@ -46,24 +48,25 @@ function guarded<T>(fn: () => T): T {
 /**
  * Encodes a JSON value as KTOF. The result is never costlier than compact JSON: with
  * `countTokens` that holds exactly for that tokenizer (block text, relaxed inline JSON and compact
- * JSON are all valid KTOF, and the cheapest is returned); otherwise the writer's token model picks
+ * JSON are all valid KTOF, and the cheapest is returned); otherwise the planner's token model picks
  * between the block text and relaxed inline JSON, which the model never prices above compact JSON.
  */
 export function encode(value: unknown, options?: EncodeOptions): string {
   const o = resolve(options);
   return guarded(() => {
     const json = normalize(value, o.maxDepth);
-    const writer = new Writer(o);
-    const blockCost = writer.root(json);
-    const inlineCost = writer.inl;
-    const text = writer.out.length === 1 ? (writer.out[0] as string) : writer.out.join('\n');
-    if (json === null || typeof json !== 'object') return text;
+    if (json === null || typeof json !== 'object') return primitiveText(json, ITEM_UNSAFE);
+    const format = new Format(o);
+    const layout = new Planner(format).root(json);
     const count = o.countTokens;
-    if (count === undefined) return inlineCost < blockCost ? writer.inline(json) : text;
+    if (count === undefined && layout.inline < layout.cost) return format.inline(json).text;
+    const lines = render(format, layout);
+    const text = lines.length === 1 ? (lines[0] as string) : lines.join('\n');
+    if (count === undefined) return text;
     // Exact: the cheapest of the block text, relaxed inline JSON and compact JSON.
     let best = text;
     let bestCost = count(text);
-    const relaxed = writer.inline(json);
+    const relaxed = format.inline(json).text;
     if (relaxed !== text) {
       const c = count(relaxed);
       if (c < bestCost) { best = relaxed; bestCost = c; }
