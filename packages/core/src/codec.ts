@@ -26,7 +26,8 @@ export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined,
 export function encodeFailure(error: unknown): never {
   if (error instanceof KtofEncodeError) {
     // The codec's advice names its maxDepth option, which the API does not expose.
-    const detail = error.message.replace(/ than maxDepth \((\d+)\); raise the maxDepth option$/, ' than $1 levels, the most the API encodes');
+    const reason = error.code === 'too_deep' && error.limit !== undefined ? `nesting deeper than ${error.limit} levels, the most the API encodes` : error.reason;
+    const detail = error.path === undefined ? reason : `cannot encode ${error.path}: ${reason}`;
     throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${detail}`);
   }
   if (error instanceof RangeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, 'Cannot encode this value: it nests too deeply (the codec takes up to 1000 levels).');
@@ -36,9 +37,10 @@ export function encodeFailure(error: unknown): never {
 /** A 400 carrying where the decoder stopped. */
 export function decodeFailure(error: unknown): never {
   if (error instanceof KtofDecodeError) {
-    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${error.message.replace(/^line \d+, column \d+: /, '')}`, {
+    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${error.reason}`, {
       line: error.line,
       column: error.column,
+      reason: error.reason,
     });
   }
   throw error;

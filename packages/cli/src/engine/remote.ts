@@ -38,7 +38,8 @@ export function remoteFailure(error: unknown, file: string, server: string): Cli
     if (error.code === 'malformed_ktof') {
       const line = Number(field(error.payload, 'line')) || 1;
       const column = Number(field(error.payload, 'column')) || 1;
-      return dataError(detail.replace(/^Malformed KTOF at line \d+, column \d+: /, ''), file, line, column);
+      const reason = field(error.payload, 'reason');
+      return dataError(typeof reason === 'string' ? reason : detail, file, line, column);
     }
     if (error.statusCode === 400) return dataError(detail, file);
     if (error.code === 'unknown_token_model') return usageError(detail);

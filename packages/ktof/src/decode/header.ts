@@ -97,7 +97,7 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
 }
 
 function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): Field[] {
-  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`);
+  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`, cur.pos, 'too_deep');
   const { s, end } = cur;
   const fields: Field[] = [];
   cur.pos++; // '{'
@@ -110,7 +110,7 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
       name = s.slice(start, stop);
     }
     cur.spaces();
-    if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`);
+    if (cur.strict && fields.some((f) => f.name === name)) cur.fail(`duplicate field name "${name}" in header`, cur.pos, 'duplicate_key');
     if (s.charCodeAt(cur.pos) === EQUALS) {
       cur.pos++;
       fields.push({ name, optional: false, children: null, sub: false, constant: { value: constantValue(cur, delim) } });

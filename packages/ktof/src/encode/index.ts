@@ -9,6 +9,8 @@ import { render } from './render.js';
 
 export { estimateTokens } from './estimate.js';
 
+const INVALID_OPTION = { code: 'invalid_option' } as const;
+
 interface Resolved extends FormatOptions {
   countTokens: ((text: string) => number) | undefined;
   maxDepth: number;
@@ -16,10 +18,10 @@ interface Resolved extends FormatOptions {
 
 function resolve(options: EncodeOptions | undefined): Resolved {
   const indent = options?.indent ?? 2;
-  if (!Number.isInteger(indent) || indent < 1 || indent > 16) throw new KtofEncodeError('the indent option must be an integer from 1 to 16');
+  if (!Number.isInteger(indent) || indent < 1 || indent > 16) throw new KtofEncodeError('the indent option must be an integer from 1 to 16', INVALID_OPTION);
   const delimiter = options?.delimiter ?? ',';
   if (!(DELIMITERS as readonly string[]).includes(delimiter)) {
-    throw new KtofEncodeError(`unsupported delimiter ${JSON.stringify(delimiter)}; use one of "," "\\t" "|" ";"`);
+    throw new KtofEncodeError(`unsupported delimiter ${JSON.stringify(delimiter)}; use one of "," "\\t" "|" ";"`, INVALID_OPTION);
   }
   const lm = options?.lengthMarker ?? options?.length_marker;
   let marker: string | null;
@@ -27,11 +29,11 @@ function resolve(options: EncodeOptions | undefined): Resolved {
   else if (lm === false) marker = null;
   else if (lm === true) marker = '#';
   else if (typeof lm === 'string' && lm.length <= 4 && [...lm].every((c) => MARKER_CHARS.includes(c))) marker = lm;
-  else throw new KtofEncodeError(`the length marker must be a boolean or up to 4 of the characters ${MARKER_CHARS}`);
+  else throw new KtofEncodeError(`the length marker must be a boolean or up to 4 of the characters ${MARKER_CHARS}`, INVALID_OPTION);
   const countTokens = options?.countTokens;
-  if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function');
+  if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function', INVALID_OPTION);
   const maxDepth = options?.maxDepth ?? 1000;
-  if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1');
+  if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1', INVALID_OPTION);
   return { indent, delimiter, marker, countTokens, maxDepth };
 }
 
@@ -40,7 +42,7 @@ function guarded<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof RangeError) throw new KtofEncodeError('the value nests too deeply for this runtime; lower the maxDepth option');
+    if (error instanceof RangeError) throw new KtofEncodeError('the value nests too deeply for this runtime; lower the maxDepth option', { code: 'too_deep' });
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { KtofEncodeError } from '../shared/errors.js';
+import { KtofEncodeError, type KtofEncodeErrorCode } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { setOwn } from '../decode/cursor.js';
 
@@ -30,8 +30,9 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
   const containers: object[] = [];
   const keys: (string | number)[] = [];
 
-  const fail = (depth: number, what: string): never => {
-    throw new KtofEncodeError(`cannot encode ${describePath(keys.slice(1, depth + 1))}: ${what}`);
+  const fail = (depth: number, what: string, code: KtofEncodeErrorCode = 'not_json', limit?: number): never => {
+    const path = describePath(keys.slice(1, depth + 1));
+    throw new KtofEncodeError(what, limit === undefined ? { code, path } : { code, path, limit });
   };
 
   /** The depth at which the first container repeats an ancestor, or -1. */
@@ -63,8 +64,8 @@ export function normalize(input: unknown, maxDepth: number): JsonValue {
     containers[depth] = obj;
     if (depth > maxDepth || (depth & 1023) === 1023) {
       const repeat = firstRepeat(depth + 1);
-      if (repeat >= 0) fail(repeat, 'the value contains a cycle');
-      if (depth > maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
+      if (repeat >= 0) fail(repeat, 'the value contains a cycle', 'cycle');
+      if (depth > maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`, 'too_deep', maxDepth);
     }
     if (obj instanceof Map || obj instanceof Set) fail(depth, `a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
     if (Array.isArray(obj)) {
