@@ -17,7 +17,7 @@ import type {
 } from '@kaizen/protocol';
 import { encodeFailure, requireValue, toEncodeOptions } from './codec.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
-import type { OperationContext } from './engine.js';
+import type { OperationContext } from './types.js';
 import { TextCache } from './text-cache.js';
 
 /** Characters of chat strings (and their encodings) remembered per tokenizer and options. */

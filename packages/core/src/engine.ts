@@ -31,6 +31,7 @@ import { createComputations, FORMAT, type Computations } from './compute.js';
 import { measure } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore } from './store.js';
+import type { OperationContext } from './types.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -47,16 +48,6 @@ export interface EngineConfig {
   newPayloadId?: () => string;
   /** Where encodings and token stats are computed. Default: here (createComputations); a server may send large requests to a worker. */
   compute?: Computations;
-}
-
-/** Who is asking, for one operation. */
-export interface OperationContext {
-  tenant: string;
-  requestId: string;
-  /** Epoch ms; defaults to the engine clock. */
-  now?: number;
-  /** Size of the request body in bytes, when known. */
-  requestBytes?: number;
 }
 
 /** One method per operation, named as the SDK names them. */

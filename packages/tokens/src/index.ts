@@ -1,9 +1,10 @@
 /** @kaizen/tokens: token counting per model family with real offline tokenizers. */
 import { resolveModel, type Encoding } from './models.js';
-import { loadEncoding, loadedEncoding, type Counter } from './tokenizers.js';
+import { loadEncoding, loadedEncoding } from './tokenizers.js';
+import type { Counter } from './types.js';
 
 export { resolveModel, UnknownModelError, SUPPORTED_FAMILIES, type ModelTokenizer, type Encoding } from './models.js';
-export type { Counter } from './tokenizers.js';
+export type { Counter } from './types.js';
 export { countSampled, type SampleOptions } from './sampled.js';
 
 export interface TokenCountResult {
