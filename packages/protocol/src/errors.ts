@@ -100,11 +100,6 @@ export function isKaizenProblem(error: unknown): error is KaizenProblem {
   return typeof e.code === 'string' && typeof e.status === 'number' && 'detail' in e && typeof e.toBody === 'function';
 }
 
-/** A 422 problem from already-shaped detail items. */
-export function validationProblem(detail: ValidationDetail[], code: ErrorCode = ErrorCode.VALIDATION_ERROR): KaizenProblem {
-  return new KaizenProblem(code, detail);
-}
-
 const TYPE_NAMES: Record<string, [type: string, noun: string]> = {
   string: ['string_type', 'a valid string'],
   number: ['float_type', 'a valid number'],

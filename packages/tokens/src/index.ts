@@ -26,8 +26,3 @@ export async function countTokens(model: string, text: string): Promise<TokenCou
   const counter = loadedEncoding(encoding) ?? (await loadEncoding(encoding));
   return { count: counter(text), estimated, encoding };
 }
-
-/** Preloads the tokenizers of `models` (e.g. at server start) so first requests stay fast. */
-export async function preloadTokenizers(models: readonly string[]): Promise<void> {
-  await Promise.all(models.map((m) => tokenCounter(m)));
-}
