@@ -150,12 +150,16 @@ export class Planner {
     return preferInline({ form: 'fields', value: v, keys, fields, cost: 1 + costs.block, inline: costs.inline }, lineCost, v);
   }
 
+  /** An array's head line but for a table header: indentation, key, brackets, ":" and the line break. */
+  private headCost(keyCost: number, length: number, depth: number): number {
+    return (depth > 0 ? 1 : 0) + keyCost + bracketCost(length, this.f.withLength) + 2;
+  }
+
   /** The layout of a non-empty array after a key costing `keyCost` (0 at the root): values, table, matrix or list. */
   private array(keyCost: number, v: JsonValue[], depth: number): Layout {
     const f = this.f;
     const shape = shapeOf(v);
-    // indentation, key, brackets, ":" and the line break
-    const headCost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(v.length, f.withLength) + 2;
+    const headCost = this.headCost(keyCost, v.length, depth);
     if (shape === Shape.Primitives) {
       const line = cellLine(f, f.bracket(v.length) + ': ', v);
       return { form: 'lines', head: line.text, lines: NO_LINES, cost: headCost + line.cost, inline: line.inline };
@@ -190,8 +194,7 @@ export class Planner {
   private table(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, inline: number): LinesLayout {
     const f = this.f;
     const lines: string[] = [];
-    const cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(rows.length, f.withLength) + headerCost(f, plan.columns) + 2
-      + tableRows(f, rows, plan, f.rowDepth(depth), lines);
+    const cost = this.headCost(keyCost, rows.length, depth) + headerCost(f, plan.columns) + tableRows(f, rows, plan, f.rowDepth(depth), lines);
     return { form: 'lines', head: f.bracket(rows.length) + headerText(f, plan.columns) + ':', lines, cost, inline };
   }
 
@@ -200,7 +203,7 @@ export class Planner {
    * null when some value is a container.
    */
   private flatListCosts(keyCost: number, rows: JsonObject[], depth: number): Costs | null {
-    let block = (depth > 0 ? 1 : 0) + keyCost + bracketCost(rows.length, this.f.withLength) + 2;
+    let block = this.headCost(keyCost, rows.length, depth);
     let inline = 2 + rows.length - 1;
     const itemLine = itemLineCost(depth + 1);
     for (const row of rows) {
@@ -228,7 +231,7 @@ export class Planner {
 
   /** `key[N]:` and a `- item` line per element. */
   private list(keyCost: number, v: JsonValue[], depth: number): ListLayout {
-    let cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(v.length, this.f.withLength) + 2;
+    let cost = this.headCost(keyCost, v.length, depth);
     let inline = 2 + v.length - 1;
     const items: (Layout | null)[] = [];
     for (const item of v) {
@@ -282,8 +285,7 @@ export class Planner {
     if (!plan) return null;
     const f = this.f;
     const lines: string[] = [];
-    const cost = (depth > 0 ? 1 : 0) + keyCost + bracketCost(keys.length, f.withLength) + headerCost(f, plan.columns) + 2
-      + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines);
+    const cost = this.headCost(keyCost, keys.length, depth) + headerCost(f, plan.columns) + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines);
     // Like a dense table, a dense keyed table always wins: its inline form is not even priced.
     let inline = NEVER;
     if (!(plan.density > DENSE_TABLE && keys.length >= DENSE_TABLE_MIN_ROWS)) {
