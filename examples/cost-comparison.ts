@@ -7,6 +7,7 @@
  * Or with no server at all: KAIZEN_LOCAL=1 npx tsx examples/cost-comparison.ts
  */
 import { KaizenClient, withKaizenClient } from '@kaizen/sdk';
+import './exit-cleanly.js';
 
 /** Example input prices in USD per million tokens. Check your provider's current price list. */
 const PRICE_PER_MILLION: Record<string, number> = {

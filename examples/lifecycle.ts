@@ -8,6 +8,7 @@
  * Or with no server at all: KAIZEN_LOCAL=1 npx tsx examples/lifecycle.ts
  */
 import { KaizenClient, KaizenAPIError, KaizenNotFoundError, KaizenValidationError } from '@kaizen/sdk';
+import './exit-cleanly.js';
 
 const tickets = [
   { id: 101, customer: 'Ada', priority: 'high', status: 'open', tags: ['billing'] },

@@ -1,5 +1,5 @@
 /** The codec flags every command shares, parsed once into validated settings. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { encode } from '@kaizen/ktof';
 import { usageError } from './exit.js';
 
@@ -38,8 +38,8 @@ export function addEncodeFlags(command: Command): Command {
 
 /** Adds --strict / --no-strict (and --indent unless the encoder flags already did). */
 export function addDecodeFlags(command: Command, withIndent = true): Command {
-  if (withIndent) command.option('--indent <n>', 'spaces per nesting level of the KTOF input (default 2)');
-  return command.addOption(new Option('--strict', 'check declared lengths, row widths, indentation and duplicate keys (default)').default(true)).option('--no-strict', 'accept KTOF whose declared lengths or indentation are off');
+  if (withIndent) command.option('--indent <n>', 'spaces per nesting level of the KTOF input (default: the width of its first indented line)');
+  return command.option('--strict', 'check declared lengths, row widths, indentation and duplicate keys (default)').option('--no-strict', 'accept KTOF whose declared lengths or indentation are off');
 }
 
 function parseIndent(value: string | undefined): number | undefined {

@@ -1,5 +1,5 @@
 /** `kaizen encode|decode|convert` as a child process: pipes, files, options, errors, exit codes. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -258,3 +258,68 @@ describe('round trip property', () => {
 });
 
 const BIN_PATH = new URL('../dist/bin.js', import.meta.url).pathname;
+
+describe('an output that is one of the inputs', () => {
+  it('is refused before anything is written, by relative path, absolute path or symlink', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.json'), usersJson);
+    writeFileSync(join(dir, 'x.ktof'), encode(USERS));
+    symlinkSync(join(dir, 'x.json'), join(dir, 'link.json'));
+    const attempts = [
+      ['encode', 'x.json', '-o', 'x.json'],
+      ['encode', 'x.json', '-o', './sub/../x.json'],
+      ['encode', 'x.json', '-o', join(dir, 'x.json')],
+      ['encode', 'x.json', '-o', 'link.json'],
+      ['encode', 'link.json', '-o', 'x.json'],
+      ['decode', 'x.ktof', '-o', 'x.ktof'],
+      ['decode', 'x.ktof', 'x.json', '--out-dir', '.'],
+      ['convert', 'x.ktof', 'x.json', '--force'],
+    ];
+    mkdirSync(join(dir, 'sub'));
+    for (const args of attempts) {
+      const result = await kaizen(args, { cwd: dir });
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr, args.join(' ')).toMatch(/is the input .*choose another output/);
+    }
+    expect(readFileSync(join(dir, 'x.json'), 'utf8')).toBe(usersJson);
+    expect(readFileSync(join(dir, 'x.ktof'), 'utf8')).toBe(encode(USERS));
+    // The same file under another name is still fine as an output of something else.
+    expect((await kaizen(['encode', 'x.json', '-o', 'y.ktof'], { cwd: dir })).code).toBe(0);
+  });
+});
+
+describe('everyday rough edges', () => {
+  it('decodes KTOF written with any --indent without being told', async () => {
+    for (const indent of ['1', '4', '8']) {
+      const encoded = await kaizen(['encode', '--indent', indent], { input: JSON.stringify({ a: { b: { c: [1, 2] } }, USERS }) });
+      const decoded = await kaizen(['decode', '--compact'], { input: encoded.stdout });
+      expect(decoded.stderr).toBe('');
+      expect(JSON.parse(decoded.stdout)).toEqual({ a: { b: { c: [1, 2] } }, USERS });
+    }
+    const uneven = await kaizen(['decode'], { input: 'a:\n    b:\n      c: 1\n' });
+    expect(uneven.code).toBe(1);
+    expect(uneven.stderr).toMatch(/<stdin>:3:7: indentation must be a multiple of 4 spaces/);
+  });
+
+  it('says each default once in decode --help', async () => {
+    const help = (await kaizen(['decode', '--help'])).stdout;
+    expect(help).not.toMatch(/\(default\)\s*\(default/);
+    expect(help).toMatch(/--strict\s+check declared lengths[^]*\(default\)/);
+  });
+
+  it('completes --delimiter with its values, not file names', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'kaizen.bash'), (await kaizen(['completion', 'bash'])).stdout);
+    writeFileSync(join(dir, 'tally.json'), '{}');
+    const complete = async (...words: string[]) => {
+      const script = `source kaizen.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _kaizen; echo "\${COMPREPLY[*]}"`;
+      return (await run('bash', ['-c', script], { cwd: dir })).stdout.trim();
+    };
+    expect(await complete('kaizen', 'encode', '--delimiter', '')).toBe('comma tab pipe semicolon');
+    expect(await complete('kaizen', 'encode', '-d', 't')).toBe('tab');
+    expect(await complete('kaizen', 'encode', '--indent', '')).toBe('');
+    expect(await complete('kaizen', 'encode', '-d', 'tab', '--ind')).toBe('--indent');
+    expect(await complete('kaizen', 'encode', '-d', 'tab', 'ta')).toBe('tally.json');
+    expect(await complete('kaizen', 'encode', '-o', 'ta')).toBe('tally.json');
+  });
+});

@@ -133,10 +133,17 @@ describe('playground', () => {
     expect(JSON.parse(await page.inputValue('#decode-output'))).toEqual({ team: 'core', members: [{ id: 1, name: 'Ada' }, { id: 2, name: 'Lin' }] });
 
     await page.click('#tab-encode');
+    await page.fill('#json-input', '{"a": [1, 2]}');
+    await page.waitForFunction(() => document.querySelectorAll('#token-rows li').length > 0 && (document.getElementById('ktof-output') as HTMLTextAreaElement).value !== '');
     await page.fill('#json-input', '{\n  "a": 1,\n  "b": [1, 2,]\n}');
     await page.waitForSelector('#json-error:not([hidden])');
     expect(await page.textContent('#json-error')).toMatch(/^Invalid JSON\. Line 3/);
     expect(await page.getAttribute('#json-editor .gutter span.error', 'data-line')).toBe('3');
+    // Nothing on the right still describes the JSON from before, not even a late token count.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await page.inputValue('#ktof-output')).toBe('');
+    expect([await page.textContent('#json-bytes'), await page.textContent('#ktof-bytes'), await page.textContent('#bytes-summary')]).toEqual(['', '', '']);
+    expect(await page.locator('#token-rows li').count()).toBe(0);
     await page.close();
   });
 

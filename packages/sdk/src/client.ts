@@ -130,7 +130,7 @@ export class KaizenClient implements AsyncDisposable {
   }
 
   /**
-   * A client configured from `KAIZEN_BASE_URL` (default https://api.getkaizen.io/),
+   * A client configured from `KAIZEN_BASE_URL` (default http://127.0.0.1:8787/),
    * `KAIZEN_API_KEY`, `KAIZEN_TIMEOUT` (seconds, default 30), `KAIZEN_CONNECT_TIMEOUT`,
    * `KAIZEN_MAX_RETRIES`, `KAIZEN_LOG` and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`; `overrides` win.
    */

@@ -7,8 +7,8 @@ import type { ResponseCacheOptions } from './internal/cache.js';
 import { isLogLevel, type KaizenLogger, type LogLevel } from './internal/log.js';
 import type { KaizenRequestHook, KaizenResponseHook } from './hooks.js';
 
-/** The hosted service. */
-export const DEFAULT_BASE_URL = 'https://api.getkaizen.io/';
+/** A self-hosted `kaizen serve` on this machine (nothing leaves it unless a URL says so). */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8787/';
 /** Seconds per attempt. */
 export const DEFAULT_TIMEOUT = 30;
 /** Retries after the first attempt. */
@@ -18,7 +18,7 @@ export const DEFAULT_MAX_RETRY_AFTER = 60;
 
 /** Options of `new KaizenClient(config)`. Every field is optional. */
 export interface KaizenClientConfig {
-  /** API root, default `https://api.getkaizen.io/`. A path prefix (`https://host/kaizen/`) is kept. */
+  /** API root, default `http://127.0.0.1:8787/` (a self-hosted `kaizen serve`). A path prefix (`https://host/kaizen/`) is kept. */
   baseUrl?: string;
   /** Sent as `x-api-key` and as `Authorization: Bearer`. */
   apiKey?: string;
@@ -87,7 +87,13 @@ export function configFromEnv(env: Env = processEnv()): KaizenClientConfig {
   return config;
 }
 
-/** The proxy the environment asks for `baseUrl`, honouring `NO_PROXY` (host suffixes, `*`). */
+/** Hosts on this machine: a proxy elsewhere cannot reach them, so HTTP(S)_PROXY never applies. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The proxy the environment asks for `baseUrl`, honouring `NO_PROXY` (host suffixes, `*`).
+ * Loopback URLs (the default, a local `kaizen serve`) are never proxied.
+ */
 export function proxyFromEnv(baseUrl: string, env: Env): string | undefined {
   let url: URL;
   try {
@@ -95,6 +101,7 @@ export function proxyFromEnv(baseUrl: string, env: Env): string | undefined {
   } catch {
     return undefined;
   }
+  if (LOOPBACK.test(url.hostname)) return undefined;
   const proxy = url.protocol === 'https:' ? nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) : nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy);
   if (!proxy) return undefined;
   const noProxy = (nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy) ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -69,4 +69,17 @@ describe('examples', () => {
     expect(lifecycle.stdout).toContain('connected: local:');
     expect(lifecycle.stdout).toContain('batch: 3/3 stored');
   });
+
+  it('end with one line when no server answers, and quietly when piped to head', async () => {
+    const down = await runExample('lifecycle.ts', { KAIZEN_BASE_URL: 'http://127.0.0.1:9', KAIZEN_MAX_RETRIES: '0' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^example stopped: GET http:\/\/127\.0\.0\.1:9\/: connection failed .*KAIZEN_BASE_URL.*\n$/);
+    const piped = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', `${TSX} examples/cost-comparison.ts | head -1`], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KAIZEN_LOCAL: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(piped).toEqual({ code: 0, stderr: '' });
+  });
 });

@@ -1,6 +1,7 @@
 /** Pure pieces: backoff, Retry-After parsing, the LRU cache, settled batching, env config. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { configFromEnv, KaizenClient, KaizenError } from '../src/index.js';
 import { proxyFromEnv } from '../src/config.js';
 import { mapSettled } from '../src/internal/batch.js';
@@ -121,8 +122,22 @@ describe('mapSettled', () => {
 });
 
 describe('configFromEnv', () => {
-  it('defaults to the hosted service and reads every variable', () => {
-    expect(configFromEnv({})).toEqual({ baseUrl: 'https://api.getkaizen.io/' });
+  it('defaults to a self-hosted server on this machine, and a failed connection says where it went and what sets it', async () => {
+    expect(configFromEnv({})).toEqual({ baseUrl: 'http://127.0.0.1:8787/' });
+    expect(new KaizenClient().baseUrl).toBe('http://127.0.0.1:8787/');
+    // A port that was just free: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const client = KaizenClient.fromEnv({ maxRetries: 0 }, { KAIZEN_BASE_URL: `http://127.0.0.1:${port}` });
+    const error = await client.compress({ data: 1 }).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(new RegExp(`POST http://127\\.0\\.0\\.1:${port}/v1/compress: connection failed .*ECONNREFUSED.*is a Kaizen server running at http://127\\.0\\.0\\.1:${port}\\? The base URL is set by the baseUrl option or the KAIZEN_BASE_URL variable`));
+  });
+
+  it('reads every variable', () => {
     expect(
       configFromEnv({
         KAIZEN_BASE_URL: 'http://127.0.0.1:8000/',
@@ -144,12 +159,16 @@ describe('configFromEnv', () => {
 
   it('picks the proxy for the scheme and honours NO_PROXY', () => {
     const env = { HTTPS_PROXY: 'http://proxy:3128', HTTP_PROXY: 'http://plain:3128', NO_PROXY: 'localhost,.internal.example' };
-    expect(proxyFromEnv('https://api.getkaizen.io/', env)).toBe('http://proxy:3128');
+    expect(proxyFromEnv('https://kaizen.example.com/', env)).toBe('http://proxy:3128');
     expect(proxyFromEnv('http://kaizen.local/', env)).toBe('http://plain:3128');
     expect(proxyFromEnv('https://kaizen.internal.example/', env)).toBeUndefined();
     expect(proxyFromEnv('http://localhost:8000/', env)).toBeUndefined();
     expect(proxyFromEnv('https://x/', { ...env, NO_PROXY: '*' })).toBeUndefined();
-    expect(configFromEnv({ https_proxy: 'http://p:1' }).proxy).toBe('http://p:1');
+    expect(configFromEnv({ https_proxy: 'http://p:1', KAIZEN_BASE_URL: 'https://kaizen.example.com/' }).proxy).toBe('http://p:1');
+    // The default URL is this machine: a proxy could not reach it.
+    expect(configFromEnv({ http_proxy: 'http://p:1' }).proxy).toBeUndefined();
+    for (const local of ['http://localhost:8787/', 'http://127.0.0.1:8787/', 'http://127.1.2.3/', 'http://[::1]:8787/']) expect(proxyFromEnv(local, env), local).toBeUndefined();
+    expect(configFromEnv({ http_proxy: 'http://p:1', KAIZEN_BASE_URL: 'http://kaizen.internal/' }).proxy).toBe('http://p:1');
   });
 
   it('KaizenClient.fromEnv applies env then overrides; the constructor checks options', async () => {

@@ -226,20 +226,26 @@ function clearTokens(note) {
   $('tokens-note').textContent = note;
 }
 
+/** No valid input: nothing on the right may still describe the previous JSON. */
+function clearEncoded(note) {
+  current = null;
+  inFlight?.abort();
+  editors.ktof.value = '';
+  $('json-bytes').textContent = $('ktof-bytes').textContent = $('bytes-summary').textContent = '';
+  clearTokens(note);
+}
+
 function runEncode() {
   const text = editors.json.value;
   if (!text.trim()) {
-    current = null;
     showError($('json-error'), editors.json, '');
-    editors.ktof.value = '';
-    $('json-bytes').textContent = $('ktof-bytes').textContent = $('bytes-summary').textContent = '';
-    clearTokens('Paste JSON, drop a .json file, or pick a sample.');
+    clearEncoded('Paste JSON, drop a .json file, or pick a sample.');
     return;
   }
   const parsed = parseJsonInput(text);
   if (parsed.error) {
-    current = null;
     showError($('json-error'), editors.json, `Invalid JSON. ${parsed.error}`, parsed.line);
+    clearEncoded('Fix the JSON to see KTOF and token counts.');
     return;
   }
   showError($('json-error'), editors.json, '');
@@ -249,6 +255,7 @@ function runEncode() {
     ktof = encode(parsed.value, local);
   } catch (error) {
     showError($('json-error'), editors.json, `Cannot encode: ${error.message}`);
+    clearEncoded('This JSON cannot be encoded as KTOF.');
     return;
   }
   current = { value: parsed.value, ktof };
@@ -259,6 +266,7 @@ function runEncode() {
 
 const refreshCounts = debounce(async () => {
   if (!current) return;
+  const asked = current;
   const models = selectedModels();
   if (!server.reachable) return clearTokens('The server is unreachable, so tokens cannot be counted. KTOF above is encoded in your browser.');
   if (!apiKey && server.health?.auth?.anonymous_loopback !== true) return clearTokens('Enter an API key above to count tokens per model.');
@@ -276,6 +284,7 @@ const refreshCounts = debounce(async () => {
       signal: controller.signal,
     });
     const body = await response.json().catch(() => ({}));
+    if (current !== asked) return; // the JSON changed (or became invalid) meanwhile
     if (response.status === 401 || response.status === 403) {
       if (apiKey) sessionStorage.removeItem(KEY_STORAGE);
       apiKey = '';

@@ -140,14 +140,29 @@ describe('SQLite schema and WAL', () => {
   });
 
   it('keeps the log bounded under writes that never pause: the writer finishes what the checkpointer started', async () => {
+    const rows = 3 * 3_000; // ~55 MB of rows, about 13,000 log frames
+    const committer = (db: ReturnType<typeof openDatabase>) => {
+      const insert = db.prepare('INSERT INTO payloads (id, tenant, encoded, original, metadata, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      return db.transaction((first: number) => {
+        for (let i = first; i < first + 3; i++) insert.run(`kz_${String(i).padStart(22, '0')}`, 'acme', '"k"', JSON.stringify('x'.repeat(6_000)), '{}', '{}', 0, 1);
+      });
+    };
+    // Baseline measured in this run: the same writes with no checkpoint at all leave every
+    // frame in the log. How far below it the bounded log stays depends on how much CPU the
+    // checkpointer's thread gets, so the bound is a share of it, not a fixed size.
+    const unboundedDir = tempDir();
+    const unbounded = openDatabase(unboundedDir);
+    unbounded.pragma('wal_autocheckpoint = 0');
+    const commitUnbounded = committer(unbounded);
+    for (let first = 0; first < rows; first += 3) commitUnbounded(first);
+    const unboundedLog = statSync(join(unboundedDir, 'kaizen.db-wal')).size;
+    unbounded.close();
+
     const dataDir = tempDir();
     const db = openDatabase(dataDir);
     // A 1 MiB reset threshold instead of 64 MiB, so a few MiB of writes show the log starting over.
     const checkpointer = startCheckpointer(db, db.name, { intervalMs: 5, resetAboveFrames: 256 });
-    const insert = db.prepare('INSERT INTO payloads (id, tenant, encoded, original, metadata, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const commit = db.transaction((first: number) => {
-      for (let i = first; i < first + 3; i++) insert.run(`kz_${String(i).padStart(22, '0')}`, 'acme', '"k"', JSON.stringify('x'.repeat(6_000)), '{}', '{}', 0, 1);
-    });
+    const commit = committer(db);
     const wal = join(dataDir, 'kaizen.db-wal');
     // Bytes 12-15 of the log's header count its restarts (SQLite's checkpoint sequence number).
     const restarts = () => {
@@ -158,7 +173,6 @@ describe('SQLite schema and WAL', () => {
       return header.readUInt32BE(12);
     };
     let largestLog = 0;
-    const rows = 3 * 3_000; // ~55 MB of rows, about 13,000 log frames
     commit(0);
     const restartsBefore = restarts();
     for (let first = 3; first < rows; first += 3) {
@@ -168,9 +182,12 @@ describe('SQLite schema and WAL', () => {
     }
     const restartsDuring = restarts() - restartsBefore;
     await checkpointer.close();
-    // Without the finishing step the log never starts over and holds every frame written (over 100 MB).
+    // Without the finishing step the log never starts over and holds every frame written, as
+    // the baseline does (about 120 MB); an idle machine stays near a quarter of it, a loaded one
+    // (the checkpointer's thread starved) was seen at 53%.
     expect(restartsDuring).toBeGreaterThanOrEqual(2);
-    expect(largestLog).toBeLessThan(56 * 1024 * 1024);
+    expect(unboundedLog).toBeGreaterThan(100 * 1024 * 1024);
+    expect(largestLog).toBeLessThan(unboundedLog * 0.75);
     expect((db.prepare('SELECT COUNT(*) AS n FROM payloads').get() as { n: number }).n).toBe(rows);
     db.close();
   });

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { kaizen, serve } from './cli-process.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -45,6 +47,29 @@ describe('kaizen keys', () => {
     }
   });
 
+  it('says which store it used, and never creates a missing one to read or revoke from', async () => {
+    const parent = tempDir();
+    const dataDir = join(parent, 'data');
+    for (const args of [['list'], ['list', '--json'], ['revoke', 'key_0000000000000000']]) {
+      const r = await kaizen(['keys', ...args, '--data', dataDir]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`no Kaizen store at ${join(dataDir, 'kaizen.db')}; pass the --data directory the server uses`);
+      expect(existsSync(dataDir)).toBe(false);
+    }
+    const created = await kaizen(['keys', 'create', '--data', dataDir, '--tenant', 'acme']);
+    expect(created.stderr).toContain(`kaizen keys: using the SQLite store ${join(dataDir, 'kaizen.db')} (new: created now; the server must use this --data directory)`);
+    const again = await kaizen(['keys', 'create', '--tenant', 'acme'], { KAIZEN_DATA_DIR: dataDir });
+    expect(again.stderr).toContain(`kaizen keys: using the SQLite store ${join(dataDir, 'kaizen.db')}\n`);
+    const listed = await kaizen(['keys', 'list', '--data', dataDir, '--json']);
+    expect(JSON.parse(listed.stdout)).toHaveLength(2);
+    expect(listed.stderr).toBe(`kaizen keys: using the SQLite store ${join(dataDir, 'kaizen.db')}\n`);
+    // A key that matches nothing is echoed whole.
+    const missing = await kaizen(['keys', 'revoke', 'kzk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '--data', dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no active key matches "kzk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"');
+  });
+
   it('rejects a bad tenant name', async () => {
     const r = await kaizen(['keys', 'create', '--data', tempDir(), '--tenant', 'no spaces']);
     expect(r.code).toBe(2);
@@ -74,6 +99,21 @@ describe('kaizen serve', () => {
     } finally {
       second.child.kill('SIGINT');
       expect((await second.exited).code).toBe(0);
+    }
+  });
+
+  it('names the store it uses, and explains a port already in use', async () => {
+    const dataDir = tempDir();
+    const first = await serve(['--data', dataDir]);
+    try {
+      expect(first.stderr()).toContain(`listening on ${first.url} (sqlite ${join(dataDir, 'kaizen.db')})`);
+      const port = new URL(first.url).port;
+      const second = await kaizen(['serve', '--port', port, '--data', dataDir]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/EADDRINUSE.*\nAnother process \(perhaps another kaizen serve\) already listens there: stop it, or pick another port with --port N/);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
     }
   });
 

@@ -9,7 +9,7 @@ import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../eng
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
 import { parseJson } from '../io/json-input.js';
-import { assertDistinctOutputs, outputPathFor, writeFileAtomic, writeStdout } from '../io/output.js';
+import { assertSafeOutputs, outputPathFor, writeFileAtomic, writeStdout } from '../io/output.js';
 import { createProgress, type Progress } from '../io/progress.js';
 import { addDecodeFlags, addEncodeFlags, decodeSettings, encodeSettings, type CodecFlags, type DecodeSettings, type EncodeSettings } from '../options.js';
 import { action, eachInput, report } from '../run.js';
@@ -75,11 +75,13 @@ function plainJobs(sources: Source[], direction: Direction, flags: CodecCommandF
   if (flags.output !== undefined && flags.outDir !== undefined) throw usageError('use either -o FILE or --out-dir DIR, not both');
   if (flags.output !== undefined) {
     if (sources.length > 1) throw usageError(`-o names one output file but ${sources.length} inputs were given; use --out-dir DIR`);
-    return [{ source: sources[0]!, direction, target: flags.output }];
+    const jobs = [{ source: sources[0]!, direction, target: flags.output }];
+    assertSafeOutputs(jobs);
+    return jobs;
   }
   if (flags.outDir !== undefined) {
     const jobs = sources.map((source) => ({ source, direction, target: outputPathFor(source, EXTENSION[direction], flags.outDir) }));
-    assertDistinctOutputs(jobs as { source: Source; target: string }[]);
+    assertSafeOutputs(jobs);
     return jobs;
   }
   if (sources.length > 1) throw usageError(`${sources.length} inputs were given; write them with --out-dir DIR (stdout takes one input)`);
@@ -95,7 +97,7 @@ function convertJobs(sources: Source[], flags: CodecCommandFlags): Job[] {
     if (!direction) throw usageError(`cannot tell which way to convert ${source.name}: expected .json, .ktof or .toon (use kaizen encode/decode for other names)`);
     return { source, direction, target: outputPathFor(source, EXTENSION[direction], flags.outDir) };
   });
-  assertDistinctOutputs(jobs as { source: Source; target: string }[]);
+  assertSafeOutputs(jobs);
   if (!flags.force) {
     const existing = jobs.filter((job) => existsSync(job.target!)).map((job) => job.target);
     if (existing.length) throw usageError(`would overwrite ${existing.join(', ')}; pass --force to replace`);

@@ -13,6 +13,41 @@ function commandTable(program: Command): { name: string; flags: string[] }[] {
   });
 }
 
+/** Words a flag's value can take: its choices, or nothing (a number, a name, a URL). */
+const VALUE_WORDS: Record<string, string> = { '--delimiter': 'comma tab pipe semicolon', '--log-level': 'fatal error warn info debug trace silent' };
+
+/** Every flag that takes a required value, so the word after it is not read as a command. */
+function valueFlags(program: Command): string[] {
+  const flags = new Set<string>();
+  const visit = (command: Command) => {
+    for (const option of command.options) if (option.required) for (const flag of [option.long, option.short]) if (flag) flags.add(flag);
+    command.commands.forEach(visit);
+  };
+  visit(program);
+  return [...flags];
+}
+
+/**
+ * The `case "$prev"` arms for flags that take a value: the flag's choices, or no completion at
+ * all, except for values that are paths (`<file>`, `<dir>`), which complete file names.
+ */
+function valueCases(program: Command): string {
+  const arms = new Map<string, string>();
+  const visit = (command: Command) => {
+    for (const option of command.options) {
+      if (!option.required && !option.optional) continue;
+      if (/<(file|dir)>/.test(option.flags)) continue;
+      const names = [option.long, option.short].filter((f): f is string => !!f).join('|');
+      const words = option.argChoices?.join(' ') ?? (option.long ? VALUE_WORDS[option.long] : undefined);
+      arms.set(names, words ? `COMPREPLY=( $(compgen -W "${words}" -- "$cur") ); return ;;` : 'COMPREPLY=(); return ;;');
+    }
+    command.commands.forEach(visit);
+  };
+  visit(program);
+  // An optional value (--remote [url], --length-marker [chars]) may be followed by a file: leave those alone.
+  return [...arms].filter(([names]) => !names.includes('--remote') && !names.includes('--length-marker')).map(([names, arm]) => `    ${names}) ${arm}`).join('\n');
+}
+
 function bashScript(program: Command): string {
   const table = commandTable(program);
   const top = table.filter((c) => !c.name.includes(' ')).map((c) => c.name);
@@ -21,8 +56,14 @@ function bashScript(program: Command): string {
     .join('\n');
   return `# kaizen bash completion. Install: kaizen completion bash > /etc/bash_completion.d/kaizen (or source it from ~/.bashrc)
 _kaizen() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" w flags="" subs=""
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" w flags="" subs=""
+  case "$prev" in
+${valueCases(program)}
+  esac
+  local takes=" ${valueFlags(program).join(' ')} " last=""
   for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+    if [[ "$takes" == *" $last "* ]]; then last="$w"; continue; fi
+    last="$w"
     case "$w" in -*) ;; *) if [ -z "$path" ]; then path="$w"; elif [ "\${path#* }" = "$path" ]; then path="$path $w"; fi ;; esac
   done
   case "$path" in
@@ -50,7 +91,9 @@ function fishScript(program: Command): string {
     lines.push(`complete -c kaizen -n __fish_use_subcommand -a ${command.name()} -d '${command.description().replace(/'/g, "\\'")}'`);
     for (const option of command.options) {
       if (!option.long) continue;
-      lines.push(`complete -c kaizen -n '__fish_seen_subcommand_from ${command.name()}' -l ${option.long.slice(2)} -d '${option.description.replace(/'/g, "\\'")}'`);
+      const words = VALUE_WORDS[option.long];
+      const values = words ? ` -x -a '${words}'` : '';
+      lines.push(`complete -c kaizen -n '__fish_seen_subcommand_from ${command.name()}' -l ${option.long.slice(2)}${values} -d '${option.description.replace(/'/g, "\\'")}'`);
     }
     lines.push(`complete -c kaizen -n '__fish_seen_subcommand_from ${command.name()}' -F`);
   }

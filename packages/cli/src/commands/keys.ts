@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openKeyStore, type KeyStore } from '@kaizen/server';
 
@@ -12,8 +14,35 @@ function storeOptions(flags: StoreFlags) {
   return { dataDir: flags.data ?? process.env['KAIZEN_DATA_DIR'] ?? './data', redisUrl: flags.redis ?? (process.env['KAIZEN_REDIS_URL'] || undefined) };
 }
 
-async function withStore<T>(flags: StoreFlags, fn: (store: KeyStore) => Promise<T>): Promise<T> {
-  const store = await openKeyStore(storeOptions(flags));
+/** A Redis URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable Redis URL)';
+  }
+}
+
+/**
+ * Opens the store the flags name and says on stderr which one it is, since a key created in the
+ * wrong store is refused by the server. `mode: 'read'` refuses a SQLite store that does not
+ * exist instead of creating it (a typo in --data must not leave a new, empty store behind).
+ */
+async function withStore<T>(flags: StoreFlags, mode: 'read' | 'create', fn: (store: KeyStore) => Promise<T>): Promise<T> {
+  const options = storeOptions(flags);
+  if (options.redisUrl) {
+    process.stderr.write(`kaizen keys: using the Redis store ${redactedUrl(options.redisUrl)}\n`);
+  } else {
+    const file = resolve(options.dataDir, 'kaizen.db');
+    const exists = existsSync(file);
+    if (!exists && mode === 'read') {
+      fail(`no Kaizen store at ${file}; pass the --data directory the server uses (it prints it when it starts; default ./data, env KAIZEN_DATA_DIR)`);
+    }
+    process.stderr.write(`kaizen keys: using the SQLite store ${file}${exists ? '' : ' (new: created now; the server must use this --data directory)'}\n`);
+  }
+  const store = await openKeyStore(options);
   try {
     return await fn(store);
   } finally {
@@ -39,7 +68,7 @@ export function registerKeys(program: Command): void {
     .requiredOption('--tenant <name>', 'the account the key belongs to (letters, digits, . _ -)')
     .action(async (flags: StoreFlags & { tenant: string }) => {
       if (!TENANT.test(flags.tenant)) fail(`invalid tenant "${flags.tenant}": use 1-64 letters, digits, ".", "_" or "-".`, 2);
-      const { key, record } = await withStore(flags, (store) => store.create(flags.tenant));
+      const { key, record } = await withStore(flags, 'create', (store) => store.create(flags.tenant));
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created ${record.id} for tenant ${record.tenant}\n`);
     });
@@ -47,7 +76,7 @@ export function registerKeys(program: Command): void {
   addStoreOptions(keys.command('list').description('List keys (id, tenant, prefix, created, revoked); never the keys themselves'))
     .option('--json', 'print JSON')
     .action(async (flags: StoreFlags & { json?: boolean }) => {
-      const records = await withStore(flags, (store) => store.list());
+      const records = await withStore(flags, 'read', (store) => store.list());
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
         return;
@@ -64,8 +93,8 @@ export function registerKeys(program: Command): void {
 
   addStoreOptions(keys.command('revoke').description('Revoke a key by its id (key_...) or by the key itself').argument('<id-or-key>'))
     .action(async (idOrKey: string, flags: StoreFlags) => {
-      const revoked = await withStore(flags, (store) => store.revoke(idOrKey));
-      if (!revoked) fail(`no active key matches "${idOrKey.slice(0, 12)}"`);
+      const revoked = await withStore(flags, 'read', (store) => store.revoke(idOrKey));
+      if (!revoked) fail(`no active key matches "${idOrKey}"`);
       process.stderr.write('revoked\n');
     });
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, installShutdownHandlers, startServer, type ServerConfig } from '@kaizen/server';
 import { CLI_VERSION } from '../version.js';
@@ -17,6 +18,21 @@ interface ServeFlags {
 
 /** The tenant of the key `kaizen serve` creates when the store has none. */
 export const FIRST_KEY_TENANT = 'default';
+
+/** What to do about a server that could not start, when the error says (else nothing). */
+function startHint(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE') {
+    return 'Another process (perhaps another kaizen serve) already listens there: stop it, or pick another port with --port N (env PORT; 0 = any free port).\n';
+  }
+  if (error.code === 'EACCES') return 'Ports below 1024 need privileges: pick a port from 1024 up with --port N (env PORT).\n';
+  return '';
+}
+
+/** Which store the server uses, so `kaizen keys --data ...` can be pointed at the same one. */
+function storeDescription(config: ServerConfig): string {
+  if (config.redisUrl) return 'redis';
+  return `sqlite ${resolve(config.dataDir, 'kaizen.db')}`;
+}
 
 /** `kaizen serve`: starts the API. Flags win over environment variables, which win over defaults. */
 export function registerServe(program: Command): void {
@@ -55,7 +71,7 @@ export function registerServe(program: Command): void {
           process.stderr.write(`kaizen serve: ${error.message}\n`);
           process.exit(2);
         }
-        process.stderr.write(`kaizen serve: ${(error as Error).message}\n`);
+        process.stderr.write(`kaizen serve: ${(error as Error).message}\n${startHint(error as NodeJS.ErrnoException)}`);
         process.exit(1);
       }
       installShutdownHandlers(server);
@@ -67,6 +83,6 @@ export function registerServe(program: Command): void {
             `  curl -H "x-api-key: ${key}" -H 'content-type: application/json' -d '{"data":{"a":1}}' ${server.url}/v1/compress\n\n`,
         );
       }
-      process.stderr.write(`Kaizen API ${CLI_VERSION} listening on ${server.url} (${server.backends.kind})\n`);
+      process.stderr.write(`Kaizen API ${CLI_VERSION} listening on ${server.url} (${storeDescription(server.config)})\n`);
     });
 }

@@ -15,7 +15,7 @@ export interface RemoteFlags {
 /** Adds --remote [url] and --api-key <key>. */
 export function addRemoteFlags(command: Command): Command {
   return command
-    .option('--remote [url]', 'run on a Kaizen server instead of in-process (default URL: KAIZEN_BASE_URL)')
+    .option('--remote [url]', 'run on a Kaizen server instead of in-process (default URL: KAIZEN_BASE_URL, else http://127.0.0.1:8787)')
     .option('--api-key <key>', 'API key for --remote (default: KAIZEN_API_KEY)');
 }
 

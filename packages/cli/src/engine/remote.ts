@@ -62,7 +62,7 @@ export function remoteEngine(target: RemoteTarget): Engine {
   } catch (error) {
     throw usageError(`--remote: ${(error as Error).message}`);
   }
-  const server = target.url ?? process.env['KAIZEN_BASE_URL'] ?? 'the Kaizen server';
+  const server = client.baseUrl;
   const call = async <T>(file: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

@@ -1,6 +1,7 @@
 /** Where output goes: stdout, or files written atomically (a failed run leaves no half-written file). */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../exit.js';
 import type { Source } from './input.js';
 
@@ -32,15 +33,37 @@ export function outputPathFor(source: Source, extension: string, outDir: string 
   return join(outDir ?? dirname(path), `${stem}${extension}`);
 }
 
-/** Refuses two inputs that would be written to the same output file. */
-export function assertDistinctOutputs(targets: readonly { source: Source; target: string }[]): void {
-  const seen = new Map<string, string>();
-  for (const { source, target } of targets) {
-    const other = seen.get(target);
-    if (other !== undefined) throw usageError(`${other} and ${source.name} would both be written to ${target}; convert them into different --out-dir folders`);
-    if (source.path !== undefined && target === join(dirname(source.path), basename(source.path))) {
-      throw usageError(`${source.name} would be overwritten by its own output`);
+/** The path with every symlink resolved; for a file that does not exist yet, its folder's. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
     }
-    seen.set(target, source.name);
+  }
+}
+
+/**
+ * Refuses, before anything runs, an output that is one of the inputs (compared by real path,
+ * so `-o ./x.json`, an absolute path or a symlink to the input are caught too) and two inputs
+ * that would be written to the same output file.
+ */
+export function assertSafeOutputs(jobs: readonly { source: Source; target: string | undefined }[]): void {
+  const inputs = new Map<string, string>();
+  for (const { source } of jobs) if (source.path !== undefined) inputs.set(realPath(source.path), source.name);
+  const seen = new Map<string, string>();
+  for (const { source, target } of jobs) {
+    if (target === undefined) continue;
+    const real = realPath(target);
+    const input = inputs.get(real);
+    if (input !== undefined) {
+      throw usageError(input === source.name ? `${target} is the input ${input}: writing it would destroy the input; choose another output` : `${target} is the input ${input}: choose another output`);
+    }
+    const other = seen.get(real);
+    if (other !== undefined) throw usageError(`${other} and ${source.name} would both be written to ${target}; convert them into different --out-dir folders`);
+    seen.set(real, source.name);
   }
 }

@@ -44,7 +44,9 @@ export class LineMachine {
   private readonly cur = new Cursor();
   private readonly stack: Frame[] = [];
   private readonly strict: boolean;
-  private readonly indent: number;
+  /** Spaces per level: the indent option, or (when it is not given) the first indented line's. */
+  private indent: number;
+  private indentKnown: boolean;
   private readonly maxDepth: number;
   private state = State.Start;
   /** Depth of a `key:` line whose nested object starts on the next deeper line (-2: none). */
@@ -61,6 +63,7 @@ export class LineMachine {
     const indent = options?.indent ?? 2;
     if (!Number.isInteger(indent) || indent < 1) throw new KtofDecodeError('the indent option must be an integer >= 1', 0, 0, 'invalid_option');
     this.indent = indent;
+    this.indentKnown = options?.indent !== undefined;
     const maxDepth = options?.maxDepth ?? 1000;
     if (!(maxDepth >= 1)) throw new KtofDecodeError('the maxDepth option must be >= 1', 0, 0, 'invalid_option');
     this.maxDepth = maxDepth;
@@ -93,6 +96,13 @@ export class LineMachine {
     if (c === HASH) return true; // comment line (TOON 4.4)
     if (c === 9 && this.strict && this.state !== State.Body) cur.fail('tabs are not allowed in indentation; indent with spaces', cur.pos, 'indentation');
     const spaces = i - a;
+    // Nothing is indented before the first indented line, so it is one level deep: its width is
+    // the document's unit (KTOF written with --indent 4 reads without saying so). Later lines
+    // are then held to it as strictly as to an indent option.
+    if (!this.indentKnown && spaces > 0) {
+      this.indent = spaces;
+      this.indentKnown = true;
+    }
     if (this.strict && spaces % this.indent !== 0) {
       cur.fail(`indentation must be a multiple of ${this.indent} spaces, found ${spaces}`, i, 'indentation');
     }

@@ -30,7 +30,7 @@ export interface EncodeOptions {
 
 /** Options for `decode`, `KtofStreamDecoder` and `decodeStream`. */
 export interface DecodeOptions {
-  /** Spaces per indentation level (default 2). */
+  /** Spaces per indentation level (default: the width of the document's first indented line). */
   indent?: number;
   /** Enforce declared lengths, row widths, exact indentation and unique keys (default true). */
   strict?: boolean;

@@ -43,7 +43,7 @@ export class LocalTransport implements Transport {
     try {
       const context = { tenant: this.options.tenant ?? 'local', requestId: call.requestId };
       const value =
-        call.route === 'health' ? engine.health() : await (engine[call.route] as (body: unknown, ctx: typeof context) => Promise<unknown>)(call.body, context);
+        call.route === 'health' ? this.health(engine) : await (engine[call.route] as (body: unknown, ctx: typeof context) => Promise<unknown>)(call.body, context);
       if (call.options.signal?.aborted) throw abort();
       this.instrumentation.response({ ...info, status: 200, durationMs: now() - started, willRetry: false });
       return value;
@@ -54,6 +54,20 @@ export class LocalTransport implements Transport {
       this.instrumentation.response({ ...info, status: error.statusCode, durationMs: now() - started, error, willRetry: false });
       throw error;
     }
+  }
+
+  /**
+   * The server's health fields, with what holds in-process: payloads in memory, no key needed
+   * (every call runs as the local tenant, like the server's anonymous loopback), no rate or body
+   * limit (null).
+   */
+  private health(engine: Engine): Record<string, unknown> {
+    return {
+      ...engine.health(),
+      backend: 'memory',
+      auth: { anonymous_loopback: true, schemes: [] },
+      limits: { rate_limit_per_minute: null, max_body_bytes: null, payload_ttl_seconds: this.options.payloadTtlSeconds ?? 86_400 },
+    };
   }
 
   async close(): Promise<void> {

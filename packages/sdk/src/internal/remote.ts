@@ -10,6 +10,7 @@ import {
   KaizenRequestError,
   KaizenTimeoutError,
 } from '../errors.js';
+import { DEFAULT_BASE_URL } from '../config.js';
 import type { KaizenRequestInfo } from '../hooks.js';
 import { type Instrumentation, now, type PreparedCall, type Transport } from './call.js';
 import { redactHeaders } from './log.js';
@@ -188,7 +189,9 @@ export class RemoteTransport implements Transport {
         return { ok: false, error: new KaizenTimeoutError(`${call.spec.method} ${url}: ${message}`, { cause }, call.requestId), retryable: true };
       }
       const reason = describeCause(cause);
-      return { ok: false, error: new KaizenRequestError(`${call.spec.method} ${url}: connection failed ${where}: ${reason}`, { cause }, call.requestId), retryable: true };
+      // Say where the URL came from: a first run against the default finds no server there.
+      const hint = status === undefined ? ` (is a Kaizen server running at ${this.root}? The base URL is set by the baseUrl option or the KAIZEN_BASE_URL variable; default ${DEFAULT_BASE_URL})` : '';
+      return { ok: false, error: new KaizenRequestError(`${call.spec.method} ${url}: connection failed ${where}: ${reason}${hint}`, { cause }, call.requestId), retryable: true };
     } finally {
       clearTimeout(timer);
       userSignal?.removeEventListener('abort', onAbort);

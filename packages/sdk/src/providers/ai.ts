@@ -82,7 +82,7 @@ function metadata(stats: KaizenStats, decoded: JSONValue | undefined): KaizenPro
   return { tokensSaved: stats.tokensSaved, primerAdded: stats.primerAdded, detections: stats.detections as unknown as JSONValue, decoded: decoded ?? null };
 }
 
-/** The Kaizen middleware for `wrapLanguageModel` (AI SDK 5/6, LanguageModelV3). */
+/** The Kaizen middleware for `wrapLanguageModel` (AI SDK 6 and 7, LanguageModelV3 middleware). */
 export function kaizenMiddleware(kaizen: KaizenPromptClient, options: WrapperOptions = {}): LanguageModelV3Middleware {
   const statsOf = new WeakMap<LanguageModelV3CallOptions, KaizenStats>();
   return {

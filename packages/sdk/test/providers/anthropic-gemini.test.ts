@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI as GoogleGenAIv3 } from 'google-genai-v3';
 import { decodePrompt } from '@kaizen/prompt';
 import { KaizenClient } from '../../src/index.js';
 import { wrapAnthropic } from '../../src/providers/anthropic.js';
@@ -26,7 +27,7 @@ describe('wrapAnthropic', () => {
     await using kaizen = KaizenClient.local();
     upstream.reply = REPLY_TEXT;
     const wrapped = wrapAnthropic(anthropic(), kaizen);
-    const { response, decoded, stats } = await wrapped.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, system: 'Be exact.', messages, tools });
+    const { response, decoded, stats } = await wrapped.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 512, system: 'Be exact.', messages, tools });
     const sent = upstream.received.at(-1)!.body;
     expect(upstream.received.at(-1)!.path).toBe('/v1/messages');
     expect(sent.tools).toEqual(tools);
@@ -39,7 +40,7 @@ describe('wrapAnthropic', () => {
     expect(response.content).toEqual([{ type: 'text', text: REPLY_TEXT }]);
     expect(decoded).toEqual(REPLY_VALUE);
 
-    await wrapped.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 512, system: [{ type: 'text', text: 'Be exact.' }], messages });
+    await wrapped.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 512, system: [{ type: 'text', text: 'Be exact.' }], messages });
     const blocks = upstream.received.at(-1)!.body.system;
     expect(blocks).toHaveLength(2);
     expect(blocks[1]).toEqual({ type: 'text', text: 'Be exact.' });
@@ -51,7 +52,7 @@ describe('wrapAnthropic', () => {
     upstream.reply = REPLY_TEXT;
     upstream.chunkSize = 4;
     const blocks: unknown[] = [];
-    const stream = await wrapAnthropic(anthropic(), kaizen, { onKtofBlock: (v) => blocks.push(v) }).messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 512, messages });
+    const stream = await wrapAnthropic(anthropic(), kaizen, { onKtofBlock: (v) => blocks.push(v) }).messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 512, messages });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types[0]).toBe('message_start');
@@ -63,13 +64,16 @@ describe('wrapAnthropic', () => {
   });
 });
 
-describe('wrapGemini', () => {
+/** Each major of @google/genai the peer range claims: 2 and the current 3 (alias `google-genai-v3`). */
+const genaiMajors = { '@google/genai 2': GoogleGenAI, '@google/genai 3': GoogleGenAIv3 as unknown as typeof GoogleGenAI };
+
+describe.each(Object.keys(genaiMajors) as Array<keyof typeof genaiMajors>)('wrapGemini (%s)', (major) => {
   const contents = [
     { role: 'user', parts: [{ text: USER_TEXT }] },
     { role: 'model', parts: [{ functionCall: { name: 'get_customers', args: { city: 'Paris' } } }] },
     { role: 'user', parts: [{ functionResponse: { name: 'get_customers', response: { output: TOOL_OUTPUT } } }] },
   ];
-  const genai = () => new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: upstream.url } });
+  const genai = () => new genaiMajors[major]({ apiKey: 'test', httpOptions: { baseUrl: upstream.url } });
   const tools = [{ functionDeclarations: [{ name: 'get_customers', description: 'List customers' }] }];
 
   it('generateContent: parts compressed, function calls kept, systemInstruction primed once', async () => {

@@ -1,6 +1,11 @@
-/** The OpenAI wrapper with the real `openai` SDK against a fake upstream; Kaizen both local and remote (real server). */
+/**
+ * The OpenAI wrapper with the real `openai` SDK against a fake upstream; Kaizen both local and
+ * remote (real server). Every test runs on the oldest major the peer range names (6) and the
+ * current one (7, installed as the alias `openai-v7`).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import OpenAIv7 from 'openai-v7';
 import { decodePrompt } from '@kaizen/prompt';
 import { KaizenClient } from '../../src/index.js';
 import { wrapOpenAI } from '../../src/providers/openai.js';
@@ -31,8 +36,12 @@ const clients = {
   remote: () => new KaizenClient({ baseUrl: kaizenServer.url, apiKey: kaizenServer.key }),
 };
 
-describe.each(Object.keys(clients) as Array<keyof typeof clients>)('wrapOpenAI with a %s KaizenClient', (mode) => {
-  const openai = () => new OpenAI({ apiKey: 'test', baseURL: `${upstream.url}/v1`, maxRetries: 0 });
+/** Each major of `openai` the peer range claims; the wrapper is typed against the oldest. */
+const majors = { 'openai 6': OpenAI, 'openai 7': OpenAIv7 as unknown as typeof OpenAI };
+const cases = Object.keys(majors).flatMap((major) => (Object.keys(clients) as Array<keyof typeof clients>).map((mode) => [major as keyof typeof majors, mode] as const));
+
+describe.each(cases)('wrapOpenAI (%s) with a %s KaizenClient', (major, mode) => {
+  const openai = () => new majors[major]({ apiKey: 'test', baseURL: `${upstream.url}/v1`, maxRetries: 0 });
 
   it('chat.create: compresses contents, keeps roles and tools, primes once, decodes the reply', async () => {
     await using kaizen = clients[mode]();
