@@ -40,7 +40,7 @@ export function cellLine(f: Format, prefix: string, values: readonly JsonValue[]
       // most, and what the layout choices have always been made with.
       inline += primitiveCost(v, bits, f.cellUnsafe | INLINE_UNSAFE);
     } else if (v === null || typeof v !== 'object') {
-      const cell = primitiveText(v, 0);
+      const cell = primitiveText(v, 0); // numbers, booleans and null are never quoted
       text += cell;
       const c = writtenCost(v, cell);
       cost += c;

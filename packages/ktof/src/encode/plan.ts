@@ -50,9 +50,19 @@ export interface FieldsLayout extends Priced {
   form: 'fields';
   value: JsonObject;
   keys: string[];
-  /** The layout of each field's value; null for primitives. */
-  fields: (Layout | null)[];
+  /** The layout of each field's value; for a primitive, see Primitive. */
+  fields: Planned[];
 }
+
+/**
+ * A primitive's place in a layout: a string that needs no quotes there is its own text, known
+ * while pricing at no cost, so it is kept (render need not classify it again); other primitives
+ * are null, written when rendered (formatting a number that may end up inline is wasted work).
+ */
+type Primitive = string | null;
+
+/** What a field or list item holds in a layout. */
+export type Planned = Layout | Primitive;
 
 /** A head line and lines already written while pricing (a table, keyed table, matrix or primitive array). */
 export interface LinesLayout extends Priced {
@@ -67,8 +77,8 @@ export interface ListLayout extends Priced {
   form: 'list';
   head: string;
   value: JsonValue[];
-  /** The layout of each item; null for primitives. */
-  items: (Layout | null)[];
+  /** The layout of each item (see Planned). */
+  items: Planned[];
 }
 
 /** What a run of fields costs as lines (`block`) and as the members of an inline object. */
@@ -88,7 +98,7 @@ export class Planner {
       return preferInline(this.array(0, v, 0), 0, v);
     }
     const keys = Object.keys(v);
-    const fields: (Layout | null)[] = [];
+    const fields: Planned[] = [];
     const costs = this.fields(v, keys, 0, fields);
     return { form: 'fields', value: v, keys, fields, cost: costs.block, inline: costs.inline };
   }
@@ -97,7 +107,7 @@ export class Planner {
    * The fields of `v` as lines at `depth`: each field's layout goes to `layouts`; returns their
    * cost as lines and as the members of the inline object (brackets and commas included).
    */
-  private fields(v: JsonObject, keys: string[], depth: number, layouts: (Layout | null)[]): Costs {
+  private fields(v: JsonObject, keys: string[], depth: number, layouts: Planned[]): Costs {
     if (keys.length === 0) return { block: 0, inline: 1 };
     let block = 0;
     let inline = 2 + keys.length - 1;
@@ -108,7 +118,7 @@ export class Planner {
         const bits = bitsOf(value);
         block += fieldLineCost(k, depth) + primitiveCost(value, bits, FIELD_UNSAFE);
         inline += k.cost + 1 + primitiveCost(value, bits, INLINE_UNSAFE);
-        layouts.push(null);
+        layouts.push(typeof value === 'string' && (bits & FIELD_UNSAFE) === 0 ? value : null);
       } else {
         const layout = this.field(k, value, depth);
         block += layout.cost;
@@ -130,7 +140,7 @@ export class Planner {
     if (keys.length === 0) return { form: 'fields', value: v, keys, fields: [], cost: lineCost, inline: 1 };
     const keyed = this.keyedTable(k.cost, v, keys, depth);
     if (keyed) return preferInline(keyed, lineCost, v);
-    const fields: (Layout | null)[] = [];
+    const fields: Planned[] = [];
     const costs = this.fields(v, keys, depth + 1, fields);
     return preferInline({ form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline }, lineCost, v);
   }
@@ -143,7 +153,7 @@ export class Planner {
       return { form: 'inline', value: v, cost: lineCost + form.cost, inline: form.cost };
     }
     const keys = Object.keys(v);
-    const fields: (Layout | null)[] = [];
+    const fields: Planned[] = [];
     if (keys.length === 0) return { form: 'fields', value: v, keys, fields, cost: lineCost, inline: 1 };
     const costs = this.fields(v, keys, depth + 1, fields);
     // The first field shares the dash line: the dash and its space replace that line's indentation.
@@ -233,13 +243,13 @@ export class Planner {
   private list(keyCost: number, v: JsonValue[], depth: number): ListLayout {
     let cost = this.headCost(keyCost, v.length, depth);
     let inline = 2 + v.length - 1;
-    const items: (Layout | null)[] = [];
+    const items: Planned[] = [];
     for (const item of v) {
       if (item === null || typeof item !== 'object') {
         const bits = bitsOf(item);
         cost += itemLineCost(depth + 1) + primitiveCost(item, bits, ITEM_UNSAFE);
         inline += primitiveCost(item, bits, INLINE_UNSAFE);
-        items.push(null);
+        items.push(typeof item === 'string' && (bits & ITEM_UNSAFE) === 0 ? item : null);
       } else {
         const layout = this.item(item, depth + 1);
         cost += layout.cost;

@@ -4,7 +4,7 @@
  */
 import type { JsonPrimitive, JsonValue } from '../shared/types.js';
 import { FIELD_UNSAFE, type Format, ITEM_UNSAFE, keyOf, primitiveText } from './format.js';
-import type { FieldsLayout, Layout } from './plan.js';
+import type { FieldsLayout, Layout, Planned } from './plan.js';
 
 /** The lines of a document planned as `layout` (see Planner.root). */
 export function render(f: Format, layout: Layout): string[] {
@@ -28,9 +28,9 @@ class Renderer {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
       const head = (i === 0 && firstHead !== undefined ? firstHead : pad) + keyOf(key).text;
-      const field = fields[i] as Layout | null;
-      const v = value[key] as JsonValue;
-      if (field === null) this.out.push(head + ': ' + primitiveText(v as JsonPrimitive, FIELD_UNSAFE));
+      const field = fields[i] as Planned;
+      if (field === null) this.out.push(head + ': ' + primitiveText(value[key] as JsonPrimitive, FIELD_UNSAFE));
+      else if (typeof field === 'string') this.out.push(head + ': ' + field);
       else if (field.form === 'inline') this.out.push(head + ': ' + this.f.inline(field.value).text);
       else this.block(head, field, depth);
     }
@@ -54,15 +54,16 @@ class Renderer {
       case 'list': {
         out.push(head + layout.head);
         const { value, items } = layout;
-        for (let i = 0; i < items.length; i++) this.item(value[i] as JsonValue, items[i] as Layout | null, depth + 1);
+        for (let i = 0; i < items.length; i++) this.item(value[i] as JsonValue, items[i] as Planned, depth + 1);
       }
     }
   }
 
   /** A list item `- ...` at `depth`. */
-  private item(v: JsonValue, layout: Layout | null, depth: number): void {
+  private item(v: JsonValue, layout: Planned, depth: number): void {
     const pad = this.f.pad(depth);
     if (layout === null) this.out.push(pad + '- ' + primitiveText(v as JsonPrimitive, ITEM_UNSAFE));
+    else if (typeof layout === 'string') this.out.push(pad + '- ' + layout);
     else if (layout.form === 'inline') this.out.push(pad + '- ' + this.f.inline(layout.value).text);
     else if (layout.form === 'fields' && layout.keys.length === 0) this.out.push(pad + '-');
     else this.fieldLines(layout as FieldsLayout, depth + 1, pad + '- ');
