@@ -15,7 +15,7 @@ import { planTable, type TablePlan } from './table.js';
  * key once in its header instead of once per row, so a well-filled table of a few rows or more
  * always wins, and pricing the alternatives would only cost time.
  */
-/** A table at least this full (share of header cells holding a value)... */
+/** A table fuller than this (share of header cells holding a value)... */
 const DENSE_TABLE = 0.6;
 /** ...with at least this many rows is written as a table outright. */
 const DENSE_TABLE_MIN_ROWS = 3;
