@@ -4,14 +4,19 @@
  * decoder's peak heap on a ~100 MB generated document. Run with --expose-gc.
  *
  * `BENCH_BASELINE=<git ref> npm run bench:speed` instead times the codec of the working tree
- * against the codec at that ref (both bundled the same way, in this one process), interleaved
- * over BENCH_ROUNDS rounds (default 5) so that drift on a shared CPU hits both alike; it writes
- * speed-vs-baseline.md.
+ * against the codec at that ref (both bundled the same way, each sample in a child process),
+ * alternating over BENCH_ROUNDS rounds (default 10) so that drift on a shared CPU hits both
+ * alike; it writes speed-vs-baseline.md.
  */
 import { decode as toonDecode, encode as toonEncode } from '@toon-format/toon';
 import { decode, encode, KtofStreamDecoder } from '@kaizen/ktof';
 import { datasets } from './data/index.js';
-import { codecAt, type Codec } from './lib/baseline.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleCodec, type Codec } from './lib/baseline.js';
 import { Report } from './lib/report.js';
 
 const seed = Number(process.env.BENCH_SEED ?? 42);
@@ -36,67 +41,54 @@ function throughput(bytes: number, fn: () => unknown): number {
 
 const geo = (xs: number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const f1 = (x: number): string => x.toFixed(1);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-
-/** CPU seconds (this process, user + system) spent running `fn` `runs` times: other processes' load does not count. */
-function cpuSeconds(runs: number, fn: () => unknown): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < runs; i++) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
 
 /**
- * Old codec vs the working tree's, side by side. Per dataset and operation, both are warmed up,
- * then timed in BENCH_ROUNDS alternating samples of each (CPU time, about BENCH_MS each). Other
- * load on a shared CPU only ever adds time (preemption, cache misses, steal), so each side's
- * fastest sample is its least disturbed one: the figure is the ratio of the two fastest samples,
- * and the range of the per-pair ratios shows how noisy the run was.
+ * Old codec vs the working tree's, side by side. Each sample is a child process timing one codec
+ * on every dataset (codec-timer.ts), so neither codec shares JIT state or heap with the other;
+ * the two alternate over BENCH_ROUNDS rounds. Other load on a shared CPU only ever adds time, so
+ * each side's fastest sample per dataset is its least disturbed one: the figure is the ratio of
+ * the two fastest, and the range of the per-round ratios shows how noisy the run was.
  */
 async function compareWithBaseline(ref: string): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 25);
-  const [before, after] = [await codecAt(ref), await codecAt(undefined)];
-  const rows: string[][] = [];
-  const ratios = { enc: [] as number[], dec: [] as number[] };
-  for (const d of datasets(seed)) {
-    const bytes = Buffer.byteLength(JSON.stringify(d.value));
-    const text = before.encode(d.value);
-    if (after.encode(d.value) !== text) throw new Error(`${d.name}: the two codecs encode differently`);
-    const row = [d.name];
-    for (const op of ['enc', 'dec'] as const) {
-      const run = (codec: Codec) => (op === 'enc' ? () => codec.encode(d.value) : () => codec.decode(text));
-      const [old, now] = [run(before), run(after)];
-      // Runs per sample: about budgetMs of CPU, from a warm-up of each side.
-      cpuSeconds(50, old);
-      const perRun = Math.max(cpuSeconds(50, now), cpuSeconds(50, old)) / 50;
-      const runs = Math.max(5, Math.round(budgetMs / 1000 / perRun));
-      const pairs: number[] = [];
-      const speeds = { old: [] as number[], now: [] as number[] };
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const dir = mkdtempSync(join(tmpdir(), 'ktof-baseline-'));
+  try {
+    const files = { old: await bundleCodec(ref, dir), now: await bundleCodec(undefined, dir) };
+    const [before, after] = [await import(pathToFileURL(files.old).href), await import(pathToFileURL(files.now).href)] as Codec[];
+    const data = datasets(seed).map((d) => {
+      if (after!.encode(d.value) !== before!.encode(d.value)) throw new Error(`${d.name}: the two codecs encode differently`);
+      return { name: d.name, bytes: Buffer.byteLength(JSON.stringify(d.value)) };
+    });
+    const timer = fileURLToPath(new URL('./lib/codec-timer.ts', import.meta.url));
+    const sample = (file: string, op: string): Record<string, number> =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', timer, file, op, String(budgetMs), String(seed)], { encoding: 'utf8' })) as Record<string, number>;
+    const rows: string[][] = data.map((d) => [d.name]);
+    const ratios = { encode: [] as number[], decode: [] as number[] };
+    for (const op of ['encode', 'decode'] as const) {
+      const ms = { old: [] as Record<string, number>[], now: [] as Record<string, number>[] };
       for (let r = 0; r < rounds; r++) {
-        gc();
-        const first = r % 2 === 0 ? old : now;
-        const a = cpuSeconds(runs, first);
-        const b = cpuSeconds(runs, first === old ? now : old);
-        const [tOld, tNow] = first === old ? [a, b] : [b, a];
-        pairs.push(tOld / tNow);
-        speeds.old.push((bytes * runs) / tOld / 1e6);
-        speeds.now.push((bytes * runs) / tNow / 1e6);
+        for (const side of r % 2 === 0 ? (['old', 'now'] as const) : (['now', 'old'] as const)) ms[side].push(sample(files[side], op));
       }
-      const [bestOld, bestNow] = [Math.max(...speeds.old), Math.max(...speeds.now)];
-      ratios[op].push(bestNow / bestOld);
-      row.push(f1(bestOld), f1(bestNow), pct(bestNow / bestOld), `${pct(Math.min(...pairs))} .. ${pct(Math.max(...pairs))}`);
+      data.forEach((d, i) => {
+        const [old, now] = [ms.old.map((m) => m[d.name] as number), ms.now.map((m) => m[d.name] as number)];
+        const [bestOld, bestNow] = [Math.min(...old), Math.min(...now)];
+        const pairs = old.map((o, k) => o / (now[k] as number));
+        ratios[op].push(bestOld / bestNow);
+        rows[i]!.push(f1(d.bytes / bestOld / 1e3), f1(d.bytes / bestNow / 1e3), pct(bestOld / bestNow), `${pct(Math.min(...pairs))} .. ${pct(Math.max(...pairs))}`);
+      });
     }
-    rows.push(row);
+    report.print(`# KTOF speed: working tree vs ${ref}`);
+    report.print();
+    report.print(`MB of compact JSON per second, fastest of ${rounds} samples per side, each a child process timing one codec for ~${budgetMs} ms per dataset after a warm-up, the sides alternating (node ${process.version}, seed ${seed}); both codecs bundled alike and checked to encode identically. "change": now vs ${ref} from the fastest samples; "rounds": range of the per-round ratios.`);
+    report.print();
+    report.table(['kind', `encode ${ref}`, 'encode now', 'change', 'rounds', `decode ${ref}`, 'decode now', 'change', 'rounds'], rows);
+    report.print();
+    report.print(`- encode, geometric mean of the per-kind changes: ${pct(geo(ratios.encode))}`);
+    report.print(`- decode, geometric mean of the per-kind changes: ${pct(geo(ratios.decode))}`);
+    report.save('speed-vs-baseline.md');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  report.print(`# KTOF speed: working tree vs ${ref}`);
-  report.print();
-  report.print(`MB of compact JSON per CPU second, fastest of ${rounds} alternating samples of ~${budgetMs} ms per side (node ${process.version}, seed ${seed}); both codecs bundled alike and checked to encode identically. "change": now vs ${ref} from the fastest samples; "pairs": range of the per-pair ratios.`);
-  report.print();
-  report.table(['kind', `encode ${ref}`, 'encode now', 'change', 'pairs', `decode ${ref}`, 'decode now', 'change', 'pairs'], rows);
-  report.print();
-  report.print(`- encode, geometric mean of the per-kind changes: ${pct(geo(ratios.enc))}`);
-  report.print(`- decode, geometric mean of the per-kind changes: ${pct(geo(ratios.dec))}`);
-  report.save('speed-vs-baseline.md');
 }
 
 const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
