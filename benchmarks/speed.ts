@@ -2,10 +2,21 @@
  * Speed benchmark: throughput in MB of compact JSON per second for KTOF encode/decode vs
  * JSON.stringify/JSON.parse and TOON, side by side on the same seeded data, plus the streaming
  * decoder's peak heap on a ~100 MB generated document. Run with --expose-gc.
+ *
+ * `BENCH_BASELINE=<git ref> npm run bench:speed` instead times the codec of the working tree
+ * against the codec at that ref (both bundled the same way, each sample in a child process),
+ * alternating over BENCH_ROUNDS rounds (default 10) so that drift on a shared CPU hits both
+ * alike; it writes speed-vs-baseline.md.
  */
 import { decode as toonDecode, encode as toonEncode } from '@toon-format/toon';
 import { decode, encode, KtofStreamDecoder } from '@kaizen/ktof';
 import { datasets } from './data/index.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleCodec, type Codec } from './lib/baseline.js';
 import { Report } from './lib/report.js';
 
 const seed = Number(process.env.BENCH_SEED ?? 42);
@@ -30,6 +41,62 @@ function throughput(bytes: number, fn: () => unknown): number {
 
 const geo = (xs: number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const f1 = (x: number): string => x.toFixed(1);
+
+/**
+ * Old codec vs the working tree's, side by side. Each sample is a child process timing one codec
+ * on every dataset (codec-timer.ts), so neither codec shares JIT state or heap with the other;
+ * the two alternate over BENCH_ROUNDS rounds. Other load on a shared CPU only ever adds time, so
+ * each side's fastest sample per dataset is its least disturbed one: the figure is the ratio of
+ * the two fastest, and the range of the per-round ratios shows how noisy the run was.
+ */
+async function compareWithBaseline(ref: string): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const dir = mkdtempSync(join(tmpdir(), 'ktof-baseline-'));
+  try {
+    const files = { old: await bundleCodec(ref, dir), now: await bundleCodec(undefined, dir) };
+    const [before, after] = [await import(pathToFileURL(files.old).href), await import(pathToFileURL(files.now).href)] as Codec[];
+    const data = datasets(seed).map((d) => {
+      if (after!.encode(d.value) !== before!.encode(d.value)) throw new Error(`${d.name}: the two codecs encode differently`);
+      return { name: d.name, bytes: Buffer.byteLength(JSON.stringify(d.value)) };
+    });
+    const timer = fileURLToPath(new URL('./lib/codec-timer.ts', import.meta.url));
+    const sample = (file: string, op: string): Record<string, number> =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', timer, file, op, String(budgetMs), String(seed)], { encoding: 'utf8' })) as Record<string, number>;
+    const rows: string[][] = data.map((d) => [d.name]);
+    const ratios = { encode: [] as number[], decode: [] as number[] };
+    for (const op of ['encode', 'decode'] as const) {
+      const ms = { old: [] as Record<string, number>[], now: [] as Record<string, number>[] };
+      for (let r = 0; r < rounds; r++) {
+        for (const side of r % 2 === 0 ? (['old', 'now'] as const) : (['now', 'old'] as const)) ms[side].push(sample(files[side], op));
+      }
+      data.forEach((d, i) => {
+        const [old, now] = [ms.old.map((m) => m[d.name] as number), ms.now.map((m) => m[d.name] as number)];
+        const [bestOld, bestNow] = [Math.min(...old), Math.min(...now)];
+        const pairs = old.map((o, k) => o / (now[k] as number));
+        ratios[op].push(bestOld / bestNow);
+        rows[i]!.push(f1(d.bytes / bestOld / 1e3), f1(d.bytes / bestNow / 1e3), pct(bestOld / bestNow), `${pct(Math.min(...pairs))} .. ${pct(Math.max(...pairs))}`);
+      });
+    }
+    report.print(`# KTOF speed: working tree vs ${ref}`);
+    report.print();
+    report.print(`MB of compact JSON per second, fastest of ${rounds} samples per side, each a child process timing one codec for ~${budgetMs} ms per dataset after a warm-up, the sides alternating (node ${process.version}, seed ${seed}); both codecs bundled alike and checked to encode identically. "change": now vs ${ref} from the fastest samples; "rounds": range of the per-round ratios.`);
+    report.print();
+    report.table(['kind', `encode ${ref}`, 'encode now', 'change', 'rounds', `decode ${ref}`, 'decode now', 'change', 'rounds'], rows);
+    report.print();
+    report.print(`- encode, geometric mean of the per-kind changes: ${pct(geo(ratios.encode))}`);
+    report.print(`- decode, geometric mean of the per-kind changes: ${pct(geo(ratios.decode))}`);
+    report.save('speed-vs-baseline.md');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+
+if (process.env.BENCH_BASELINE) {
+  await compareWithBaseline(process.env.BENCH_BASELINE);
+  process.exit(0);
+}
 
 report.print('# KTOF speed benchmark');
 report.print();

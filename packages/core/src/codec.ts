@@ -1,5 +1,5 @@
 /** The bridge between wire options/errors and the KTOF codec. */
-import { decode, KtofDecodeError, KtofEncodeError, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { decode, KtofDecodeError, KtofEncodeError, type DecodeOptions, type EncodeOptions, type JsonValue, type KtofDecodeErrorCode, type KtofEncodeErrorCode } from '@kaizen/ktof';
 import { ErrorCode, KaizenProblem, type ParsedDecodeOptions, type ParsedEncodeOptions } from '@kaizen/protocol';
 import { DEFAULT_LIMITS, DEFAULT_MAX_KEYS, MAX_DEPTH, type Limits } from './limits.js';
 
@@ -30,25 +30,26 @@ export function toDecodeOptions(options: ParsedDecodeOptions | null | undefined,
  */
 export function encodeFailure(error: unknown): never {
   if (error instanceof KtofEncodeError) {
-    throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${withoutOptionNames(error.message)}`);
+    const detail = error.path === undefined ? apiReason(error.code, error.reason) : `cannot encode ${error.path}: ${apiReason(error.code, error.reason)}`;
+    throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: ${detail}`);
   }
   if (error instanceof RangeError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `Cannot encode this value: it nests deeper than ${MAX_DEPTH} levels, the most the API takes.`);
   throw error;
 }
 
-/** The codec's advice names its options (maxDepth), which the API does not have: say the limit instead. */
-function withoutOptionNames(message: string): string {
-  return message
-    .replace(/ than maxDepth \((\d+)\)(; raise the maxDepth option( if this is intended)?)?/, ' than $1 levels, the most the API takes')
-    .replace(/; lower the nesting or the maxDepth option/, `; the API takes up to ${MAX_DEPTH} levels`);
+/** The codec's reason in the API's words: its depth advice names an option (maxDepth) the API does not have. */
+function apiReason(code: KtofEncodeErrorCode | KtofDecodeErrorCode, reason: string): string {
+  return code === 'too_deep' ? `nesting deeper than ${MAX_DEPTH} levels, the most the API takes` : reason;
 }
 
 /** A 400 carrying where the decoder stopped. */
 export function decodeFailure(error: unknown): never {
   if (error instanceof KtofDecodeError) {
-    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${withoutOptionNames(error.message.replace(/^line \d+, column \d+: /, ''))}`, {
+    const reason = apiReason(error.code, error.reason);
+    throw new KaizenProblem(ErrorCode.MALFORMED_KTOF, `Malformed KTOF at line ${error.line}, column ${error.column}: ${reason}`, {
       line: error.line,
       column: error.column,
+      reason,
     });
   }
   throw error;

@@ -23,7 +23,7 @@ import {
 import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
-import type { OperationContext } from './engine.js';
+import type { OperationContext } from './types.js';
 import { TextCache } from './text-cache.js';
 
 /** Characters of chat strings (and their encodings) remembered per tokenizer and options. */

@@ -32,6 +32,7 @@ import { DEFAULT_MAX_METADATA_BYTES, type Limits } from './limits.js';
 import { utf8Length } from './measure.js';
 import { newPayloadId } from './payload-id.js';
 import type { PayloadStore, StoredPayload } from './store.js';
+import type { OperationContext } from './types.js';
 
 export interface EngineConfig {
   /** Where prompts.encode keeps payloads. */
@@ -50,20 +51,6 @@ export interface EngineConfig {
   newPayloadId?: () => string;
   /** Where encodings and token stats are computed. Default: here (createComputations); a server may send large requests to a worker. */
   compute?: Computations;
-}
-
-/** Who is asking, for one operation. */
-export interface OperationContext {
-  tenant: string;
-  requestId: string;
-  /** Epoch ms; defaults to the engine clock. */
-  now?: number;
-  /** Size of the request body in bytes, when known. */
-  requestBytes?: number;
-  /** The request holds numbers a JS number cannot hold (KtofNumbers), when known: they do not survive a structured clone. */
-  exactNumbers?: boolean;
-  /** Aborted when the client goes away: work not started yet is dropped. */
-  signal?: AbortSignal;
 }
 
 /** One method per operation, named as the SDK names them. */

@@ -129,7 +129,9 @@ describe('engine', () => {
     const problem = await problemOf(engine.decompress(parseRequest('decompress', { data: 'a:\n  - [' + '\n}}}{{{' }), ctx()));
     expect(problem.status).toBe(400);
     expect(problem.code).toBe('malformed_ktof');
-    expect(problem.toBody('r')).toMatchObject({ line: expect.any(Number), column: expect.any(Number), request_id: 'r' });
+    const body = problem.toBody('r');
+    expect(body).toMatchObject({ line: expect.any(Number), column: expect.any(Number), reason: expect.any(String), request_id: 'r' });
+    expect(body.detail).toBe(`Malformed KTOF at line ${body.line}, column ${body.column}: ${body.reason}`);
   });
 
   it('property: compress then decompress is lossless', async () => {

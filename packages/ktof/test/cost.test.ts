@@ -6,7 +6,7 @@ import { formatNumber } from '../src/shared/literals.js';
 const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 console.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`);
 
-/** The writer prices numbers it may never write arithmetically; that must match the written text. */
+/** The planner prices numbers it may never write arithmetically; that must match the written text. */
 describe('numberValueCost', () => {
   const priced = (n: number) => expect(numberValueCost(n)).toBe(numberCost(formatNumber(n)));
 

@@ -124,3 +124,52 @@ describe('non-JSON input to the encoder', () => {
     expect(() => encode({ a: 1 }, { length_marker: '9' })).toThrow(/length marker/);
   });
 });
+
+describe('errors as fields', () => {
+  it('a KtofDecodeError says where (line, column), what (reason) and which kind (code)', () => {
+    const cases: [string, { strict?: boolean; maxDepth?: number } | undefined, string][] = [
+      ['a: "open', undefined, 'malformed'],
+      ['a:\n  b: 1\n   c: 2', undefined, 'indentation'],
+      ['items[3]: 1,2', undefined, 'count_mismatch'],
+      ['t[2]{a,b}:\n1,2\n3,4,5', undefined, 'count_mismatch'],
+      ['a: 1\na: 2', undefined, 'duplicate_key'],
+      ['t[1]{a,a}:\n1,2', undefined, 'duplicate_key'],
+      ['[[[[1]]]]', { maxDepth: 2 }, 'too_deep'],
+    ];
+    for (const [text, options, code] of cases) {
+      const e = decodeError(text, options);
+      expect(e.code, text).toBe(code);
+      expect(e.line).toBeGreaterThan(0);
+      expect(e.column).toBeGreaterThan(0);
+      expect(e.message).toBe(`line ${e.line}, column ${e.column}: ${e.reason}`);
+    }
+    expect(decodeError('a: 1', { maxDepth: 0 }).code).toBe('invalid_option');
+    expect(decodeError(42 as unknown as string).code).toBe('invalid_input');
+  });
+
+  it('a KtofEncodeError carries its code, the path into the value and the depth limit', () => {
+    const error = (value: unknown, options?: Parameters<typeof encode>[1]): KtofEncodeError => {
+      try {
+        encode(value, options);
+      } catch (e) {
+        expect(e).toBeInstanceOf(KtofEncodeError);
+        return e as KtofEncodeError;
+      }
+      return expect.fail('expected a KtofEncodeError');
+    };
+    const notJson = error({ a: [1, undefined] });
+    expect(notJson).toMatchObject({ code: 'not_json', path: 'a[1]' });
+    expect(notJson.message).toBe(`cannot encode a[1]: ${notJson.reason}`);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(error(cyclic).code).toBe('cycle');
+    // The root is the first of at most maxDepth nested containers, so a.b is the third: one too many.
+    const deep = error({ a: { b: { c: {} } } }, { maxDepth: 2 });
+    expect(deep).toMatchObject({ code: 'too_deep', limit: 2, path: 'a.b' });
+    const wide = error({ a: { x: 1, y: 2, z: 3 } }, { maxKeys: 2 });
+    expect(wide).toMatchObject({ code: 'too_large', limit: 2, path: 'a' });
+    const option = error({}, { indent: 0 });
+    expect(option).toMatchObject({ code: 'invalid_option', path: undefined });
+    expect(option.message).toBe(option.reason);
+  });
+});

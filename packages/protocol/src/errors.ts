@@ -67,6 +67,8 @@ export interface ErrorBody {
   /** 400 malformed_ktof: where the decoder stopped (1-based). */
   line?: number;
   column?: number;
+  /** 400 malformed_ktof: what is wrong there (`detail` without the location). */
+  reason?: string;
 }
 
 /** A 422 body. */
@@ -97,14 +99,12 @@ export class KaizenProblem extends Error {
   }
 }
 
-/** True for a KaizenProblem, also across bundle copies of this package. */
+/** True for a KaizenProblem, also across bundle copies of this package (by its fields). */
 export function isKaizenProblem(error: unknown): error is KaizenProblem {
-  return error instanceof KaizenProblem || (error instanceof Error && error.name === 'KaizenProblem' && 'code' in error && 'status' in error);
-}
-
-/** A 422 problem from already-shaped detail items. */
-export function validationProblem(detail: ValidationDetail[], code: ErrorCode = ErrorCode.VALIDATION_ERROR): KaizenProblem {
-  return new KaizenProblem(code, detail);
+  if (error instanceof KaizenProblem) return true;
+  if (!(error instanceof Error)) return false;
+  const e = error as Partial<Record<keyof KaizenProblem, unknown>>;
+  return typeof e.code === 'string' && typeof e.status === 'number' && 'detail' in e && typeof e.toBody === 'function';
 }
 
 const TYPE_NAMES: Record<string, [type: string, noun: string]> = {

@@ -54,6 +54,7 @@ const ErrorBody = {
     request_id: { type: 'string' },
     line: { type: 'integer', description: 'malformed_ktof: 1-based line' },
     column: { type: 'integer', description: 'malformed_ktof: 1-based column' },
+    reason: { type: 'string', description: 'malformed_ktof: what is wrong there (detail without the location)' },
   },
 };
 

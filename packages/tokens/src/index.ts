@@ -1,9 +1,10 @@
 /** @kaizen/tokens: token counting per model family with real offline tokenizers. */
 import { resolveModel, type Encoding } from './models.js';
-import { loadEncoding, loadedEncoding, type Counter } from './tokenizers.js';
+import { loadEncoding, loadedEncoding } from './tokenizers.js';
+import type { Counter } from './types.js';
 
 export { resolveModel, UnknownModelError, SUPPORTED_FAMILIES, type ModelTokenizer, type Encoding } from './models.js';
-export type { Counter } from './tokenizers.js';
+export type { Counter } from './types.js';
 export { countSampled, type SampleOptions } from './sampled.js';
 
 export interface TokenCountResult {
@@ -24,9 +25,4 @@ export async function countTokens(model: string, text: string): Promise<TokenCou
   const { encoding, estimated } = resolveModel(model);
   const counter = loadedEncoding(encoding) ?? (await loadEncoding(encoding));
   return { count: counter(text), estimated, encoding };
-}
-
-/** Preloads the tokenizers of `models` (e.g. at server start) so first requests stay fast. */
-export async function preloadTokenizers(models: readonly string[]): Promise<void> {
-  await Promise.all(models.map((m) => tokenCounter(m)));
 }

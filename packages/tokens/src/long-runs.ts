@@ -9,7 +9,7 @@
  * before; a text with one may be off by a few tokens per cut (at most two seen), as merges
  * across a cut are lost.
  */
-import type { Counter } from './tokenizers.js';
+import type { Counter } from './types.js';
 
 /** Longest run of letters, or of punctuation, counted as one piece. */
 export const MAX_RUN = 256;

@@ -5,7 +5,7 @@
  * real data (JSON records, numbers, base64), because what a token covers depends on the text.
  * A few kilobytes of that same text, taken across its whole length, say it much better.
  */
-import type { Counter } from './tokenizers.js';
+import type { Counter } from './types.js';
 
 export interface SampleOptions {
   /** Characters counted exactly at most; texts that add up to no more are counted whole. Default 32 K. */

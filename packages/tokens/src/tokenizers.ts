@@ -5,9 +5,7 @@
  */
 import type { Encoding } from './models.js';
 import { boundLongRuns } from './long-runs.js';
-
-/** Counts the tokens of a text. */
-export type Counter = (text: string) => number;
+import type { Counter } from './types.js';
 
 /**
  * Text that spells a special token (`<|endoftext|>`) is counted as the plain text it is: that is

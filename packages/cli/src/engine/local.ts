@@ -6,11 +6,6 @@ import { dataError } from '../exit.js';
 import type { DecodeSettings, EncodeSettings } from '../options.js';
 import type { Engine, ModelTokens } from './types.js';
 
-/** KTOF decode errors carry `line N, column M:` in their message; the location goes in front instead. */
-export function decodeErrorMessage(error: KtofDecodeError): string {
-  return error.message.replace(/^line \d+, column \d+: /, '');
-}
-
 function encodeLocal(value: unknown, settings: EncodeSettings, file: string): string {
   try {
     return encode(value, settings);
@@ -42,7 +37,7 @@ export function localEngine(): Engine {
         // Numbers beyond what a JS number holds come back with their digits (written by stringifyJson).
         return await decodeStream(chunks, { ...settings, numbers: 'text' });
       } catch (error) {
-        if (error instanceof KtofDecodeError) throw dataError(decodeErrorMessage(error), file, error.line, error.column);
+        if (error instanceof KtofDecodeError) throw dataError(error.reason, file, error.line, error.column);
         throw error;
       }
     },

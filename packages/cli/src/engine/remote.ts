@@ -33,9 +33,9 @@ function field(payload: unknown, name: string): unknown {
 /** The message and location of a malformed-KTOF answer, else undefined. */
 export function malformedKtof(error: KaizenAPIError): { message: string; line: number; column: number } | undefined {
   if (error.code !== 'malformed_ktof') return undefined;
-  const detail = typeof error.detail === 'string' ? error.detail : error.message;
+  const reason = field(error.payload, 'reason');
   return {
-    message: detail.replace(/^Malformed KTOF at line \d+, column \d+: /, ''),
+    message: typeof reason === 'string' ? reason : typeof error.detail === 'string' ? error.detail : error.message,
     line: Number(field(error.payload, 'line')) || 1,
     column: Number(field(error.payload, 'column')) || 1,
   };

@@ -1,7 +1,7 @@
 import {
   BACKSLASH, COLON, COMMA, CR, LBRACE, LBRACKET, LF, QUOTE, RBRACE, RBRACKET, SPACE, TAB, ZERO, NINE, DASH,
 } from '../shared/chars.js';
-import { KtofDecodeError } from '../shared/errors.js';
+import { KtofDecodeError, type KtofDecodeErrorCode } from '../shared/errors.js';
 import { isJsonNumber } from '../shared/literals.js';
 import { numberKeepsValue, readNumber, type NumberMode } from '../shared/exact-number.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../shared/types.js';
@@ -70,8 +70,9 @@ export class Cursor {
     this.lineStart = lineStart;
   }
 
-  fail(message: string, at: number = this.pos): never {
-    throw new KtofDecodeError(message, this.line, Math.max(1, at - this.lineStart + 1));
+  /** Throws a KtofDecodeError at `at` on the current line. */
+  fail(reason: string, at: number = this.pos, code: KtofDecodeErrorCode = 'malformed'): never {
+    throw new KtofDecodeError(reason, this.line, Math.max(1, at - this.lineStart + 1), code);
   }
 
   /** Skips ASCII spaces only (tabs may be delimiters). */
@@ -194,11 +195,11 @@ export class Cursor {
   }
 
   tooManyKeys(): never {
-    return this.fail(`an object has more than ${this.maxKeys} keys`);
+    return this.fail(`an object has more than ${this.maxKeys} keys`, this.pos, 'too_large');
   }
 
   private depthCheck(depth: number): void {
-    if (depth > this.maxDepth) this.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`);
+    if (depth > this.maxDepth) this.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`, this.pos, 'too_deep');
   }
 
   private inlineObject(depth: number): JsonObject {
@@ -234,7 +235,7 @@ export class Cursor {
       if (s.charCodeAt(this.pos) !== COLON) this.fail(`expected ":" after key "${key}"`);
       this.pos++;
       const value = this.inline(depth + 1);
-      if (this.strict && Object.hasOwn(obj, key)) this.fail(`duplicate key "${key}"`);
+      if (this.strict && Object.hasOwn(obj, key)) this.fail(`duplicate key "${key}"`, this.pos, 'duplicate_key');
       setOwn(obj, key, value);
       this.ws();
       const c = s.charCodeAt(this.pos);

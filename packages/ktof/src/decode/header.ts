@@ -98,7 +98,7 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
 }
 
 function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): Field[] {
-  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`);
+  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`, cur.pos, 'too_deep');
   const { s, end } = cur;
   const fields: Field[] = [];
   // A set, not a scan of `fields`: a scan made a header of n columns cost n² (50,000 columns: 8 s).
@@ -114,10 +114,10 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
     }
     cur.spaces();
     if (names !== null) {
-      if (names.has(name)) cur.fail(`duplicate field name "${name}" in header`);
+      if (names.has(name)) cur.fail(`duplicate field name "${name}" in header`, cur.pos, 'duplicate_key');
       names.add(name);
     }
-    if (++cur.columns > cur.maxColumns) cur.fail(`the header lists more than ${cur.maxColumns} columns`);
+    if (++cur.columns > cur.maxColumns) cur.fail(`the header lists more than ${cur.maxColumns} columns`, cur.pos, 'too_large');
     if (s.charCodeAt(cur.pos) === EQUALS) {
       cur.pos++;
       fields.push({ name, optional: false, children: null, sub: false, constant: { value: constantValue(cur, delim) } });

@@ -6,13 +6,13 @@ import { EventCollector, ValueBuilder, type Sink } from './sink.js';
 /** Re-throws anything that is not a KtofDecodeError (e.g. a stack overflow) as one. */
 function asDecodeError(error: unknown, line: number): KtofDecodeError {
   if (error instanceof KtofDecodeError) return error;
-  const detail = error instanceof RangeError ? 'input nests too deeply for this runtime; lower the nesting or the maxDepth option' : 'malformed input';
-  return new KtofDecodeError(detail, line, 1);
+  if (error instanceof RangeError) return new KtofDecodeError('input nests too deeply for this runtime; lower the nesting or the maxDepth option', line, 1, 'too_deep');
+  return new KtofDecodeError('malformed input', line, 1);
 }
 
 /** Decodes a KTOF (or TOON, or JSON) document into a JSON value. Throws only KtofDecodeError. */
 export function decode(text: string, options?: DecodeOptions): JsonValue {
-  if (typeof text !== 'string') throw new KtofDecodeError('expected the document as a string', 0, 0);
+  if (typeof text !== 'string') throw new KtofDecodeError('expected the document as a string', 0, 0, 'invalid_input');
   const builder = new ValueBuilder();
   let lineNo = 1;
   try {
@@ -43,7 +43,7 @@ class ChunkFeeder {
   constructor(private readonly machine: LineMachine) {}
 
   push(chunk: string): void {
-    if (this.ended) throw new KtofDecodeError('push() after end()', this.lineNo, 1);
+    if (this.ended) throw new KtofDecodeError('push() after end()', this.lineNo, 1, 'invalid_input');
     const text = this.carry + chunk;
     let start = 0;
     try {

@@ -61,19 +61,19 @@ export class LineMachine {
   constructor(private readonly sink: Sink, options: DecodeOptions | undefined) {
     this.strict = options?.strict ?? true;
     const indent = options?.indent ?? 2;
-    if (!Number.isInteger(indent) || indent < 1) throw new KtofDecodeError('the indent option must be an integer >= 1', 0, 0);
+    if (!Number.isInteger(indent) || indent < 1) throw new KtofDecodeError('the indent option must be an integer >= 1', 0, 0, 'invalid_option');
     this.indent = indent;
     this.indentKnown = options?.indent !== undefined;
     const maxDepth = options?.maxDepth ?? 1000;
-    if (!(maxDepth >= 1)) throw new KtofDecodeError('the maxDepth option must be >= 1', 0, 0);
+    if (!(maxDepth >= 1)) throw new KtofDecodeError('the maxDepth option must be >= 1', 0, 0, 'invalid_option');
     this.maxDepth = maxDepth;
     this.cur.strict = this.strict;
     this.cur.maxDepth = maxDepth;
     const maxColumns = options?.maxColumns ?? Infinity;
-    if (!(maxColumns >= 1)) throw new KtofDecodeError('the maxColumns option must be >= 1', 0, 0);
+    if (!(maxColumns >= 1)) throw new KtofDecodeError('the maxColumns option must be >= 1', 0, 0, 'invalid_option');
     this.cur.maxColumns = maxColumns;
     const maxKeys = options?.maxKeys ?? Infinity;
-    if (!(maxKeys >= 1)) throw new KtofDecodeError('the maxKeys option must be >= 1', 0, 0);
+    if (!(maxKeys >= 1)) throw new KtofDecodeError('the maxKeys option must be >= 1', 0, 0, 'invalid_option');
     this.cur.maxKeys = maxKeys;
     const numbers = options?.numbers ?? 'number';
     if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0);
@@ -103,7 +103,7 @@ export class LineMachine {
     cur.reset(s, i, e, lineNo, a);
     const c = s.charCodeAt(i);
     if (c === HASH) return true; // comment line (TOON 4.4)
-    if (c === 9 && this.strict && this.state !== State.Body) cur.fail('tabs are not allowed in indentation; indent with spaces');
+    if (c === 9 && this.strict && this.state !== State.Body) cur.fail('tabs are not allowed in indentation; indent with spaces', cur.pos, 'indentation');
     const spaces = i - a;
     // Nothing is indented before the first indented line, so it is one level deep: its width is
     // the document's unit (KTOF written with --indent 4 reads without saying so). Later lines
@@ -113,7 +113,7 @@ export class LineMachine {
       this.indentKnown = true;
     }
     if (this.strict && spaces % this.indent !== 0) {
-      cur.fail(`indentation must be a multiple of ${this.indent} spaces, found ${spaces}`, i);
+      cur.fail(`indentation must be a multiple of ${this.indent} spaces, found ${spaces}`, i, 'indentation');
     }
     const depth = Math.floor(spaces / this.indent);
     switch (this.state) {
@@ -147,7 +147,7 @@ export class LineMachine {
 
   private start(depth: number, whole: boolean): boolean {
     const cur = this.cur;
-    if (depth !== 0) cur.fail('the first line must not be indented');
+    if (depth !== 0) cur.fail('the first line must not be indented', cur.pos, 'indentation');
     const c = cur.s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
       const h = parseHeader(cur, 1);
@@ -224,7 +224,7 @@ export class LineMachine {
   }
 
   private push(kind: Kind, owner: number, depth: number, expected: number, delim: number, fields: Field[] | null, leaves: number, allowFlush: boolean): void {
-    if (this.stack.length >= this.maxDepth) this.cur.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`);
+    if (this.stack.length >= this.maxDepth) this.cur.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`, this.cur.pos, 'too_deep');
     this.stack.push({
       kind, owner, depth, expected, count: 0, delim, fields, leaves,
       keys: this.strict && (kind === Kind.Object || kind === Kind.Keyed) ? new Set() : null,
@@ -236,7 +236,7 @@ export class LineMachine {
     const f = this.stack.pop() as Frame;
     if (this.strict && f.expected >= 0 && f.count !== f.expected) {
       const what = f.kind === Kind.List ? 'list items' : f.kind === Kind.Keyed ? 'entries' : 'rows';
-      throw new KtofDecodeError(`the header declares ${f.expected} ${what} but ${f.count} follow`, f.line, 1);
+      throw new KtofDecodeError(`the header declares ${f.expected} ${what} but ${f.count} follow`, f.line, 1, 'count_mismatch');
     }
     if (f.kind === Kind.Object || f.kind === Kind.Keyed) this.sink.endObject();
     else this.sink.endArray();
@@ -258,7 +258,7 @@ export class LineMachine {
     this.pendingOwner = -2;
     this.sink.startObject();
     if (depth > owner) {
-      if (this.strict && depth !== owner + 1) this.cur.fail(`indentation jumps by more than one level (expected ${(owner + 1) * this.indent} spaces)`);
+      if (this.strict && depth !== owner + 1) this.cur.fail(`indentation jumps by more than one level (expected ${(owner + 1) * this.indent} spaces)`, this.cur.pos, 'indentation');
       this.push(Kind.Object, owner, depth, -1, 44, null, 0, false);
     } else this.sink.endObject();
   }
@@ -271,13 +271,13 @@ export class LineMachine {
       f = this.top();
       if (f.flush) {
         if (depth === f.depth && f.count < f.expected) break;
-        if (depth > f.depth) this.cur.fail(`unexpected indentation: expected ${f.depth * this.indent} spaces`);
+        if (depth > f.depth) this.cur.fail(`unexpected indentation: expected ${f.depth * this.indent} spaces`, this.cur.pos, 'indentation');
         this.close();
         continue;
       }
       if (f.depth < 0) {
         if (depth > f.owner) {
-          if (this.strict && depth !== f.owner + 1) this.cur.fail(`indentation jumps by more than one level (expected ${(f.owner + 1) * this.indent} spaces)`);
+          if (this.strict && depth !== f.owner + 1) this.cur.fail(`indentation jumps by more than one level (expected ${(f.owner + 1) * this.indent} spaces)`, this.cur.pos, 'indentation');
           f.depth = depth;
           break;
         }
@@ -293,7 +293,7 @@ export class LineMachine {
         this.close();
         continue;
       }
-      if (depth > f.depth) this.cur.fail(`unexpected indentation: expected ${f.depth * this.indent} spaces`);
+      if (depth > f.depth) this.cur.fail(`unexpected indentation: expected ${f.depth * this.indent} spaces`, this.cur.pos, 'indentation');
       break;
     }
     switch (f.kind) {
@@ -308,7 +308,7 @@ export class LineMachine {
   private countRow(f: Frame): void {
     f.count++;
     if (this.strict && f.expected >= 0 && f.count > f.expected) {
-      this.cur.fail(`more ${f.kind === Kind.List ? 'list items' : 'rows'} than the ${f.expected} declared in the header on line ${f.line}`);
+      this.cur.fail(`more ${f.kind === Kind.List ? 'list items' : 'rows'} than the ${f.expected} declared in the header on line ${f.line}`, this.cur.pos, 'count_mismatch');
     }
   }
 
@@ -371,7 +371,7 @@ export class LineMachine {
       cur.pos = i;
     }
     if (f.keys) {
-      if (f.keys.has(key)) cur.fail(`duplicate key "${key}"`);
+      if (f.keys.has(key)) cur.fail(`duplicate key "${key}"`, cur.pos, 'duplicate_key');
       f.keys.add(key);
     }
     return key;
@@ -419,7 +419,7 @@ export class LineMachine {
     } else if (hasValues) {
       const values = this.cellsToEnd(h.delim);
       if (this.strict && h.length >= 0 && values.length !== h.length) {
-        cur.fail(`the header declares ${h.length} values but ${values.length} follow`);
+        cur.fail(`the header declares ${h.length} values but ${values.length} follow`, cur.pos, 'count_mismatch');
       }
       this.sink.value(values);
     } else {
@@ -470,7 +470,7 @@ export class LineMachine {
     if (this.cellIndex++ > 0) {
       if (cur.pos >= cur.end) {
         if (absentable) return EMPTY;
-        return cur.fail('the row has fewer cells than its header has fields (only trailing optional cells may be left out)');
+        return cur.fail('the row has fewer cells than its header has fields (only trailing optional cells may be left out)', cur.pos, 'count_mismatch');
       }
       cur.pos++;
     }
@@ -510,7 +510,7 @@ export class LineMachine {
     const obj: JsonObject = {};
     this.cellIndex = 0;
     this.fill(f.fields as Field[], obj, f.delim, false);
-    if (this.cur.pos < this.cur.end) this.cur.fail(`the row has more cells than its header's ${f.leaves} fields`);
+    if (this.cur.pos < this.cur.end) this.cur.fail(`the row has more cells than its header's ${f.leaves} fields`, this.cur.pos, 'count_mismatch');
     return obj;
   }
 

@@ -1,14 +1,17 @@
 import { numberText, type EncodedNumber } from '../shared/exact-number.js';
 
 /**
- * The structural token model the writer decides layouts with. Layouts of the same data differ in
+ * The structural token model the planner (plan.ts) decides layouts with. Layouts of the same data differ in
  * their structure (keys, indentation, delimiters, brackets, quotes), not in their values, so a
  * value costs a length-based guess that is the same in every layout, and structure is counted
  * the way BPE tokenizers such as o200k split it: a line break, an indentation run, a key, a
  * `:`/`,`/bracket each cost about one token; runs of empty cells (`,,,,`) merge by about four.
- * Nothing is scanned twice: costs are summed while writing. `countTokens` makes the final choice
+ * Costs are summed in the walk that plans (lines of cells are priced as they are written, see
+ * lines.ts; other layouts are priced without building text). `countTokens` makes the final choice
  * against compact JSON exact.
  */
+
+import type { JsonValue } from '../shared/types.js';
 
 /** A string value written bare. */
 export function stringCost(s: string): number {
@@ -92,6 +95,11 @@ export function delimiterCost(leaves: number, present: number): number {
 
 /** A nested non-empty container in inline JSON: its opening bracket merges with the `:`/`,` before it. */
 export const NESTED_MERGE = 1;
+
+/** The inline cost of `v` nested in inline JSON, from its own inline cost `c` (see NESTED_MERGE). */
+export function nestedCost(v: JsonValue, c: number): number {
+  return v !== null && typeof v === 'object' && c > 1 ? c - NESTED_MERGE : c;
+}
 
 /** Stands for "inline never wins here" (a decisive table below). */
 export const NEVER = Number.POSITIVE_INFINITY;

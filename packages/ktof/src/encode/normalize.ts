@@ -1,4 +1,4 @@
-import { KtofEncodeError } from '../shared/errors.js';
+import { KtofEncodeError, type KtofEncodeErrorCode } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { setOwn } from '../decode/cursor.js';
 import { KtofNumber } from '../shared/exact-number.js';
@@ -32,8 +32,9 @@ export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity):
   const containers: object[] = [];
   const keys: (string | number)[] = [];
 
-  const fail = (depth: number, what: string): never => {
-    throw new KtofEncodeError(`cannot encode ${describePath(keys.slice(1, depth + 1))}: ${what}`);
+  const fail = (depth: number, what: string, code: KtofEncodeErrorCode = 'not_json', limit?: number): never => {
+    const path = describePath(keys.slice(1, depth + 1));
+    throw new KtofEncodeError(what, limit === undefined ? { code, path } : { code, path, limit });
   };
 
   /** The depth at which the first container repeats an ancestor, or -1. */
@@ -68,8 +69,8 @@ export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity):
     // The root container is depth 0: at most maxDepth containers nest, as the decoder allows.
     if (depth >= maxDepth || (depth & 1023) === 1023) {
       const repeat = firstRepeat(depth + 1);
-      if (repeat >= 0) fail(repeat, 'the value contains a cycle');
-      if (depth >= maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`);
+      if (repeat >= 0) fail(repeat, 'the value contains a cycle', 'cycle');
+      if (depth >= maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`, 'too_deep', maxDepth);
     }
     if (obj instanceof Map || obj instanceof Set) fail(depth, `a ${obj instanceof Map ? 'Map' : 'Set'} is not JSON; convert it with Object.fromEntries or Array.from`);
     if (Array.isArray(obj)) {
@@ -91,7 +92,7 @@ export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity):
     }
     const src = obj as Record<string, unknown>;
     const names = Object.keys(src);
-    if (names.length > maxKeys) fail(depth, `an object has ${names.length} keys, more than ${maxKeys}`);
+    if (names.length > maxKeys) fail(depth, `an object has ${names.length} keys, more than ${maxKeys}`, 'too_large', maxKeys);
     let copy: JsonObject | null = null;
     for (let i = 0; i < names.length; i++) {
       const k = names[i] as string;

@@ -29,7 +29,7 @@ export interface TablePlan {
  * Readability limits: a model must be able to map each cell to its field. Flattened groups are
  * where that gets hard (cell 17 of a row of 25 mostly empty cells), so they are bounded; objects
  * beyond the limits are written as inline JSON in their cell, which names its own keys. Plain
- * record tables (one level, `k?` columns) are not limited: the writer weighs them against a list.
+ * record tables (one level, `k?` columns) are not limited: the planner weighs them against a list.
  */
 /** Groups nest at most this deep: `a{b{c}}` is allowed, `a{b{c{d}}}` writes `c` as inline JSON. */
 const MAX_GROUP_DEPTH = 2;
@@ -43,15 +43,30 @@ const MIN_LEAF_DENSITY = 0.5;
 /** A column is written once as `key=value` when at least this many rows hold the same primitive. */
 const MIN_CONSTANT_ROWS = 2;
 
+/** How planTable may lay a table out. */
+export interface TableOptions {
+  /** A column of arrays of objects may become a sub-table (default true). */
+  subTables?: boolean;
+  /** Below this share of filled cells there is no table (default 0). */
+  minDensity?: number;
+  /** Nesting of the group being planned (0 for a table itself). */
+  groupDepth?: number;
+  /** Columns holding one primitive may become `key=value` (default true; false inside optional groups, whose absence is read from their cells). */
+  constants?: boolean;
+}
+
+/** A sub-table needs this share of its cells filled; sparser item rows stay lists. */
+const MIN_SUB_TABLE_DENSITY = 0.5;
+
 /**
  * Plans a table for `rows` (all plain objects): the header is the order-preserving union of the
  * rows' keys, so every row's keys appear in header order. Returns null when no such order exists
  * or the rows have no keys. Columns whose values are all objects become nested groups when that
  * reads back unambiguously; a required column holding one primitive in every row becomes a
- * constant `key=value` (`constants`: false inside optional groups, whose absence is read from
- * their cells).
+ * constant `key=value`.
  */
-export function planTable(rows: readonly JsonObject[], allowSub = true, minDensity = 0, groupDepth = 0, constants = true): TablePlan | null {
+export function planTable(rows: readonly JsonObject[], options: TableOptions = {}): TablePlan | null {
+  const { subTables = true, minDensity = 0, groupDepth = 0, constants = true } = options;
   const order = unionOrder(rows);
   if (!order) return null;
   const { keys, counts } = order;
@@ -75,7 +90,7 @@ export function planTable(rows: readonly JsonObject[], allowSub = true, minDensi
   if (groupDepth === 0 && columns.some((c) => c.children) && leafDensity(rows, columns) < MIN_LEAF_DENSITY) {
     for (const c of columns) c.children = null;
   }
-  const sub = allowSub ? pickSubTable(rows, columns) : null;
+  const sub = subTables ? pickSubTable(rows, columns) : null;
   let leaves = countLeaves(columns);
   // Each row line needs a cell that can hold a value, or it could be blank (blank lines are skipped).
   if (leaves === 0 || (leaves === 1 && soleCellOptional(columns, false))) {
@@ -122,7 +137,7 @@ function groupColumns(rows: readonly JsonObject[], key: string, optional: boolea
     if (isPrimitive(v) || !isObject(v)) return null;
     values.push(v);
   }
-  const plan = planTable(values, false, MIN_GROUP_DENSITY, depth, constants);
+  const plan = planTable(values, { subTables: false, minDensity: MIN_GROUP_DENSITY, groupDepth: depth, constants });
   if (!plan || countLeaves(plan.columns) > MAX_GROUP_LEAVES) return null;
   // An optional group is absent exactly when all its cells are empty, so each present value
   // must put a value in at least one cell.
@@ -178,7 +193,7 @@ function pickSubTable(rows: readonly JsonObject[], columns: Column[]): Column | 
       for (const item of v) items.push(item as JsonObject);
     }
     if (!ok || items.length <= bestItems) continue;
-    const plan = planTable(items, true, 0.5);
+    const plan = planTable(items, { minDensity: MIN_SUB_TABLE_DENSITY });
     if (!plan) continue;
     best = c;
     bestItems = items.length;

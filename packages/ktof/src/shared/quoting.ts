@@ -41,11 +41,6 @@ export function isSafeKey(k: string): boolean {
 /** JSON string quoting; the decoder accepts every JSON escape. */
 export const quote: (s: string) => string = JSON.stringify;
 
-/** A key as written: bare when safe, JSON-quoted otherwise. */
-export function writeKey(k: string): string {
-  return isSafeKey(k) ? k : quote(k);
-}
-
 /** What a string holds, as bits: computed once per string and reused for every slot decision. */
 export const enum Bits {
   /** Must be quoted in every position (empty, edge space, control chars, `"`/`\`, literal- or number-like, leading `[{#-`). */

@@ -51,6 +51,16 @@ export interface KeyStore {
 /** Thrown by a backend whose engine is unreachable; the app answers 503 with Retry-After. */
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
+  /** What the app reads to answer 503, also on errors from another copy of this package. */
+  readonly code = BACKEND_UNAVAILABLE;
+}
+
+/** The `code` of every BackendUnavailableError. */
+export const BACKEND_UNAVAILABLE = 'backend_unavailable';
+
+/** True for a BackendUnavailableError, this package's or another copy's (by its `code`). */
+export function isBackendUnavailable(error: unknown): boolean {
+  return error instanceof BackendUnavailableError || (error instanceof Error && (error as { code?: unknown }).code === BACKEND_UNAVAILABLE);
 }
 
 /** What a backend family needs to start (a subset of the server configuration). */

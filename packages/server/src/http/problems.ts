@@ -1,7 +1,7 @@
 /** Turns failures into error responses: `{detail, code, request_id}` and the right status. */
 import type { Context } from 'hono';
 import { ErrorCode, isKaizenProblem, KaizenProblem } from '@kaizen/protocol';
-import { BackendUnavailableError } from '../backends/types.js';
+import { isBackendUnavailable } from '../backends/types.js';
 import type { AppEnv } from './env.js';
 
 /** Seconds a client should wait after a 503. */
@@ -16,7 +16,7 @@ export function problemResponse(c: Context<AppEnv>, problem: KaizenProblem, head
 /** Classifies any thrown value; `log` receives the ones that are our fault. */
 export function errorResponse(c: Context<AppEnv>, error: unknown, log: (error: unknown) => void): Response {
   if (isKaizenProblem(error)) return problemResponse(c, error);
-  if (error instanceof BackendUnavailableError || (error instanceof Error && error.name === 'BackendUnavailableError')) {
+  if (isBackendUnavailable(error)) {
     log(error);
     return problemResponse(
       c,

@@ -1,0 +1,203 @@
+/**
+ * How values are spelled for one encode: indentation, brackets, delimiters, quoting per position,
+ * keys, and relaxed inline JSON. Shared by the planner (which prices layouts) and the renderer
+ * (which writes the chosen one), so both agree on every character.
+ */
+import { isEncodedNumber, numberText } from '../shared/exact-number.js';
+import { Bits, delimiterBit, isSafeKey, quote, Slot, stringBits, unsafeBits } from '../shared/quoting.js';
+import type { JsonPrimitive, JsonValue } from '../shared/types.js';
+import { nestedCost, numberCost, numberValueCost, QUOTES, stringCost } from './cost.js';
+import { estimateTokens } from './estimate.js';
+
+/** Encoder settings after validation. */
+export interface FormatOptions {
+  indent: number;
+  delimiter: string;
+  /** '' = plain `[N]`, a marker string = `[<marker>N]`, null = lengths omitted. */
+  marker: string | null;
+}
+
+/** Bits that force quoting inside inline JSON. */
+export const INLINE_UNSAFE = Bits.Quote | Bits.Comma | Bits.Colon | Bits.Bracket;
+/** Bits that force quoting after `key: ` (the rest of the line is the value). */
+export const FIELD_UNSAFE = Bits.Quote;
+/** Bits that force quoting in a list item or a root primitive, where `a: b` would read as a field. */
+export const ITEM_UNSAFE = unsafeBits(Slot.Item, 0);
+
+/** Text as written and its estimated tokens: a key, or a container's inline JSON. */
+export interface Written {
+  text: string;
+  cost: number;
+}
+
+/** Key text and cost by key string, shared by all encodes (keys repeat across documents too). */
+const KEYS = new Map<string, Written>();
+const MAX_CACHED_KEYS = 4096;
+/** Longer keys are rare and would make the cache hold large strings; they are priced each time. */
+const MAX_CACHED_KEY_LENGTH = 64;
+
+/** A key as written (bare when safe, JSON-quoted otherwise) and its token cost. */
+export function keyOf(k: string): Written {
+  let info = KEYS.get(k);
+  if (info === undefined) {
+    const text = isSafeKey(k) ? k : quote(k);
+    info = { text, cost: estimateTokens(text) };
+    if (KEYS.size >= MAX_CACHED_KEYS) KEYS.clear();
+    if (k.length <= MAX_CACHED_KEY_LENGTH) KEYS.set(k, info);
+  }
+  return info;
+}
+
+/** A primitive's text at a position whose unsafe bits are `unsafe` (bare when safe there). */
+export function primitiveText(v: JsonPrimitive, unsafe: number): string {
+  if (typeof v === 'string') return (stringBits(v) & unsafe) === 0 ? v : quote(v);
+  if (isEncodedNumber(v)) return numberText(v);
+  return v === null ? 'null' : v ? 'true' : 'false';
+}
+
+/** Estimated tokens of `text`, which primitiveText wrote for `v` (a string written differently was quoted). */
+export function writtenCost(v: JsonPrimitive, text: string): number {
+  if (typeof v === 'string') return text === v ? stringCost(v) : stringCost(v) + QUOTES;
+  return isEncodedNumber(v) ? numberCost(text) : 1;
+}
+
+/**
+ * Estimated tokens of a primitive at a position whose unsafe bits are `unsafe`, without building
+ * its text: pricing a layout that may never be written (a list weighed against a table, field
+ * lines against inline JSON) needs neither the quoted string nor the number's digits. `bits` is
+ * `stringBits(v)` for a string (computed once by the caller, who usually prices two positions).
+ */
+export function primitiveCost(v: JsonPrimitive, bits: number, unsafe: number): number {
+  if (typeof v === 'string') return (bits & unsafe) === 0 ? stringCost(v) : stringCost(v) + QUOTES;
+  return isEncodedNumber(v) ? numberValueCost(v) : 1;
+}
+
+/** `stringBits(v)` for a string, 0 for other primitives (which need no quoting). */
+export function bitsOf(v: JsonPrimitive): number {
+  return typeof v === 'string' ? stringBits(v) : 0;
+}
+
+/** Estimated tokens of the inline form of `v` (relaxed JSON), without building its text. */
+export function inlineCost(v: JsonValue): number {
+  if (v === null || typeof v !== 'object') return primitiveCost(v, bitsOf(v), INLINE_UNSAFE);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 1;
+    let cost = 2 + v.length - 1;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i] as JsonValue;
+      cost += nestedCost(item, inlineCost(item));
+    }
+    return cost;
+  }
+  const keys = Object.keys(v);
+  if (keys.length === 0) return 1;
+  let cost = 2 + keys.length - 1;
+  for (const k of keys) {
+    const value = v[k] as JsonValue;
+    cost += keyOf(k).cost + 1 + nestedCost(value, inlineCost(value));
+  }
+  return cost;
+}
+
+/** The spelling of one encode's options. */
+export class Format {
+  readonly delimiter: string;
+  /** Bits that force quoting in a table cell or inline-array element (ended by the delimiter). */
+  readonly cellUnsafe: number;
+  /** A constant `key=value` in a header ends at the delimiter or `}`. */
+  readonly constantUnsafe: number;
+  /** Whether brackets carry the array's length (`[3]`) or are left empty (`[]`). */
+  readonly withLength: boolean;
+  private readonly marker: string | null;
+  private readonly bracketTail: string;
+  private readonly unit: string;
+  private readonly pads: string[] = [''];
+  /** Inline text and cost per container already written inline (a parent reuses its children's). */
+  private readonly inlineForms = new Map<object, Written>();
+
+  constructor(o: FormatOptions) {
+    this.delimiter = o.delimiter;
+    this.cellUnsafe = unsafeBits(Slot.Cell, delimiterBit(o.delimiter));
+    this.constantUnsafe = INLINE_UNSAFE | this.cellUnsafe;
+    this.withLength = o.marker !== null;
+    this.marker = o.marker;
+    this.bracketTail = (o.delimiter === ',' ? '' : o.delimiter) + ']';
+    this.unit = ' '.repeat(o.indent);
+  }
+
+  /** Indentation of `depth` levels. */
+  pad(depth: number): string {
+    let p = this.pads[depth];
+    if (p === undefined) {
+      p = this.pad(depth - 1) + this.unit;
+      this.pads[depth] = p;
+    }
+    return p;
+  }
+
+  /** `[N]`, `[#N]`, `[]`; `keyed` adds the `:` of a keyed table (`[N:]`); a non-comma delimiter is named inside. */
+  bracket(length: number, keyed = false): string {
+    const m = this.marker;
+    return '[' + (m === null ? '' : m + length) + (keyed ? ':' : '') + this.bracketTail;
+  }
+
+  /**
+   * Depth of the rows under a header at `depth`. With lengths written, the count says where the
+   * rows end, so they sit flush under the header; without, they are indented to show it.
+   */
+  rowDepth(depth: number): number {
+    return this.withLength ? depth : depth + 1;
+  }
+
+  /**
+   * Relaxed JSON, the inline form any KTOF value position accepts: `{key:value,...}` / `[a,b]`,
+   * keys and strings bare when safe, JSON-quoted otherwise; with its estimated tokens (what
+   * inlineCost returns), summed while writing. Memoised per container.
+   */
+  inline(v: JsonValue & object): Written {
+    const known = this.inlineForms.get(v);
+    if (known !== undefined) return known;
+    let s: string;
+    let cost = 2;
+    if (Array.isArray(v)) {
+      s = '[';
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i] as JsonValue;
+        if (i > 0) s += ',';
+        if (item === null || typeof item !== 'object') {
+          const text = primitiveText(item, INLINE_UNSAFE);
+          s += text;
+          cost += writtenCost(item, text);
+        } else {
+          const form = this.inline(item);
+          s += form.text;
+          cost += nestedCost(item, form.cost);
+        }
+      }
+      s += ']';
+      cost = v.length === 0 ? 1 : cost + v.length - 1;
+    } else {
+      s = '{';
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keyOf(keys[i] as string);
+        const value = v[keys[i] as string] as JsonValue;
+        s += (i > 0 ? ',' : '') + k.text + ':';
+        if (value === null || typeof value !== 'object') {
+          const text = primitiveText(value, INLINE_UNSAFE);
+          s += text;
+          cost += k.cost + 1 + writtenCost(value, text);
+        } else {
+          const form = this.inline(value);
+          s += form.text;
+          cost += k.cost + 1 + nestedCost(value, form.cost);
+        }
+      }
+      s += '}';
+      cost = keys.length === 0 ? 1 : cost + keys.length - 1;
+    }
+    const form = { text: s, cost };
+    this.inlineForms.set(v, form);
+    return form;
+  }
+}

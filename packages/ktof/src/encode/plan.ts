@@ -1,0 +1,343 @@
+/**
+ * Planning: for every container of a document, choose its layout (field lines, a table, a list,
+ * inline JSON...) by the structural token model of cost.ts, and return the choice as a tree that
+ * render.ts writes. Each node carries what its chosen form costs as written and what the
+ * value would cost as inline JSON, which its parent needs to make its own choice.
+ */
+import { bracketCost, nestedCost, NEVER } from './cost.js';
+import type { JsonObject, JsonValue } from '../shared/types.js';
+import { bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, primitiveCost, type Written } from './format.js';
+import { cellLine, headerCost, headerText, keyedRows, tableRows } from './lines.js';
+import { planTable, type TablePlan } from './table.js';
+
+/*
+ * When a table is written without weighing it against a list or inline JSON. A table names each
+ * key once in its header instead of once per row, so a well-filled table of a few rows or more
+ * always wins, and pricing the alternatives would only cost time.
+ */
+/** A table fuller than this (share of header cells holding a value)... */
+const DENSE_TABLE = 0.6;
+/** ...with at least this many rows is written as a table outright. */
+const DENSE_TABLE_MIN_ROWS = 3;
+/** Past this many rows any table is written outright: pricing a list of them costs more time than it can save tokens. */
+const LONG_TABLE_ROWS = 200;
+/** A keyed table (`key[N:]{...}:`) needs this share of its cells filled; sparser entries read better as nested fields. */
+const KEYED_TABLE_MIN_DENSITY = 0.5;
+/** One entry is no table. */
+const KEYED_TABLE_MIN_ENTRIES = 2;
+
+/** No rows under a head line. */
+const NO_LINES: readonly string[] = [];
+
+/** A container's chosen layout. */
+export type Layout = InlineLayout | FieldsLayout | LinesLayout | ListLayout;
+
+interface Priced {
+  /** Estimated tokens of the layout as written, its head line (key, dash, indentation) included. */
+  cost: number;
+  /** Estimated tokens of the value as inline JSON (NEVER where a table must win). */
+  inline: number;
+}
+
+/** Relaxed inline JSON after the head: `key: {a:1}`, `- [1,2]`. */
+export interface InlineLayout extends Priced {
+  form: 'inline';
+  value: JsonValue & object;
+}
+
+/** `key:` and then a line per field, one level deeper (a list item's first field shares the dash line). */
+export interface FieldsLayout extends Priced {
+  form: 'fields';
+  value: JsonObject;
+  keys: string[];
+  /** The layout of each field's value; for a primitive, see Primitive. */
+  fields: Planned[];
+}
+
+/**
+ * A primitive's place in a layout: a string that needs no quotes there is its own text, known
+ * while pricing at no cost, so it is kept (render need not classify it again); other primitives
+ * are null, written when rendered (formatting a number that may end up inline is wasted work).
+ */
+type Primitive = string | null;
+
+/** What a field or list item holds in a layout. */
+export type Planned = Layout | Primitive;
+
+/** A head line and lines already written while pricing (a table, keyed table, matrix or primitive array). */
+export interface LinesLayout extends Priced {
+  form: 'lines';
+  /** The head line after the key: `[2]{id,name}:`, `[3]: a,b,c`. */
+  head: string;
+  lines: readonly string[];
+}
+
+/** `key[N]:` and then a `- item` line per element. */
+export interface ListLayout extends Priced {
+  form: 'list';
+  head: string;
+  value: JsonValue[];
+  /** The layout of each item (see Planned). */
+  items: Planned[];
+}
+
+/** What a run of fields costs as lines (`block`) and as the members of an inline object. */
+interface Costs {
+  block: number;
+  inline: number;
+}
+
+/** Chooses the layout of every container in a document. */
+export class Planner {
+  constructor(private readonly f: Format) {}
+
+  /** The document's layout; a root object's fields sit at depth 0 without a head line. */
+  root(v: JsonValue & object): Layout {
+    if (Array.isArray(v)) {
+      if (v.length === 0) return { form: 'inline', value: v, cost: 1, inline: 1 };
+      return preferInline(this.array(0, v, 0), 0, v);
+    }
+    const keys = Object.keys(v);
+    const fields: Planned[] = [];
+    const costs = this.fields(v, keys, 0, fields);
+    return { form: 'fields', value: v, keys, fields, cost: costs.block, inline: costs.inline };
+  }
+
+  /**
+   * The fields of `v` as lines at `depth`: each field's layout goes to `layouts`; returns their
+   * cost as lines and as the members of the inline object (brackets and commas included).
+   */
+  private fields(v: JsonObject, keys: string[], depth: number, layouts: Planned[]): Costs {
+    if (keys.length === 0) return { block: 0, inline: 1 };
+    let block = 0;
+    let inline = 2 + keys.length - 1;
+    for (const name of keys) {
+      const k = keyOf(name);
+      const value = v[name] as JsonValue;
+      if (value === null || typeof value !== 'object') {
+        const bits = bitsOf(value);
+        block += fieldLineCost(k, depth) + primitiveCost(value, bits, FIELD_UNSAFE);
+        inline += k.cost + 1 + primitiveCost(value, bits, INLINE_UNSAFE);
+        layouts.push(typeof value === 'string' && (bits & FIELD_UNSAFE) === 0 ? value : null);
+      } else {
+        const layout = this.field(k, value, depth);
+        block += layout.cost;
+        inline += k.cost + 1 + nestedCost(value, layout.inline);
+        layouts.push(layout);
+      }
+    }
+    return { block, inline };
+  }
+
+  /** A field holding a container: `key: []`, `key:` + field lines, `key[N]...`, a keyed table, or `key: {inline}`. */
+  private field(k: Written, v: JsonValue & object, depth: number): Layout {
+    const lineCost = fieldLineCost(k, depth);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return { form: 'inline', value: v, cost: lineCost + 1, inline: 1 };
+      return preferInline(this.array(k.cost, v, depth), lineCost, v);
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return { form: 'fields', value: v, keys, fields: [], cost: lineCost, inline: 1 };
+    const keyed = this.keyedTable(k.cost, v, keys, depth);
+    if (keyed) return preferInline(keyed, lineCost, v);
+    const fields: Planned[] = [];
+    const costs = this.fields(v, keys, depth + 1, fields);
+    return preferInline({ form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline }, lineCost, v);
+  }
+
+  /** A list item holding a container at `depth`: `- [inline]`, `-` (empty object), field lines, or `- {inline}`. */
+  private item(v: JsonValue & object, depth: number): Layout {
+    const lineCost = itemLineCost(depth);
+    if (Array.isArray(v)) {
+      const form = this.f.inline(v);
+      return { form: 'inline', value: v, cost: lineCost + form.cost, inline: form.cost };
+    }
+    const keys = Object.keys(v);
+    const fields: Planned[] = [];
+    if (keys.length === 0) return { form: 'fields', value: v, keys, fields, cost: lineCost, inline: 1 };
+    const costs = this.fields(v, keys, depth + 1, fields);
+    // The first field shares the dash line: the dash and its space replace that line's indentation.
+    return preferInline({ form: 'fields', value: v, keys, fields, cost: 1 + costs.block, inline: costs.inline }, lineCost, v);
+  }
+
+  /** An array's head line but for a table header: indentation, key, brackets, ":" and the line break. */
+  private headCost(keyCost: number, length: number, depth: number): number {
+    return (depth > 0 ? 1 : 0) + keyCost + bracketCost(length, this.f.withLength) + 2;
+  }
+
+  /** The layout of a non-empty array after a key costing `keyCost` (0 at the root): values, table, matrix or list. */
+  private array(keyCost: number, v: JsonValue[], depth: number): Layout {
+    const f = this.f;
+    const shape = shapeOf(v);
+    const headCost = this.headCost(keyCost, v.length, depth);
+    if (shape === Shape.Primitives) {
+      const line = cellLine(f, f.bracket(v.length) + ': ', v);
+      return { form: 'lines', head: line.text, lines: NO_LINES, cost: headCost + line.cost, inline: line.inline };
+    }
+    if (shape === Shape.Objects) {
+      const rows = v as JsonObject[];
+      const plan = planTable(rows);
+      if (plan) return this.tableOrList(keyCost, rows, plan, depth);
+    }
+    if (shape === Shape.Arrays) return this.matrix(headCost, v as JsonValue[][], depth);
+    return this.list(keyCost, v, depth);
+  }
+
+  /** An array of objects that can be a table: the table, unless a list costs less. */
+  private tableOrList(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number): Layout {
+    if ((plan.density > DENSE_TABLE && rows.length >= DENSE_TABLE_MIN_ROWS) || rows.length > LONG_TABLE_ROWS) {
+      return this.table(keyCost, rows, plan, depth, NEVER);
+    }
+    // Rows of primitives only are priced as a list without planning one (the common case); a tie
+    // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
+    const flat = this.flatListCosts(keyCost, rows, depth);
+    if (flat) {
+      const table = this.table(keyCost, rows, plan, depth, flat.inline);
+      return table.cost <= flat.block ? table : this.list(keyCost, rows, depth);
+    }
+    const list = this.list(keyCost, rows, depth);
+    const table = this.table(keyCost, rows, plan, depth, list.inline);
+    return table.cost < list.cost ? table : list;
+  }
+
+  /** `key[N]{header}:` and a row line per object (`inline`: what the array costs as inline JSON). */
+  private table(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, inline: number): LinesLayout {
+    const f = this.f;
+    const lines: string[] = [];
+    const cost = this.headCost(keyCost, rows.length, depth) + headerCost(f, plan.columns) + tableRows(f, rows, plan, f.rowDepth(depth), lines);
+    return { form: 'lines', head: f.bracket(rows.length) + headerText(f, plan.columns) + ':', lines, cost, inline };
+  }
+
+  /**
+   * What list() would cost for rows whose values are all primitives, priced without planning it;
+   * null when some value is a container.
+   */
+  private flatListCosts(keyCost: number, rows: JsonObject[], depth: number): Costs | null {
+    let block = this.headCost(keyCost, rows.length, depth);
+    let inline = 2 + rows.length - 1;
+    const itemLine = itemLineCost(depth + 1);
+    for (const row of rows) {
+      const keys = Object.keys(row);
+      if (keys.length === 0) {
+        block += itemLine;
+        inline += 1;
+        continue;
+      }
+      let lines = 1; // the first field shares the dash line
+      let rowInline = 2 + keys.length - 1;
+      for (const name of keys) {
+        const value = row[name] as JsonValue;
+        if (value !== null && typeof value === 'object') return null;
+        const bits = bitsOf(value);
+        const k = keyOf(name);
+        lines += fieldLineCost(k, depth + 2) + primitiveCost(value, bits, FIELD_UNSAFE);
+        rowInline += k.cost + 1 + primitiveCost(value, bits, INLINE_UNSAFE);
+      }
+      block += Math.min(lines, itemLine + rowInline);
+      inline += nestedCost(row, rowInline);
+    }
+    return { block, inline };
+  }
+
+  /** `key[N]:` and a `- item` line per element. */
+  private list(keyCost: number, v: JsonValue[], depth: number): ListLayout {
+    let cost = this.headCost(keyCost, v.length, depth);
+    let inline = 2 + v.length - 1;
+    const items: Planned[] = [];
+    for (const item of v) {
+      if (item === null || typeof item !== 'object') {
+        const bits = bitsOf(item);
+        cost += itemLineCost(depth + 1) + primitiveCost(item, bits, ITEM_UNSAFE);
+        inline += primitiveCost(item, bits, INLINE_UNSAFE);
+        items.push(typeof item === 'string' && (bits & ITEM_UNSAFE) === 0 ? item : null);
+      } else {
+        const layout = this.item(item, depth + 1);
+        cost += layout.cost;
+        inline += nestedCost(item, layout.inline);
+        items.push(layout);
+      }
+    }
+    return { form: 'list', head: this.f.bracket(v.length) + ':', value: v, items, cost, inline };
+  }
+
+  /** Arrays of non-empty arrays: `key[N][]:` and a row line of cells per array. */
+  private matrix(headCost: number, v: JsonValue[][], depth: number): LinesLayout {
+    const f = this.f;
+    const rowDepth = f.rowDepth(depth);
+    const pad = f.pad(rowDepth);
+    // indentation (when there is any) and the line break
+    const lineCost = rowDepth > 0 ? 2 : 1;
+    let cost = headCost + 1;
+    let inline = 2 + v.length - 1;
+    const lines: string[] = [];
+    for (const row of v) {
+      const line = cellLine(f, pad, row);
+      lines.push(line.text);
+      cost += lineCost + line.cost;
+      inline += nestedCost(row, line.inline);
+    }
+    return { form: 'lines', head: f.bracket(v.length) + '[]:', lines, cost, inline };
+  }
+
+  /** An object whose values are all non-empty objects, as `key[N:]{fields}:` + `entry: cells`; null when it cannot be one. */
+  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): LinesLayout | null {
+    if (keys.length < KEYED_TABLE_MIN_ENTRIES) return null;
+    const rows: JsonObject[] = [];
+    for (const k of keys) {
+      const entry = v[k] as JsonValue;
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return null;
+      let empty = true;
+      for (const _ in entry) { empty = false; break; }
+      if (empty) return null;
+      rows.push(entry);
+    }
+    const plan = planTable(rows, { subTables: false, minDensity: KEYED_TABLE_MIN_DENSITY });
+    if (!plan) return null;
+    const f = this.f;
+    const lines: string[] = [];
+    const cost = this.headCost(keyCost, keys.length, depth) + headerCost(f, plan.columns) + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines);
+    // Like a dense table, a dense keyed table always wins: its inline form is not even priced.
+    let inline = NEVER;
+    if (!(plan.density > DENSE_TABLE && keys.length >= DENSE_TABLE_MIN_ROWS)) {
+      inline = 2 + keys.length - 1;
+      for (let i = 0; i < keys.length; i++) {
+        const row = rows[i] as JsonObject;
+        inline += keyOf(keys[i] as string).cost + 1 + nestedCost(row, inlineCost(row));
+      }
+    }
+    return { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
+  }
+}
+
+/** `layout` of `value`, or `value` as inline JSON after its head when that costs fewer tokens. */
+function preferInline(layout: Layout, lineCost: number, value: JsonValue & object): Layout {
+  const inline = lineCost + layout.inline;
+  return inline < layout.cost ? { form: 'inline', value, cost: inline, inline: layout.inline } : layout;
+}
+
+/** Indentation, key, ":" and the line break of a field line at `depth`. */
+function fieldLineCost(k: Written, depth: number): number {
+  return (depth > 0 ? 1 : 0) + k.cost + 2;
+}
+
+/** Indentation, dash and the line break of a list item at `depth`. */
+function itemLineCost(depth: number): number {
+  return (depth > 0 ? 1 : 0) + 2;
+}
+
+const enum Shape { Primitives, Objects, Arrays, Mixed }
+
+/** What a non-empty array holds: only primitives, only objects, only non-empty arrays, or a mix. */
+function shapeOf(v: JsonValue[]): Shape {
+  let primitives = true;
+  let objects = true;
+  let arrays = true;
+  for (let i = 0; i < v.length; i++) {
+    const item = v[i] as JsonValue;
+    if (item === null || typeof item !== 'object') { objects = false; arrays = false; }
+    else if (Array.isArray(item)) { primitives = false; objects = false; if (item.length === 0) arrays = false; }
+    else { primitives = false; arrays = false; }
+    if (!primitives && !objects && !arrays) return Shape.Mixed;
+  }
+  return primitives ? Shape.Primitives : objects ? Shape.Objects : arrays ? Shape.Arrays : Shape.Mixed;
+}
