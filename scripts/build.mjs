@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const order = ['ktof', 'tokens', 'prompt', 'protocol', 'core', 'server', 'sdk', 'cli'];
+// testkit (test helpers, private) is only type-checked: its tsconfig says noEmit and vitest runs its TypeScript.
+const order = ['testkit', 'ktof', 'tokens', 'prompt', 'protocol', 'core', 'server', 'sdk', 'cli'];
 const noEmit = process.argv.includes('--noEmit');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
