@@ -4,7 +4,7 @@
  * from its src/, packages above pass `@kaizen/server`'s, so this kit depends on no package.
  */
 import { Writable } from 'node:stream';
-import { tempDir } from './temp.js';
+import { removeDir, tempDir } from './temp.js';
 
 /** What the kit needs of a started server (`RunningServer` of @kaizen/server). */
 export interface ServerLike {
@@ -58,6 +58,7 @@ export interface TestServer<S extends ServerLike = ServerLike> {
   logs: LogCapture;
   /** A JSON request with the key (`key: null` for none); GET without a body, POST with one. */
   call(path: string, body?: unknown, init?: { key?: string | null; headers?: Record<string, string>; method?: string; raw?: string }): Promise<Answer>;
+  /** Closes the server and removes the data dir the kit made for it (one passed in stays). */
   close(): Promise<void>;
 }
 
@@ -74,7 +75,8 @@ export async function startTestServer<C extends BaseConfig, S extends ServerLike
 ): Promise<TestServer<S>> {
   const logs = logCapture();
   // An empty environment: the test decides every setting.
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir('server'), logLevel: 'info', logDestination: logs.stream, ...config } as Partial<C>, {});
+  const ownDir = config.dataDir === undefined ? tempDir('server') : undefined;
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: ownDir, logLevel: 'info', logDestination: logs.stream, ...config } as Partial<C>, {});
   const { key } = await server.backends.keys.create(options.tenant ?? 'acme');
   const call: TestServer['call'] = async (path, body, init = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
@@ -83,5 +85,9 @@ export async function startTestServer<C extends BaseConfig, S extends ServerLike
     const method = init.method ?? (body === undefined && init.raw === undefined ? 'GET' : 'POST');
     return answerOf(await fetch(server.url + path, { method, headers, ...(method === 'GET' ? {} : { body: init.raw ?? JSON.stringify(body) }) }));
   };
-  return { server, url: server.url, key, logs, call, close: () => server.close() };
+  const close = async () => {
+    await server.close();
+    if (ownDir) removeDir(ownDir);
+  };
+  return { server, url: server.url, key, logs, call, close };
 }
