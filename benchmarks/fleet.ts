@@ -14,15 +14,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pool } from 'undici';
-import {
-  createKey,
-  freePort,
-  KaizenProcess,
-  RedisProcess,
-  REPO_ROOT,
-  samplePrompt,
-} from '../packages/server/test/fleet/helpers.js';
-import { NGINX, startNginx } from '../packages/server/test/fleet/nginx.js';
+import { createKey, freePort, KaizenProcess, RedisProcess, REPO_ROOT } from '@kaizen/testkit';
+import { samplePrompt } from '../e2e/helpers.js';
+import { NGINX, startNginx } from '../e2e/fleet/nginx.js';
 
 const REQUESTS = Number(process.env.FLEET_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.FLEET_CONCURRENCY ?? 16);
