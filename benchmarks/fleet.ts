@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pool } from 'undici';
-import { createKey, freePort, KaizenProcess, RedisProcess, REPO_ROOT } from '@kaizen/testkit';
+import { createKey, freePort, KAIZEN_BIN, KaizenProcess, RedisProcess, REPO_ROOT } from '@kaizen/testkit';
 import { samplePrompt } from '../e2e/helpers.js';
 import { NGINX, startNginx } from '../e2e/fleet/nginx.js';
 
@@ -166,7 +166,7 @@ function perOpRow(result: ScenarioResult): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(REPO_ROOT, 'packages/cli/dist/bin.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(KAIZEN_BIN)) throw new Error('build first: npm run build');
   const redis = await new RedisProcess({ aof: true, appendfsync: 'everysec' }).start();
   const replicaArgs = { redisUrl: redis.url, args: ['--rate-limit', '1000000'], env: { KAIZEN_LOG_LEVEL: 'warn' } };
   const a = await new KaizenProcess(replicaArgs).start();

@@ -74,9 +74,10 @@ export async function startTestServer<C extends BaseConfig, S extends ServerLike
   options: TestServerOptions = {},
 ): Promise<TestServer<S>> {
   const logs = logCapture();
-  // An empty environment: the test decides every setting.
   const ownDir = config.dataDir === undefined ? tempDir('server') : undefined;
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: ownDir, logLevel: 'info', logDestination: logs.stream, ...config } as Partial<C>, {});
+  const settings = { port: 0, host: '127.0.0.1', logLevel: 'info', logDestination: logs.stream, ...config, dataDir: config.dataDir ?? ownDir };
+  // An empty environment: the test decides every setting. (Also removed by removeTempDirs.)
+  const server = await startServer(settings as Partial<C>, {});
   const { key } = await server.backends.keys.create(options.tenant ?? 'acme');
   const call: TestServer['call'] = async (path, body, init = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
