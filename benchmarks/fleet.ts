@@ -14,15 +14,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pool } from 'undici';
-import {
-  createKey,
-  freePort,
-  KaizenProcess,
-  RedisProcess,
-  REPO_ROOT,
-  samplePrompt,
-} from '../packages/server/test/fleet/helpers.js';
-import { NGINX, startNginx } from '../packages/server/test/fleet/nginx.js';
+import { createKey, freePort, KAIZEN_BIN, KaizenProcess, RedisProcess, REPO_ROOT } from '@kaizen/testkit';
+import { samplePrompt } from '../e2e/helpers.js';
+import { NGINX, startNginx } from '../e2e/fleet/nginx.js';
 
 const REQUESTS = Number(process.env.FLEET_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.FLEET_CONCURRENCY ?? 16);
@@ -172,7 +166,7 @@ function perOpRow(result: ScenarioResult): string {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(REPO_ROOT, 'packages/cli/dist/bin.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(KAIZEN_BIN)) throw new Error('build first: npm run build');
   const redis = await new RedisProcess({ aof: true, appendfsync: 'everysec' }).start();
   const replicaArgs = { redisUrl: redis.url, args: ['--rate-limit', '1000000'], env: { KAIZEN_LOG_LEVEL: 'warn' } };
   const a = await new KaizenProcess(replicaArgs).start();

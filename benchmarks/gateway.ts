@@ -21,7 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { createKey, KaizenProcess, REPO_ROOT, waitFor } from '../packages/server/test/fleet/helpers.js';
+import { createKey, KaizenProcess, REPO_ROOT, waitFor } from '@kaizen/testkit';
 import { rewriteRequest } from '../packages/server/src/gateway/rewrite.js';
 import { requestCounter } from '../packages/server/src/gateway/tokens.js';
 import { datasets, type Json } from './data/index.js';

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const order = ['ktof', 'tokens', 'prompt', 'protocol', 'core', 'server', 'sdk', 'cli'];
+// testkit (the private test helpers) imports no package and nothing imports it: it comes last so an
+// edit to it rebuilds nothing else, and it is only type-checked (its tsconfig says noEmit; vitest
+// runs its TypeScript).
+const order = ['ktof', 'tokens', 'prompt', 'protocol', 'core', 'server', 'sdk', 'cli', 'testkit'];
 const noEmit = process.argv.includes('--noEmit');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 

@@ -61,3 +61,82 @@ it('no package has an import circle among its modules', () => {
   }
   expect(found).toEqual([]);
 });
+
+/**
+ * A package's tests use only packages below it in the build order (scripts/build.mjs), so a
+ * package can be tested after building it and what it depends on, and a failure points at the
+ * package itself. Tests across packages (fleets, the CLI's processes) live in e2e/. The test kit
+ * sits below everything, but its helpers that run the built `kaizen` CLI count as the CLI.
+ */
+const buildOrder = (() => {
+  const script = readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8');
+  const list = /const order = \[([^\]]+)\]/.exec(script)?.[1] ?? '';
+  return [...list.matchAll(/'([^']+)'/g)].map((m) => m[1] as string).filter((name) => name !== 'testkit');
+})();
+
+/** Exports of @kaizen/testkit that start the built CLI: only the CLI's tests and e2e/ may use them. */
+const CLI_HELPERS = new Set(['KAIZEN_BIN', 'kaizen', 'serve', 'KaizenProcess', 'createKey', 'revokeKey']);
+
+/** Imports in `text` (a test file of package `pkg`, at `file`) that reach a package above `pkg`. */
+function upwardImports(pkg: string, file: string, text: string): string[] {
+  const rank = buildOrder.indexOf(pkg);
+  const above = (name: string) => buildOrder.indexOf(name) > rank;
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'([^']+)'/gm)) {
+    const spec = m[1] as string;
+    const scoped = /^@kaizen\/([^/]+)/.exec(spec)?.[1];
+    if (scoped && above(scoped)) found.push(spec);
+    if (spec.startsWith('.')) {
+      const target = relative(root, resolve(dirname(file), spec)).split('/');
+      if (target[0] === 'e2e' || (target[0] === 'packages' && above(target[1] as string))) found.push(spec);
+    }
+  }
+  if (above('cli')) {
+    // Below the CLI: no helper that runs its build, and no path to it.
+    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@kaizen\/testkit'/g)) {
+      for (const name of (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])) {
+        if (name && CLI_HELPERS.has(name)) found.push(`@kaizen/testkit ${name}`);
+      }
+    }
+    if (/cli\/dist\//.test(text)) found.push('cli/dist/');
+  }
+  return found;
+}
+
+it('a package\'s tests import no package above it in the build order (cross-package tests are in e2e/)', () => {
+  expect(buildOrder).toEqual(['ktof', 'tokens', 'prompt', 'protocol', 'core', 'server', 'sdk', 'cli']);
+  const found: string[] = [];
+  for (const pkg of buildOrder) {
+    const tests = join(packagesDir, pkg, 'test');
+    try {
+      statSync(tests);
+    } catch {
+      continue;
+    }
+    for (const file of sources(tests)) {
+      for (const spec of upwardImports(pkg, file, readFileSync(file, 'utf8'))) found.push(`${relative(root, file)}: ${spec}`);
+    }
+  }
+  expect(found).toEqual([]);
+});
+
+it('the upward-import check catches each way a test can reach up', () => {
+  const file = join(packagesDir, 'server', 'test', 'x.test.ts');
+  const text = [
+    "import { kaizen } from '@kaizen/sdk';",
+    "import { KaizenProcess, tempDir } from '@kaizen/testkit';",
+    "import { BIN } from '../../cli/test/helpers.js';",
+    "import { samplePrompt } from '../../../e2e/helpers.js';",
+    "const { main } = await import('@kaizen/cli');",
+    "const bin = 'packages/cli/dist/bin.js';",
+    "import { encode } from '@kaizen/ktof';",
+    "import { startServer } from '../src/index.js';",
+  ].join('\n');
+  expect(upwardImports('server', file, text)).toEqual(['@kaizen/sdk', '../../cli/test/helpers.js', '../../../e2e/helpers.js', '@kaizen/cli', '@kaizen/testkit KaizenProcess', 'cli/dist/']);
+  expect(upwardImports('cli', join(packagesDir, 'cli', 'test', 'x.test.ts'), text)).toEqual(['../../../e2e/helpers.js']);
+});
+
+it('the test kit imports no Kaizen package, so every package may use it', () => {
+  const found = sources(join(packagesDir, 'testkit', 'src')).filter((file) => /from\s+'@kaizen\//.test(readFileSync(file, 'utf8')));
+  expect(found.map((file) => relative(root, file))).toEqual([]);
+});

@@ -23,7 +23,7 @@ const texts = (result: unknown) => ((result as { content: Item[] }).content ?? [
 
 /** Runs the fake server through the proxy, drives every kind of message, and returns both recordings. */
 async function session(proxyArgs: string[]) {
-  const record = join(tempDir('kaizen-mcp-proxy-'), 'fake');
+  const record = join(tempDir('mcp-proxy'), 'fake');
   const transport = new RecordingTransport(['mcp-proxy', ...proxyArgs, '--', process.execPath, FAKE_SERVER], { FAKE_MCP_RECORD: record });
   const client = await connectClient(transport);
   const calls: Record<string, unknown> = {};

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPayloadId, type StoredPayload } from '@kaizen/core';
-import { BackendUnavailableError } from '../../src/backends/types.js';
-import { createRedisBackends, LuaScript, RedisPayloadStore, type RedisBackends } from '../../src/backends/redis/index.js';
-import { freePort, RedisProcess, waitFor } from './helpers.js';
+import { BackendUnavailableError } from '../src/backends/types.js';
+import { createRedisBackends, LuaScript, RedisPayloadStore, type RedisBackends } from '../src/backends/redis/index.js';
+import { freePort, RedisProcess, waitFor } from '@kaizen/testkit';
 
 function payload(tenant: string, overrides: Partial<StoredPayload> = {}): StoredPayload {
   const now = Date.now();

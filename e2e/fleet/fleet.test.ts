@@ -4,7 +4,8 @@
  * loses no acknowledged payload while the other keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, RedisProcess, samplePrompt } from './helpers.js';
+import { createKey, KaizenProcess, postJson, RedisProcess } from '@kaizen/testkit';
+import { samplePrompt } from '../helpers.js';
 
 const RATE_LIMIT = 40;
 const redis = new RedisProcess({ aof: true });

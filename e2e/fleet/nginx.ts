@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, REPO_ROOT, tempDir, waitFor } from './helpers.js';
+import { freePort, removeDir, REPO_ROOT, tempDir, waitFor } from '@kaizen/testkit';
 
 /** The nginx binary, when nginx is installed. */
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
@@ -51,8 +51,8 @@ export async function startNginx(upstreamPorts: number[]): Promise<{ url: string
   if (!NGINX) throw new Error('nginx is not installed (apt-get install -y nginx-light)');
   const dir = tempDir('nginx');
   const port = await freePort();
-  writeFileSync(join(dir.path, 'nginx.conf'), nginxConfig(upstreamPorts, port, dir.path));
-  const child = spawn(NGINX, ['-c', join(dir.path, 'nginx.conf'), '-p', dir.path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(upstreamPorts, port, dir));
+  const child = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -64,13 +64,13 @@ export async function startNginx(upstreamPorts: number[]): Promise<{ url: string
   });
   return {
     url,
-    prefix: dir.path,
+    prefix: dir,
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(child.pid!, 'SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       }
-      dir.remove();
+      removeDir(dir);
     },
   };
 }

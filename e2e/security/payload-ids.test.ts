@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPayloadId } from '@kaizen/core';
-import { createKey, KaizenProcess, postJson } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson } from '@kaizen/testkit';
 
 const ID_PATTERN = /^kz_[A-Za-z0-9_-]{22}$/;
 

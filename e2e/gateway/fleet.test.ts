@@ -4,10 +4,10 @@
  * a tenant's rate limit is shared, its 429s in the vendor's error shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, RedisProcess } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, RedisProcess } from '@kaizen/testkit';
 import { NGINX, startNginx } from '../fleet/nginx.js';
-import { FakeUpstream, gatedChatStream } from './fake-upstream.js';
-import { ANTHROPIC_SDKS, OPENAI_SDKS } from './sdks.js';
+import { FakeUpstream, gatedChatStream } from '../../packages/server/test/gateway/fake-upstream.js';
+import { ANTHROPIC_SDKS, OPENAI_SDKS } from '../../packages/server/test/gateway/sdks.js';
 
 const RATE_LIMIT = 8;
 const fake = new FakeUpstream();

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { kaizen, serve } from './cli-process.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { kaizen, removeTempDirs, serve, tempDir } from '@kaizen/testkit';
 
 afterAll(removeTempDirs);
 
@@ -59,7 +58,7 @@ describe('kaizen keys', () => {
     }
     const created = await kaizen(['keys', 'create', '--data', dataDir, '--tenant', 'acme']);
     expect(created.stderr).toContain(`kaizen keys: using the SQLite store ${join(dataDir, 'kaizen.db')} (new: created now; the server must use this --data directory)`);
-    const again = await kaizen(['keys', 'create', '--tenant', 'acme'], { KAIZEN_DATA_DIR: dataDir });
+    const again = await kaizen(['keys', 'create', '--tenant', 'acme'], { env: { KAIZEN_DATA_DIR: dataDir } });
     expect(again.stderr).toContain(`kaizen keys: using the SQLite store ${join(dataDir, 'kaizen.db')}\n`);
     const listed = await kaizen(['keys', 'list', '--data', dataDir, '--json']);
     expect(JSON.parse(listed.stdout)).toHaveLength(2);

@@ -4,7 +4,7 @@
  * the connection is closed, and a request hidden behind it never runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, rawExchange, statusesIn } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson, rawExchange, statusesIn } from '@kaizen/testkit';
 
 const server = new KaizenProcess();
 let key: string;

@@ -4,7 +4,7 @@
  * documented error (never a 500, never a stack trace) and the server keeps serving.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, rawExchange, statusesIn } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson, rawExchange, statusesIn } from '@kaizen/testkit';
 
 const MAX_BODY = 2 * 1024 * 1024;
 const server = new KaizenProcess({ args: ['--max-body', String(MAX_BODY), '--rate-limit', '1000000'] });

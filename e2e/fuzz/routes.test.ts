@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '@kaizen/protocol';
-import { createKey, KaizenProcess, postJson } from '../fleet/helpers.js';
-import { fuzz } from './fuzz.js';
+import { createKey, KaizenProcess, postJson } from '@kaizen/testkit';
+import { fuzz } from '../../packages/server/test/fuzz/fuzz.js';
 
 const server = new KaizenProcess({ args: ['--rate-limit', '1000000', '--max-body', '65536'] });
 let key: string;

@@ -4,7 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, RedisProcess, samplePrompt } from './helpers.js';
+import { createKey, KaizenProcess, postJson, RedisProcess } from '@kaizen/testkit';
+import { samplePrompt } from '../helpers.js';
 
 interface Acked {
   id: string;

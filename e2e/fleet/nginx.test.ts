@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, RedisProcess, samplePrompt } from './helpers.js';
+import { createKey, KaizenProcess, postJson, RedisProcess } from '@kaizen/testkit';
+import { samplePrompt } from '../helpers.js';
 import { NGINX, NGINX_EXAMPLE, rewriteExample, startNginx } from './nginx.js';
 
 describe('docs/nginx/kaizen.conf', () => {

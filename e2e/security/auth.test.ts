@@ -4,7 +4,8 @@
  * captured logs never contain an API key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, rawExchange, revokeKey, samplePrompt, statusesIn } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson, rawExchange, revokeKey, statusesIn } from '@kaizen/testkit';
+import { samplePrompt } from '../helpers.js';
 
 const server = new KaizenProcess();
 let acme: string;

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, RedisProcess } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson, RedisProcess } from '@kaizen/testkit';
 
 const redis = new RedisProcess();
 const sqliteServer = new KaizenProcess({ args: ['--rate-limit', '1000000', '--max-body', String(4 * 1024 * 1024)] });

@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, statusesIn } from '../fleet/helpers.js';
+import { createKey, KaizenProcess, postJson, statusesIn } from '@kaizen/testkit';
 
 const HEADERS_TIMEOUT_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 2_000;
