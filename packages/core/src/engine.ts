@@ -10,21 +10,10 @@ import {
   KaizenProblem,
   PAYLOAD_ID_LENGTH,
   PAYLOAD_ID_SHAPE,
-  type CompressResponse,
-  type DecompressResponse,
+  type BodyOperationName,
+  type Envelope,
   type HealthResponse,
-  type OptimizeRequestResponse,
-  type OptimizeResponse,
-  type OptimizeResponseResponse,
-  type ParsedDecodeRequest,
-  type ParsedEncodeRequest,
-  type ParsedOptimizeRequest,
-  type ParsedOptimizeRequestPayload,
-  type ParsedOptimizeResponsePayload,
-  type ParsedPromptDecodePayload,
-  type ParsedPromptEncodePayload,
-  type PromptsDecodeResponse,
-  type PromptsEncodeResponse,
+  type Parsed,
 } from '@kaizen/protocol';
 import { requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
@@ -53,17 +42,17 @@ export interface EngineConfig {
   compute?: Computations;
 }
 
-/** One method per operation, named as the SDK names them. */
-export interface Engine {
-  health(): HealthResponse;
-  compress(request: ParsedEncodeRequest, context: OperationContext): Promise<CompressResponse>;
-  decompress(request: ParsedDecodeRequest, context: OperationContext): Promise<DecompressResponse>;
-  optimize(request: ParsedOptimizeRequest, context: OperationContext): Promise<OptimizeResponse>;
-  optimizeRequest(request: ParsedOptimizeRequestPayload, context: OperationContext): Promise<OptimizeRequestResponse>;
-  optimizeResponse(request: ParsedOptimizeResponsePayload, context: OperationContext): Promise<OptimizeResponseResponse>;
-  promptsEncode(request: ParsedPromptEncodePayload, context: OperationContext): Promise<PromptsEncodeResponse>;
-  promptsDecode(request: ParsedPromptDecodePayload, context: OperationContext): Promise<PromptsDecodeResponse>;
-}
+/** The handler of one operation of the table (OPERATIONS in @kaizen/protocol). */
+export type OperationHandler<K extends BodyOperationName> = (request: Parsed<K>, context: OperationContext) => Promise<Envelope<K>>;
+
+/** One handler per POST operation of the table: a row added there without its handler here fails to compile. */
+export type OperationHandlers = { [K in BodyOperationName]: OperationHandler<K> };
+
+/**
+ * The operations, named as the table (and the SDK) names them. `health` takes no request and
+ * no caller: each surface adds its own fields (backend, auth, limits) to it.
+ */
+export type Engine = OperationHandlers & { health(): HealthResponse };
 
 /** The key under which prompts.encode records its audit fields in the stored metadata. */
 export const AUDIT_KEY = '_kaizen';

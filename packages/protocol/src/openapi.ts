@@ -4,7 +4,7 @@
  */
 import * as z from 'zod'; // namespace import: lets bundlers drop zod's locales (~360 KB) from browser builds
 import { RESPONSE_COMPONENTS, responseSchemaName } from './responses.js';
-import { ROUTES, type RouteSpec } from './routes.js';
+import { BODY_OPERATION_NAMES, OPERATION_NAMES, OPERATIONS, type RouteSpec } from './routes.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +71,7 @@ function operationId(name: string, spec: RouteSpec): string {
 /** The OpenAPI 3.1 document of the Kaizen API. Deterministic for a given version. */
 export function generateOpenApi(options: { version?: string; serverUrl?: string } = {}): Json {
   const bodies: Record<string, z.ZodType> = {};
-  for (const spec of Object.values(ROUTES) as RouteSpec[]) if (spec.body) bodies[spec.path] = spec.body;
+  for (const name of BODY_OPERATION_NAMES) bodies[OPERATIONS[name].path] = OPERATIONS[name].request;
   const generated = z.toJSONSchema(z.object(bodies), { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Json;
   const defs = tidy(generated['$defs'] ?? {}) as Json;
   const schemas: Json = {};
@@ -79,7 +79,8 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
   Object.assign(schemas, { ValidationError, HTTPValidationError, ErrorBody }, RESPONSE_COMPONENTS);
 
   const paths: Json = {};
-  for (const [name, spec] of Object.entries(ROUTES) as [string, RouteSpec][]) {
+  for (const name of OPERATION_NAMES) {
+    const spec: RouteSpec = OPERATIONS[name];
     const responses: Json = {
       '200': {
         description: 'Successful Response',
@@ -87,8 +88,8 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
       },
     };
     const op: Json = { summary: spec.summary, operationId: operationId(name, spec), 'x-kaizen-operation': spec.operation };
-    if (spec.body) {
-      const id = (z.globalRegistry.get(spec.body) as { id?: string } | undefined)?.id;
+    if (spec.method === 'POST') {
+      const id = (z.globalRegistry.get(spec.request) as { id?: string } | undefined)?.id;
       op['requestBody'] = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${id}` } } } };
       op['security'] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
       Object.assign(responses, {

@@ -5,14 +5,15 @@
  */
 import {
   isKaizenProblem,
+  OPERATIONS,
   parseRequest,
-  ROUTES,
-  type BodyRouteName,
   type CompressResponse,
   type DecodeRequest,
   type DecompressResponse,
   type EncodeRequest,
+  type Envelope,
   type HealthResponse,
+  type OperationName,
   type OptimizeRequest,
   type OptimizeRequestPayload,
   type OptimizeRequestResponse,
@@ -23,7 +24,7 @@ import {
   type PromptEncodePayload,
   type PromptsDecodeResponse,
   type PromptsEncodeResponse,
-  type RouteName,
+  type RequestOf,
 } from '@kaizen/protocol';
 import {
   assertValidConfig,
@@ -81,7 +82,7 @@ const LOCAL = Symbol('kaizen.local');
 type InternalConfig = KaizenClientConfig & { [LOCAL]?: LocalClientOptions };
 
 /** Encode calls whose answer depends only on the body: safe to cache. */
-const CACHEABLE = new Set<RouteName>(['compress', 'optimize', 'optimizeRequest']);
+const CACHEABLE = new Set<OperationName>(['compress', 'optimize', 'optimizeRequest']);
 
 /** The Kaizen API client. Dispose it (`await using`, or `await client.close()`) to release sockets. */
 export class KaizenClient implements AsyncDisposable {
@@ -153,42 +154,42 @@ export class KaizenClient implements AsyncDisposable {
 
   /** Any JSON value to KTOF, with size stats (`POST /v1/compress`). */
   compress(request: EncodeRequest, options?: CallOptions): Promise<CompressResponse> {
-    return this.#call('compress', request, options) as Promise<CompressResponse>;
+    return this.#call('compress', request, options);
   }
 
   /** KTOF text back to JSON (`POST /v1/decompress`). */
   decompress(request: DecodeRequest, options?: CallOptions): Promise<DecompressResponse> {
-    return this.#call('decompress', request, options) as Promise<DecompressResponse>;
+    return this.#call('decompress', request, options);
   }
 
   /** Compress with per-model token stats (`POST /v1/optimize`). */
   optimize(request: OptimizeRequest, options?: CallOptions): Promise<OptimizeResponse> {
-    return this.#call('optimize', request, options) as Promise<OptimizeResponse>;
+    return this.#call('optimize', request, options);
   }
 
   /** Compress an outbound provider request: messages, tools, input (`POST /v1/optimize/request`). */
   optimizeRequest(request: OptimizeRequestPayload, options?: CallOptions): Promise<OptimizeRequestResponse> {
-    return this.#call('optimizeRequest', request, options) as Promise<OptimizeRequestResponse>;
+    return this.#call('optimizeRequest', request, options);
   }
 
   /** Decode a provider reply that may be written in KTOF (`POST /v1/optimize/response`). */
   optimizeResponse(request: OptimizeResponsePayload, options?: CallOptions): Promise<OptimizeResponseResponse> {
-    return this.#call('optimizeResponse', request, options) as Promise<OptimizeResponseResponse>;
+    return this.#call('optimizeResponse', request, options);
   }
 
   /** Encode a prompt and store it under a payload id (`POST /v1/prompts/encode`). */
   promptsEncode(request: PromptEncodePayload, options?: CallOptions): Promise<PromptsEncodeResponse> {
-    return this.#call('promptsEncode', request, options) as Promise<PromptsEncodeResponse>;
+    return this.#call('promptsEncode', request, options);
   }
 
   /** Decode inline KTOF or a stored payload id, merging metadata (`POST /v1/prompts/decode`). */
   promptsDecode(request: PromptDecodePayload, options?: CallOptions): Promise<PromptsDecodeResponse> {
-    return this.#call('promptsDecode', request, options) as Promise<PromptsDecodeResponse>;
+    return this.#call('promptsDecode', request, options);
   }
 
   /** Service health: uptime and versions (`GET /`). */
   health(options?: CallOptions): Promise<HealthResponse> {
-    return this.#call('health', undefined, options) as Promise<HealthResponse>;
+    return this.#call('health', undefined, options);
   }
 
   /**
@@ -238,12 +239,13 @@ export class KaizenClient implements AsyncDisposable {
     await this.close();
   }
 
-  async #call(route: RouteName, input: unknown, options: CallOptions = {}): Promise<unknown> {
+  /** Every operation goes through here: validated against its row of OPERATIONS, answered with its envelope. */
+  async #call<K extends OperationName>(route: K, input: RequestOf<K>, options: CallOptions = {}): Promise<Envelope<K>> {
     if (this.#closed) throw new KaizenError('this KaizenClient is closed; create a new one');
     const call = prepare(route, input, options);
     const cacheKey = this.#cache && CACHEABLE.has(route) ? `${route}\n${call.bodyText}` : undefined;
     if (cacheKey !== undefined) {
-      const hit = this.#cache!.get(cacheKey);
+      const hit = this.#cache!.get<Envelope<K>>(cacheKey);
       if (hit !== undefined) return hit;
     }
     const envelope = await this.#transport.send(call);
@@ -262,10 +264,18 @@ export class KaizenClient implements AsyncDisposable {
  * KaizenValidationError carrying exactly the detail the server would answer with. The body is
  * validated after a JSON round trip, so it is judged as the server would see it.
  */
-function prepare(route: RouteName, input: unknown, options: CallOptions): PreparedCall {
-  const spec = ROUTES[route];
+function prepare<K extends OperationName>(route: K, input: unknown, options: CallOptions): PreparedCall<K> {
+  const spec = OPERATIONS[route];
   const requestId = options.requestId ?? headerValue(options.headers, 'x-request-id') ?? newRequestId();
-  if (route === 'health') return { route, spec, requestId, options };
+  const validated = (body: unknown, bodyText?: string): PreparedCall<K> => {
+    try {
+      return { route, spec, requestId, options, ...(bodyText !== undefined && { bodyText }), body: parseRequest(route, body) };
+    } catch (error) {
+      if (isKaizenProblem(error)) throw errorFromProblem(error, requestId);
+      throw error;
+    }
+  };
+  if (spec.method === 'GET') return validated(undefined);
   let bodyText: string | undefined;
   try {
     // Numbers a JS number cannot hold (bigint, KtofNumber) and -0 are sent with their digits.
@@ -274,12 +284,7 @@ function prepare(route: RouteName, input: unknown, options: CallOptions): Prepar
     throw invalidBody(requestId, `Input is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'json_invalid');
   }
   if (bodyText === undefined) throw invalidBody(requestId, 'Field required', 'missing');
-  try {
-    return { route, spec, requestId, options, bodyText, body: parseRequest(route as BodyRouteName, parseJson(bodyText)) };
-  } catch (error) {
-    if (isKaizenProblem(error)) throw errorFromProblem(error, requestId);
-    throw error;
-  }
+  return validated(parseJson(bodyText), bodyText);
 }
 
 function invalidBody(requestId: string, msg: string, type: string): KaizenValidationError {

@@ -5,8 +5,8 @@
 import { Hono } from 'hono';
 import { stringifyJson } from '@kaizen/ktof';
 import type { Logger } from 'pino';
-import type { Engine, OperationContext } from '@kaizen/core';
-import { ErrorCode, generateOpenApi, KaizenProblem, parseRequest, ROUTES, type BodyRouteName } from '@kaizen/protocol';
+import type { Engine, OperationContext, OperationHandlers } from '@kaizen/core';
+import { BODY_OPERATION_NAMES, ErrorCode, generateOpenApi, KaizenProblem, OPERATIONS, parseRequest, type BodyOperationName } from '@kaizen/protocol';
 import type { Backends } from './backends/types.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
@@ -41,8 +41,7 @@ export interface AppDependencies {
   gatewayUpstream?: Upstream;
 }
 
-const BODY_ROUTES = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((name): name is BodyRouteName => ROUTES[name].method === 'POST');
-const KNOWN_PATHS = new Set<string>([...Object.values(ROUTES).map((r) => r.path), '/metrics', '/openapi.json', '/mcp', ...GATEWAY_PATHS]);
+const KNOWN_PATHS = new Set<string>([...Object.values(OPERATIONS).map((r) => r.path), '/metrics', '/openapi.json', '/mcp', ...GATEWAY_PATHS]);
 
 /** The metrics label of a path: known routes by name, everything else folded together. */
 function routeLabel(path: string): string {
@@ -123,7 +122,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
   mountGateway(app, { config, backends, logger, metrics, clock, authFailures: failures, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
 
-  for (const name of BODY_ROUTES) app.use(ROUTES[name].path, jsonOnly());
+  for (const name of BODY_OPERATION_NAMES) app.use(OPERATIONS[name].path, jsonOnly());
   app.use('/v1/*', oneCredential());
   app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
   app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
@@ -135,9 +134,12 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
   app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
-  for (const name of BODY_ROUTES) {
-    const route = ROUTES[name];
-    const run = engine[name] as (request: unknown, context: OperationContext) => Promise<unknown>;
+  // Every POST operation of the table, mounted the same way; `mountOperation` is generic so
+  // each route's parsed request and envelope types follow from its row.
+  const handlers: OperationHandlers = engine;
+  function mountOperation<K extends BodyOperationName>(name: K): void {
+    const route = OPERATIONS[name];
+    const run = handlers[name];
     app.post(route.path, async (c) => {
       const { body, bytes, exactNumbers } = await readJsonBody(c, config.maxBodyBytes);
       const request = parseRequest(name, body);
@@ -159,6 +161,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
       return c.body(stringifyJson(envelope), 200, { 'content-type': 'application/json' });
     });
   }
+  for (const name of BODY_OPERATION_NAMES) mountOperation(name);
 
   return app;
 }

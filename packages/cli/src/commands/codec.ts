@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../engine/index.js';
+import type { KaizenClient } from '@kaizen/sdk';
+import { addRemoteFlags, clientFor, decodeText, encodeValue, type RemoteFlags } from '../client/index.js';
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
 import { stringifyJson } from '@kaizen/ktof';
@@ -41,14 +42,14 @@ interface Settings {
 const EXTENSION: Record<Direction, string> = { encode: '.ktof', decode: '.json' };
 
 /** Runs one job: read, convert, write. Failures are CliErrors. */
-async function runJob(job: Job, engine: Engine, settings: Settings, progress: Progress): Promise<void> {
+async function runJob(job: Job, client: KaizenClient, settings: Settings, progress: Progress): Promise<void> {
   const onBytes = (bytes: number) => progress.advance(bytes, job.source.name);
   let output: string;
   if (job.direction === 'encode') {
     const value = parseJson(await readText(job.source, onBytes), job.source.name);
-    output = await engine.encode(value, settings.encode, job.source.name);
+    output = await encodeValue(client, value, settings.encode, job.source.name);
   } else {
-    const value = await engine.decode(readChunks(job.source, onBytes), settings.decode, job.source.name);
+    const value = await decodeText(client, readChunks(job.source, onBytes), settings.decode, job.source.name);
     output = stringifyJson(value, settings.compact ? undefined : 2);
   }
   output += '\n';
@@ -58,15 +59,15 @@ async function runJob(job: Job, engine: Engine, settings: Settings, progress: Pr
 
 /** Runs every job in order (see eachInput), then reports each failure. */
 async function runJobs(command: string, jobs: Job[], flags: CodecCommandFlags, settings: Settings): Promise<void> {
-  const engine = await engineFor(flags);
+  const client = clientFor(flags);
   const totalBytes = jobs.reduce((sum, job) => sum + (job.source.size ?? 0), 0);
   const progress = createProgress({ totalBytes, files: jobs.length, enabled: flags.progress !== false });
   let failures: unknown[] = [];
   try {
-    failures = await eachInput(jobs, (job) => runJob(job, engine, settings, progress));
+    failures = await eachInput(jobs, (job) => runJob(job, client, settings, progress));
   } finally {
     progress.stop();
-    await engine.close();
+    await client.close();
   }
   for (const failure of failures) report(command, failure);
 }

@@ -6,8 +6,9 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { encode as encodeToon } from '@toon-format/toon';
 import { resolveModel, UnknownModelError } from '@kaizen/tokens';
-import { addRemoteFlags, engineFor, type Engine, type RemoteFlags } from '../engine/index.js';
-import { countLocal } from '../engine/local.js';
+import { tokenCounter } from '@kaizen/tokens';
+import type { KaizenClient } from '@kaizen/sdk';
+import { addRemoteFlags, clientFor, decodeText, optimizeValue, type RemoteFlags } from '../client/index.js';
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
 import { readChunks, readText, resolveSources, type Source } from '../io/input.js';
 import { parseJson } from '../io/json-input.js';
@@ -75,19 +76,29 @@ function savingsOf(formats: Record<Format, FormatSize>, models: readonly string[
 }
 
 /** Reads a file as a JSON value: .ktof/.toon files are decoded, anything else parsed as JSON. */
-async function readValue(source: Source, engine: Engine, onBytes: (n: number) => void): Promise<unknown> {
+async function readValue(source: Source, client: KaizenClient, onBytes: (n: number) => void): Promise<unknown> {
   const ext = source.path ? extname(source.path).toLowerCase() : '';
-  if (ext === '.ktof' || ext === '.toon') return engine.decode(readChunks(source, onBytes), decodeSettings({}), source.name);
+  if (ext === '.ktof' || ext === '.toon') return decodeText(client, readChunks(source, onBytes), decodeSettings({}), source.name);
   return parseJson(await readText(source, onBytes), source.name);
 }
 
+/** Counts tokens of `texts` for each model with the local tokenizers. */
+async function countLocal(models: readonly string[], texts: Record<string, string>): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const model of models) {
+    const count = await tokenCounter(model);
+    out[model] = Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, count(text)]));
+  }
+  return out;
+}
+
 /** Measures one value in every format. */
-async function measure(file: string, value: unknown, engine: Engine, settings: EncodeSettings, models: readonly string[]): Promise<FileStats> {
+async function measure(file: string, value: unknown, client: KaizenClient, settings: EncodeSettings, models: readonly string[]): Promise<FileStats> {
   const pretty = JSON.stringify(value, null, 2);
   const compact = JSON.stringify(value);
   const toon = encodeToon(value);
-  const optimized = await engine.optimize(value, settings, models, file);
-  // The engine counts compact JSON and KTOF (the server, with --remote); pretty JSON and TOON are
+  const optimized = await optimizeValue(client, value, settings, models, file);
+  // The client counts compact JSON and KTOF (the server, with --remote); pretty JSON and TOON are
   // not Kaizen formats, so they are always counted here, with the same tokenizers.
   const local = await countLocal(models, { json_pretty: pretty, toon });
   const formats = {} as Record<Format, FormatSize>;
@@ -165,24 +176,24 @@ export function registerStats(program: Command): void {
         }
         const settings = encodeSettings(flags);
         const sources = await resolveSources(files);
-        const engine = await engineFor(flags);
+        const client = clientFor(flags);
         const progress = createProgress({ totalBytes: sources.reduce((sum, s) => sum + (s.size ?? 0), 0), files: sources.length, enabled: flags.progress !== false });
         const measured: FileStats[] = [];
         let failures: unknown[] = [];
         try {
           failures = await eachInput(sources, async (source) => {
-            const value = await readValue(source, engine, (n) => progress.advance(n, source.name));
-            measured.push(await measure(source.name, value, engine, settings, models));
+            const value = await readValue(source, client, (n) => progress.advance(n, source.name));
+            measured.push(await measure(source.name, value, client, settings, models));
           });
         } finally {
           progress.stop();
-          await engine.close();
+          await client.close();
         }
         for (const failure of failures) report('stats', failure);
         if (measured.length === 0) return;
         const total = totalOf(measured, models);
         if (flags.json) {
-          const out: StatsReport = { baseline: BASELINE, models, tokenizers, engine: engine.kind, files: measured, total };
+          const out: StatsReport = { baseline: BASELINE, models, tokenizers, engine: client.mode, files: measured, total };
           await writeStdout(`${JSON.stringify(out, null, 2)}\n`);
           return;
         }

@@ -4,7 +4,7 @@
  * are loaded only when one of them runs.
  */
 import type { Command } from 'commander';
-import { addRemoteFlags, type RemoteFlags } from '../engine/index.js';
+import { addRemoteFlags, type RemoteFlags } from '../client/index.js';
 import { EXIT_CODES_HELP } from '../exit.js';
 import { action } from '../run.js';
 import type { ProxyFlags } from './proxy/command.js';

@@ -6,12 +6,12 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { KaizenAPIError, KaizenClient } from '@kaizen/sdk';
 import { createKtofMcpServer, describeInvalidArguments, type ToolFailure } from '@kaizen/server/mcp';
-import { remoteTarget, type RemoteFlags } from '../engine/index.js';
+import { clientFor, type RemoteFlags } from '../client/index.js';
+import { malformedKtof, remoteFailure } from '../client/failure.js';
 import { CLI_VERSION } from '../version.js';
 
 /** A tool error for an SDK failure: malformed KTOF with its place, remote problems as the CLI words them. */
-async function describerFor(client: KaizenClient, remote: boolean): Promise<(error: unknown) => ToolFailure | undefined> {
-  const { malformedKtof, remoteFailure } = await import('../engine/remote.js');
+function describerFor(client: KaizenClient): (error: unknown) => ToolFailure | undefined {
   return (error) => {
     if (error instanceof KaizenAPIError) {
       const malformed = malformedKtof(error);
@@ -20,15 +20,14 @@ async function describerFor(client: KaizenClient, remote: boolean): Promise<(err
       if (Array.isArray(error.detail)) return { message: describeInvalidArguments(error.detail) };
       if (error.statusCode === 400 && typeof error.detail === 'string') return { message: error.detail };
     }
-    return { message: remoteFailure(error, 'input', remote ? client.baseUrl : 'kaizen').message };
+    return { message: remoteFailure(error, 'input', client.mode === 'remote' ? client.baseUrl : 'kaizen').message };
   };
 }
 
 /** Serves the tools on stdin/stdout until the client closes stdin. */
 export async function serveMcpStdio(flags: RemoteFlags): Promise<void> {
-  const target = remoteTarget(flags);
-  const client = target ? (await import('../engine/remote.js')).remoteClient(target) : KaizenClient.local();
-  const server = createKtofMcpServer(client, { version: CLI_VERSION, describeError: await describerFor(client, target !== undefined) });
+  const client = clientFor(flags);
+  const server = createKtofMcpServer(client, { version: CLI_VERSION, describeError: describerFor(client) });
   const transport = new StdioServerTransport();
   await server.connect(transport);
   await untilClientLeaves(transport);

@@ -1,5 +1,5 @@
 /** The shapes passed between the client and its transports. */
-import type { RouteName, RouteSpec } from '@kaizen/protocol';
+import type { Envelope, OperationName, Parsed, RouteSpec } from '@kaizen/protocol';
 import type { KaizenError } from '../errors.js';
 import type { KaizenRequestHook, KaizenRequestInfo, KaizenResponseHook, KaizenResponseInfo } from '../hooks.js';
 import type { LevelLogger } from './log.js';
@@ -19,21 +19,22 @@ export interface CallOptions {
 }
 
 /** One logical call, validated and serialized once, whatever the number of attempts. */
-export interface PreparedCall {
-  route: RouteName;
+export interface PreparedCall<K extends OperationName = OperationName> {
+  /** The operation: its row in OPERATIONS. */
+  route: K;
   spec: RouteSpec;
   /** The JSON body as sent (POST routes). */
   bodyText?: string;
-  /** The validated body, defaults applied (what the engine takes). */
-  body?: unknown;
+  /** The validated request, defaults applied (what the engine takes; undefined for a GET). */
+  body: Parsed<K>;
   requestId: string;
   options: CallOptions;
 }
 
-/** Moves a prepared call to an envelope: over HTTP, or in-process. */
+/** Moves a prepared call to its operation's envelope: over HTTP (RemoteTransport), or in-process (LocalTransport). */
 export interface Transport {
   readonly kind: 'remote' | 'local';
-  send(call: PreparedCall): Promise<unknown>;
+  send<K extends OperationName>(call: PreparedCall<K>): Promise<Envelope<K>>;
   close(): Promise<void>;
 }
 

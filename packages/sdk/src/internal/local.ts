@@ -3,7 +3,8 @@
  * an in-memory payload store. @kaizen/core is imported lazily so browser bundles of the
  * remote client do not carry the engine and tokenizers.
  */
-import type { Engine, MemoryPayloadStore } from '@kaizen/core';
+import type { Engine, MemoryPayloadStore, OperationContext } from '@kaizen/core';
+import type { Envelope, OperationName, Parsed } from '@kaizen/protocol';
 import { KaizenAbortError } from '../errors.js';
 import { type Instrumentation, now, type PreparedCall, type Transport } from './call.js';
 import { errorFromProblem, internalError, isKaizenProblem } from './problem.js';
@@ -17,19 +18,23 @@ export interface LocalTransportOptions {
   version: string;
 }
 
+/** Every operation of the table in-process: the engine's handlers, and health with the local fields. */
+type LocalHandlers = { [K in OperationName]: (request: Parsed<K>, context: OperationContext) => Promise<Envelope<K>> };
+
 export class LocalTransport implements Transport {
   readonly kind = 'local';
-  private engine: Promise<{ engine: Engine; store: MemoryPayloadStore }> | undefined;
+  private engine: Promise<{ handlers: LocalHandlers; store: MemoryPayloadStore }> | undefined;
 
   constructor(
     private readonly options: LocalTransportOptions,
     private readonly instrumentation: Instrumentation,
   ) {}
 
-  async send(call: PreparedCall): Promise<unknown> {
+  async send<K extends OperationName>(call: PreparedCall<K>): Promise<Envelope<K>> {
     const abort = () => Object.assign(new KaizenAbortError('the request was aborted', { cause: call.options.signal?.reason }), { requestId: call.requestId });
     if (call.options.signal?.aborted) throw abort();
-    const { engine } = await this.load();
+    const { handlers } = await this.load();
+    const run = handlers[call.route];
     const info = {
       operation: call.spec.operation,
       method: call.spec.method,
@@ -41,9 +46,7 @@ export class LocalTransport implements Transport {
     this.instrumentation.request(info);
     const started = now();
     try {
-      const context = { tenant: this.options.tenant ?? 'local', requestId: call.requestId };
-      const value =
-        call.route === 'health' ? this.health(engine) : await (engine[call.route] as (body: unknown, ctx: typeof context) => Promise<unknown>)(call.body, context);
+      const value = await run(call.body, { tenant: this.options.tenant ?? 'local', requestId: call.requestId });
       if (call.options.signal?.aborted) throw abort();
       this.instrumentation.response({ ...info, status: 200, durationMs: now() - started, willRetry: false });
       return value;
@@ -61,7 +64,7 @@ export class LocalTransport implements Transport {
    * (every call runs as the local tenant, like the server's anonymous loopback), no rate or body
    * limit (null), no gateway (null: it needs a server).
    */
-  private health(engine: Engine): Record<string, unknown> {
+  private health(engine: Engine): Envelope<'health'> {
     return {
       ...engine.health(),
       backend: 'memory',
@@ -77,7 +80,7 @@ export class LocalTransport implements Transport {
     if (pending) await (await pending).store.close();
   }
 
-  private load(): Promise<{ engine: Engine; store: MemoryPayloadStore }> {
+  private load(): Promise<{ handlers: LocalHandlers; store: MemoryPayloadStore }> {
     this.engine ??= (async () => {
       // A computed specifier keeps bundlers from following it into browser builds.
       const specifier = '@kaizen/core';
@@ -88,7 +91,8 @@ export class LocalTransport implements Transport {
         version: this.options.version,
         ...(this.options.payloadTtlSeconds !== undefined ? { payloadTtlSeconds: this.options.payloadTtlSeconds } : {}),
       });
-      return { engine, store };
+      const handlers: LocalHandlers = { ...engine, health: async () => this.health(engine) };
+      return { handlers, store };
     })();
     return this.engine;
   }

@@ -13,6 +13,7 @@ import {
 import { parseJson as parseExactJson } from '@kaizen/ktof';
 import { DEFAULT_BASE_URL } from '../config.js';
 import type { KaizenRequestInfo } from '../hooks.js';
+import type { Envelope, OperationName } from '@kaizen/protocol';
 import { type Instrumentation, now, type PreparedCall, type Transport } from './call.js';
 import { redactHeaders } from './log.js';
 import { createNodeFetch, isNode, needsDispatcher, type NodeFetch, type NodeNetworkOptions } from './node-dispatcher.js';
@@ -55,7 +56,7 @@ export class RemoteTransport implements Transport {
     return this.root + path;
   }
 
-  async send(call: PreparedCall): Promise<unknown> {
+  async send<K extends OperationName>(call: PreparedCall<K>): Promise<Envelope<K>> {
     const { options } = this;
     const url = this.urlFor(call.spec.path);
     const headers = this.headersFor(call);
@@ -80,7 +81,9 @@ export class RemoteTransport implements Transport {
       const durationMs = now() - started;
       if (outcome.ok) {
         this.instrumentation.response({ ...info, attempt, status: outcome.status, durationMs, willRetry: false });
-        return outcome.value;
+        // The trust boundary: parsed JSON from the server, which answers each operation with
+        // its envelope (the server's OpenAPI response tests hold it to that).
+        return outcome.value as Envelope<K>;
       }
       const waitMs = outcome.retryable && retriesLeft ? this.delayFor(attempt - 1, outcome.waitMs) : undefined;
       this.instrumentation.response({ ...info, attempt, status: outcome.status, durationMs, error: outcome.error, willRetry: waitMs !== undefined });
