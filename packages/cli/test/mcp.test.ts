@@ -91,6 +91,18 @@ describe('kaizen mcp (stdio)', () => {
     await client.close();
   });
 
+  it('keeps every digit of numbers a JS number cannot hold, and -0, through ktof_encode and ktof_decode', async () => {
+    const client = await connectClient(stdio());
+    const json = '{"id":12345678901234567890,"n":9007199254740993,"z":-0,"x":1.5}';
+    const ktof = (await call(client, 'ktof_encode', { json })).content[0]!.text;
+    expect(ktof).toContain('12345678901234567890');
+    expect(ktof).toContain('9007199254740993');
+    const back = await call(client, 'ktof_decode', { ktof });
+    expect(back.content[0]!.text).toBe(json);
+    expect(back.structuredContent).toEqual({ json });
+    await client.close();
+  });
+
   it('--remote runs the same tools on a Kaizen server', async () => {
     const client = await connectClient(stdio(['--remote', server.url, '--api-key', server.key]));
     await checkTools(client);

@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { KTOF_PRIMER } from '@kaizen/ktof';
+import { KTOF_PRIMER, parseJson, stringifyJson } from '@kaizen/ktof';
 import { isKaizenProblem, type CompressResponse, type DecodeRequest, type DecompressResponse, type EncodeRequest, type OptimizeRequest, type OptimizeResponse } from '@kaizen/protocol';
 
 /** The codec operations the tools run on (KaizenClient and a context-bound core engine both fit). */
@@ -93,10 +93,10 @@ export function describeInvalidArguments(detail: readonly { loc: readonly (strin
   return detail.map((d) => `${d.loc.filter((part) => part !== 'body').join('.')}: ${d.msg}`).join('; ');
 }
 
-/** Parses the `json` argument; a bad text is a tool error that says where. */
+/** Parses the `json` argument, numbers beyond a JS number's digits kept exact (as the API's bodies); a bad text is a tool error that says where. */
 function parseJsonArgument(text: string): { value: unknown } | { failure: ToolFailure } {
   try {
-    return { value: JSON.parse(text) };
+    return { value: parseJson(text) };
   } catch (error) {
     return { failure: { message: `"json" is not valid JSON: ${(error as Error).message}` } };
   }
@@ -152,7 +152,8 @@ export function createKtofMcpServer(operations: KtofOperations, options: KtofMcp
     ({ ktof, options: settings }) =>
       run(async () => {
         const value = (await operations.decompress({ data: ktof, options: defined(settings) ?? null })).result;
-        const json = JSON.stringify(value) ?? 'null';
+        // Exact numbers (KtofNumber) and -0 are written with their own digits, as the API answers.
+        const json = stringifyJson(value);
         return answer(json, { json });
       }),
   );
