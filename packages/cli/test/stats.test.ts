@@ -59,6 +59,17 @@ describe('kaizen stats', () => {
     }
   });
 
+  it('measures JSON with the digits of numbers a JS number cannot hold', async () => {
+    const dir = tempDir();
+    const text = '{"id":12345678901234567890,"n":-0,"a":[1,2]}';
+    writeFileSync(join(dir, 'big.json'), text);
+    const result = await kaizen(['stats', 'big.json', '--models', 'gpt-4o', '--json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const formats = JSON.parse(result.stdout).files[0].formats;
+    expect(formats.json_compact.bytes).toBe(Buffer.byteLength(text));
+    expect(formats.json_compact.tokens['gpt-4o']).toBe((await countTokens('gpt-4o', text)).count);
+  });
+
   it('prints a table per file and a total, marking estimated counts', async () => {
     const dir = files();
     const result = await kaizen(['stats', 'users.json', 'orders.json'], { cwd: dir });

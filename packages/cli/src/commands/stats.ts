@@ -5,8 +5,8 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { encode as encodeToon } from '@toon-format/toon';
-import { resolveModel, UnknownModelError } from '@kaizen/tokens';
-import { tokenCounter } from '@kaizen/tokens';
+import { needsExactJson, stringifyJson } from '@kaizen/ktof';
+import { resolveModel, tokenCounter, UnknownModelError } from '@kaizen/tokens';
 import type { KaizenClient } from '@kaizen/sdk';
 import { addRemoteFlags, clientFor, decodeText, optimizeValue, type RemoteFlags } from '../client/index.js';
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
@@ -94,9 +94,11 @@ async function countLocal(models: readonly string[], texts: Record<string, strin
 
 /** Measures one value in every format. */
 async function measure(file: string, value: unknown, client: KaizenClient, settings: EncodeSettings, models: readonly string[]): Promise<FileStats> {
-  const pretty = JSON.stringify(value, null, 2);
-  const compact = JSON.stringify(value);
-  const toon = encodeToon(value);
+  // The input keeps numbers a JS number cannot hold exactly (KtofNumber): JSON is measured with
+  // those digits; TOON cannot hold them, so it gets the plain numbers JSON.parse would give.
+  const pretty = stringifyJson(value, 2);
+  const compact = stringifyJson(value);
+  const toon = encodeToon(needsExactJson(value) ? JSON.parse(compact) : value);
   const optimized = await optimizeValue(client, value, settings, models, file);
   // The client counts compact JSON and KTOF (the server, with --remote); pretty JSON and TOON are
   // not Kaizen formats, so they are always counted here, with the same tokenizers.
