@@ -2,7 +2,7 @@
  * encodePrompt / decodePrompt: a chat request (or a prompt string) with the JSON inside its
  * strings re-expressed as KTOF fragments, and back. Any other JSON value becomes one KTOF text.
  */
-import { encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { encode, stringifyJson, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isChatRequest, isPlainObject, mapChatStrings, type StringSite } from './chat.js';
 import { decodeText, escapeLiteral } from './fragment.js';
 import { encodeText, type EncodedText } from './text.js';
@@ -63,7 +63,7 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
 
   if (typeof prompt !== 'string' && !isChatRequest(prompt)) {
     const ktof = encode(prompt, options.encodeOptions);
-    const originalTokens = countTokens(JSON.stringify(prompt));
+    const originalTokens = countTokens(stringifyJson(prompt)); // exact numbers with their own digits
     detections.push({ path: '', kind: 'value', originalTokens, encodedTokens: countTokens(ktof) });
     return { prompt: ktof, ktof, detections, schemasUsed: [], tokensSaved: originalTokens - countTokens(ktof) };
   }
