@@ -170,7 +170,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       const common = {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
-        ...(encodeOptions ? { encodeOptions } : {}),
+        encodeOptions,
         ...(decider ? { countTokens: decider.count } : {}),
       };
       encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });

@@ -166,7 +166,7 @@ export function createEngine(config: EngineConfig): Engine {
         meta: { ...meta },
         createdAt: now,
         expiresAt,
-        json: { original: json.original },
+        json,
       });
       return {
         operation: 'prompts.encode',

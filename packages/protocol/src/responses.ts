@@ -5,6 +5,7 @@
  * Objects stay open (`additionalProperties: true`): new fields are additive by contract.
  */
 import type { Operation } from './envelope.js';
+import { PAYLOAD_ID_PATTERN } from './routes.js';
 
 type Schema = Record<string, unknown>;
 
@@ -141,7 +142,7 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
       allOf: [
         ref('PromptMeta'),
         object('StoredPayloadMeta', ['payload_id', 'expires_at'], {
-          payload_id: { type: 'string', pattern: '^kz_[A-Za-z0-9_-]{22}$' },
+          payload_id: { type: 'string', pattern: PAYLOAD_ID_PATTERN.source },
           expires_at: { type: 'string', format: 'date-time' },
         }),
       ],
