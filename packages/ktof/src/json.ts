@@ -50,11 +50,13 @@ export function parseJson(text: string, options?: ParseJsonOptions): unknown {
   const value: unknown = JSON.parse(text);
   const numbers = options?.numbers ?? 'text';
   if (numbers === 'number' || !mayLoseNumbers(text)) return value;
-  // Valid JSON, so the KTOF reader (a superset of JSON) reads the same value, numbers exact.
+  // Valid JSON, so the KTOF reader (a superset of JSON) reads the same value, numbers exact. JSON's
+  // white space around the value goes first: the reader takes an indented or tab-led first line
+  // as KTOF structure (a leading tab made it read `\t{"id": 1…}` as a key and a string).
   try {
-    return decode(text, { strict: false, numbers, maxDepth: options?.maxDepth ?? 1000 });
+    return decode(text.trim(), { strict: false, numbers, maxDepth: options?.maxDepth ?? 1000 });
   } catch (error) {
-    throw new SyntaxError(`JSON nests too deeply to read its numbers exactly: ${(error as Error).message}`);
+    throw new SyntaxError(`cannot read this JSON's numbers exactly: ${(error as Error).message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Decoding without an indent option reads the indentation unit from the document itself. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decode, decodeStream, encode, KtofDecodeError } from '../src/index.js';
+import { decode, decodeStream, encode, KtofDecodeError, stringifyJson } from '../src/index.js';
 
 const nested = fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.jsonValue({ maxDepth: 4 }), { minKeys: 1, maxKeys: 5 });
 
@@ -9,11 +9,12 @@ describe('indentation read from the text', () => {
   it('property: KTOF written with any indent decodes without saying which, whole and streamed', async () => {
     await fc.assert(
       fc.asyncProperty(nested, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 7 }), async (value, indent, chunk) => {
-        const expected = JSON.parse(JSON.stringify(value));
+        // Compared as exact JSON text (key order included): the codec keeps -0, which a JSON.parse(JSON.stringify()) copy turns into 0.
+        const expected = stringifyJson(value);
         const text = encode(value, { indent });
-        expect(decode(text)).toEqual(expected);
+        expect(stringifyJson(decode(text))).toBe(expected);
         const chunks = Array.from({ length: Math.ceil(text.length / chunk) }, (_, i) => text.slice(i * chunk, (i + 1) * chunk));
-        expect(await decodeStream(chunks)).toEqual(expected);
+        expect(stringifyJson(await decodeStream(chunks))).toBe(expected);
       }),
     );
   });

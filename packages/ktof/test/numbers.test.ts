@@ -49,6 +49,16 @@ describe('numbers a JS number cannot hold', () => {
     }), { seed, numRuns: 1500 });
   });
 
+  it('parseJson reads the same value whatever JSON white space surrounds the text', () => {
+    const space = fc.array(fc.constantFrom(' ', '\t', '\n', '\r'), { maxLength: 4 }).map((c) => c.join(''));
+    fc.assert(fc.property(numberText, space, space, (text, before, after) => {
+      const json = `{"id":${text},"rows":[${text},1]}`;
+      // A leading tab once made the exact reader take `\t{"id"` for a key: a wrong value, no error.
+      expect(stringifyJson(parseJson(`${before}${json}${after}`))).toBe(stringifyJson(parseJson(json)));
+      expect(valueOf((parseJson(`${before}${json}${after}`) as { id: unknown }).id)).toBe(exactValue(text));
+    }), { seed, numRuns: 500 });
+  });
+
   it('come back as the number itself whenever a JS number holds them', () => {
     fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true })), (n) => {
       const text = Object.is(n, -0) ? '-0' : String(n);
@@ -71,6 +81,7 @@ describe('numbers a JS number cannot hold', () => {
     expect(decode(text, { numbers: 'text' })).toEqual({ a: new KtofNumber('12345678901234567890'), b: new KtofNumber('0.1000000000000000000001'), c: 7 });
     expect(encode({ id: 12345678901234567890n, rows: [{ id: 1n }, { id: new KtofNumber('18446744073709551615') }] })).toBe('id: 12345678901234567890\nrows[2]{id}:\n1\n18446744073709551615');
     expect(() => new KtofNumber('01')).toThrow(TypeError);
+    expect(() => decode(text, { numbers: 'exact' as never })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
   });
 });
 

@@ -76,7 +76,7 @@ export class LineMachine {
     if (!(maxKeys >= 1)) throw new KtofDecodeError('the maxKeys option must be >= 1', 0, 0, 'invalid_option');
     this.cur.maxKeys = maxKeys;
     const numbers = options?.numbers ?? 'number';
-    if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0);
+    if (numbers !== 'number' && numbers !== 'bigint' && numbers !== 'text') throw new KtofDecodeError('the numbers option must be "number", "bigint" or "text"', 0, 0, 'invalid_option');
     this.cur.numbers = numbers;
   }
 
