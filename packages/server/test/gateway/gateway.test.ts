@@ -303,6 +303,20 @@ describe('gateway modes and guarantees', () => {
     }
   });
 
+  it("a body over --max-body is a 413 that Node's fetch can read (the rest of the body is drained first)", async () => {
+    const before = fake.received.length;
+    for (const size of [5, 9, 16]) {
+      const response = await fetch(`${gw.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(size * 1024 * 1024) }] }),
+      });
+      expect(response.status).toBe(413);
+      expect((await response.json()).error.code).toBe('payload_too_large');
+    }
+    expect(fake.received.length).toBe(before);
+  });
+
   it('a body over --max-body is a 413 in the Anthropic shape, counted as such, and nothing goes upstream', async () => {
     const small = await startTestServer({ anthropicUpstream: fake.url, anthropicApiKey: ANTHROPIC_VENDOR_KEY, maxBodyBytes: 2_000 });
     try {
