@@ -43,6 +43,15 @@ describe('hostile input to the decoder', () => {
     expect(decodeError(nested + ' '.repeat(60) + 'x: 1', { maxDepth: 5 }).message).toMatch(/maxDepth/);
   });
 
+  it('counts the row a table or matrix cell sits in toward maxDepth, as the encoder does', () => {
+    // Each text holds exactly three nested containers: accepted at maxDepth 3, refused at 2.
+    for (const text of ['[2]{a}:\n  {x:1}\n  {x:2}', '[1]:\n  - [2]: [1],[2]', 'k[2]: [1],[2]']) {
+      expect(() => decode(text, { maxDepth: 3 })).not.toThrow();
+      expect(decodeError(text, { maxDepth: 2 }).code).toBe('too_deep');
+    }
+    expect(() => encode([{ a: { x: 1 } }], { maxDepth: 2 })).toThrow(/maxDepth \(2\)/);
+  });
+
   it('keeps __proto__ and constructor as plain keys', () => {
     const v = decode('__proto__:\n  polluted: true\nconstructor: 1\nrows[1]{__proto__}:\n  x\ninline: {__proto__:{a:1}}') as Record<string, unknown>;
     expect(Object.keys(v)).toEqual(['__proto__', 'constructor', 'rows', 'inline']);

@@ -474,7 +474,8 @@ export class LineMachine {
       }
       cur.pos++;
     }
-    return cur.cell(delim, this.stack.length + 1);
+    // The row object is not on the stack: a cell's value sits two levels below the table's frame.
+    return cur.cell(delim, this.stack.length + 2);
   }
 
   /**
@@ -561,7 +562,8 @@ export class LineMachine {
   private cellsToEnd(delim: number): JsonValue[] {
     const cur = this.cur;
     const values: JsonValue[] = [];
-    const depth = this.stack.length + 1;
+    // The row (a matrix row, or `key[N]: a,b`) is not on the stack: its cells sit two levels below.
+    const depth = this.stack.length + 2;
     for (;;) {
       const v = cur.cell(delim, depth);
       values.push(v === EMPTY ? '' : v);
