@@ -4,4 +4,4 @@ export type * from './envelope.js';
 export * from './errors.js';
 export * from './routes.js';
 export { generateOpenApi } from './openapi.js';
-export { parseRequest } from './parse.js';
+export { isEnvelopeOf, parseRequest } from './parse.js';

@@ -23,7 +23,9 @@ import {
 } from '../src/index.js';
 import { type FaultServer, memoryLogger, startFaultServer } from './helpers/fault-server.js';
 
-const OK = { operation: 'compress', status: 'ok', result: 'a: 1', stats: { original_bytes: 7, compressed_bytes: 4, reduction_ratio: 0.57, bytes_saved: 3 }, meta: { format: 'ktof', version: '1' } };
+/** The fields of a success answer; the fault server adds the `operation` of the path asked. */
+const OK_FIELDS = { result: 'a: 1', stats: { original_bytes: 7, compressed_bytes: 4, reduction_ratio: 0.57, bytes_saved: 3 }, meta: { format: 'ktof', version: '1' } };
+const OK = { operation: 'compress', status: 'ok', ...OK_FIELDS };
 const KEY = 'kz_test_secret_key_123';
 
 let server: FaultServer;
@@ -31,7 +33,7 @@ beforeAll(async () => {
   server = await startFaultServer();
 });
 afterAll(() => server.close());
-beforeEach(() => server.script({ status: 200, body: OK }));
+beforeEach(() => server.script({ status: 200, envelope: OK_FIELDS }));
 
 /** A client with fast backoff, so retry tests take milliseconds. */
 function client(config: KaizenClientConfig = {}) {
@@ -278,6 +280,18 @@ describe('error mapping', () => {
     expect(error.constructor).toBe(KaizenAPIError);
     expect(error.message).toMatch(/not JSON/);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('rejects a 200 whose JSON is not the envelope of the operation asked (another service, a wrong path)', async () => {
+    for (const body of [{ operation: 'decompress', status: 'ok', result: {} }, { operation: 'compress', status: 'error' }, { ok: true }, [OK], 'ok']) {
+      server.script({ status: 200, body });
+      await using kz = client();
+      const error = (await failure(kz.compress({ data: 1 }))) as KaizenAPIError;
+      expect(error.constructor).toBe(KaizenAPIError);
+      expect(error.message).toContain('not the compress envelope');
+      expect(error.payload).toEqual(body);
+      expect(server.requests).toHaveLength(1);
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { parseJson as parseExactJson } from '@kaizen/ktof';
 import { DEFAULT_BASE_URL } from '../config.js';
 import type { KaizenRequestInfo } from '../hooks.js';
-import type { Envelope, OperationName } from '@kaizen/protocol';
+import { type Envelope, isEnvelopeOf, type OperationName } from '@kaizen/protocol';
 import { type Instrumentation, now, type PreparedCall, type Transport } from './call.js';
 import { redactHeaders } from './log.js';
 import { createNodeFetch, isNode, needsDispatcher, type NodeFetch, type NodeNetworkOptions } from './node-dispatcher.js';
@@ -35,8 +35,8 @@ export interface RemoteTransportOptions {
 }
 
 /** The outcome of one attempt. */
-type Attempt =
-  | { ok: true; status: number; value: unknown }
+type Attempt<K extends OperationName> =
+  | { ok: true; status: number; value: Envelope<K> }
   | { ok: false; error: KaizenError; retryable: boolean; status?: number; waitMs?: number };
 
 export class RemoteTransport implements Transport {
@@ -81,9 +81,7 @@ export class RemoteTransport implements Transport {
       const durationMs = now() - started;
       if (outcome.ok) {
         this.instrumentation.response({ ...info, attempt, status: outcome.status, durationMs, willRetry: false });
-        // The trust boundary: parsed JSON from the server, which answers each operation with
-        // its envelope (the server's OpenAPI response tests hold it to that).
-        return outcome.value as Envelope<K>;
+        return outcome.value;
       }
       const waitMs = outcome.retryable && retriesLeft ? this.delayFor(attempt - 1, outcome.waitMs) : undefined;
       this.instrumentation.response({ ...info, attempt, status: outcome.status, durationMs, error: outcome.error, willRetry: waitMs !== undefined });
@@ -142,7 +140,7 @@ export class RemoteTransport implements Transport {
   }
 
   /** One attempt, with its own timeout; never throws (the outcome says what happened). */
-  private async attempt(doFetch: typeof fetch, url: string, call: PreparedCall, headers: Record<string, string>, timeoutMs: number): Promise<Attempt> {
+  private async attempt<K extends OperationName>(doFetch: typeof fetch, url: string, call: PreparedCall<K>, headers: Record<string, string>, timeoutMs: number): Promise<Attempt<K>> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -165,13 +163,18 @@ export class RemoteTransport implements Transport {
       const responseHeaders = headersToRecord(response.headers);
       const parsed = parseJson(text);
       if (response.ok) {
-        if (parsed.ok) return { ok: true, status, value: parsed.value };
+        // The trust boundary: a 2xx answer becomes this operation's envelope only when it says so.
+        const value = parsed.ok ? parsed.value : undefined;
+        if (isEnvelopeOf(call.route, value)) return { ok: true, status, value };
+        const what = parsed.ok
+          ? `the response is not the ${call.spec.operation} envelope (${describeEnvelope(parsed.value)})`
+          : `the response body is not JSON (${text.length ? JSON.stringify(text.slice(0, 80)) : 'empty'})`;
         const error = new KaizenAPIError({
           statusCode: status,
-          payload: text,
+          payload: parsed.ok ? parsed.value : text,
           headers: responseHeaders,
           requestId: call.requestId,
-          message: `${status}: the response body is not JSON (${text.length ? JSON.stringify(text.slice(0, 80)) : 'empty'}); is baseUrl pointing at a Kaizen server?`,
+          message: `${status}: ${what}; is baseUrl pointing at a Kaizen server?`,
         });
         return { ok: false, error, retryable: false, status };
       }
@@ -217,6 +220,13 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/** What a 2xx JSON answer that is not the expected envelope holds instead, for the error message. */
+function describeEnvelope(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
+  const { operation, status } = value as { operation?: unknown; status?: unknown };
+  return `operation ${JSON.stringify(operation) ?? 'missing'}, status ${JSON.stringify(status) ?? 'missing'}`;
 }
 
 function headersToRecord(headers: Headers): Record<string, string> {

@@ -18,6 +18,8 @@ export interface RecordedRequest {
 
 export type Step =
   | { status: number; headers?: Record<string, string>; body?: unknown; raw?: string; delayMs?: number }
+  /** A success envelope of the operation the request's path names (what a Kaizen server answers), with `fields` added. */
+  | { status: 200; envelope: Record<string, unknown>; delayMs?: number }
   /** Destroy the socket without answering. */
   | { drop: true; afterHeaders?: boolean };
 
@@ -30,7 +32,7 @@ export interface FaultServer {
 }
 
 export async function startFaultServer(): Promise<FaultServer> {
-  let steps: Step[] = [{ status: 200, body: { operation: 'health', status: 'ok' } }];
+  let steps: Step[] = [{ status: 200, envelope: {} }];
   let served = 0;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -58,6 +60,11 @@ export async function startFaultServer(): Promise<FaultServer> {
       }
       const send = () => {
         if (res.destroyed) return;
+        if ('envelope' in step) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ operation: operationOf(req.url ?? '/'), status: 'ok', ...step.envelope }));
+          return;
+        }
         const text = step.raw ?? (step.body === undefined ? '' : JSON.stringify(step.body));
         res.writeHead(step.status, { 'content-type': step.raw !== undefined ? 'text/html' : 'application/json', ...step.headers });
         res.end(text);
@@ -93,4 +100,10 @@ export function memoryLogger() {
   const lines: { level: string; text: string }[] = [];
   const sink = (level: string) => (message: string, ...args: unknown[]) => lines.push({ level, text: [message, ...args.map((a) => JSON.stringify(a))].join(' ') });
   return { lines, logger: { error: sink('error'), warn: sink('warn'), info: sink('info'), debug: sink('debug') } };
+}
+
+/** The `operation` a Kaizen server names in its answer on `path`: "/" is health, "/v1/optimize/request" optimize.request. */
+function operationOf(path: string): string {
+  const route = new URL(path, 'http://x').pathname.replace(/^\/(v1\/)?/, '');
+  return route === '' ? 'health' : route.replaceAll('/', '.');
 }
