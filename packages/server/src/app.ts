@@ -24,6 +24,7 @@ import { presetHeaders } from './http/preset-headers.js';
 import { GATEWAY_PATHS, gatewayInfo } from './gateway/vendors.js';
 import { mountGateway } from './gateway/routes.js';
 import type { Upstream } from './gateway/upstream.js';
+import type { GatewayComputations } from './gateway/routes.js';
 import { discardBody } from './http/linger.js';
 import { jsonOnly } from './http/json-only.js';
 import { AuthFailureLimiter } from './http/auth-failures.js';
@@ -39,6 +40,8 @@ export interface AppDependencies {
   metrics: Metrics;
   /** The gateway's upstream client (the server passes its own so it can close it). */
   gatewayUpstream?: Upstream;
+  /** Where the gateway rewrites bodies (the server passes its compute worker's routing); default: inline. */
+  compute?: GatewayComputations;
 }
 
 const KNOWN_PATHS = new Set<string>([...Object.values(OPERATIONS).map((r) => r.path), '/metrics', '/openapi.json', '/mcp', ...GATEWAY_PATHS]);
@@ -49,7 +52,7 @@ function routeLabel(path: string): string {
   return path.startsWith('/playground') ? '/playground' : 'unmatched';
 }
 
-export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics, gatewayUpstream }: AppDependencies): Hono<AppEnv> {
+export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics, gatewayUpstream, compute }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const clock = config.now ?? Date.now;
   const logFault = (c: { get(key: 'requestId'): string }) => (error: unknown) =>
@@ -120,7 +123,7 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
   const failures = new AuthFailureLimiter(config.authFailuresPerMinute);
 
   // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
-  mountGateway(app, { config, backends, logger, metrics, clock, authFailures: failures, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
+  mountGateway(app, { config, backends, logger, metrics, clock, authFailures: failures, ...(gatewayUpstream && { upstream: gatewayUpstream }), ...(compute && { compute }) });
 
   for (const name of BODY_OPERATION_NAMES) app.use(OPERATIONS[name].path, jsonOnly());
   app.use('/v1/*', oneCredential());

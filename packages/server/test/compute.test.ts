@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComputations, parseRequest } from '@kaizen/core';
+import { createServerComputations } from '../src/compute/computations.js';
 import { createOffloadedComputations } from '../src/compute/offload.js';
 import { removeTempDirs, startTestServer, type TestServer } from './helpers.js';
 
@@ -60,6 +61,35 @@ describe('large requests on the compute worker', () => {
       for (let waited = 0; compute.workerRunning && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(compute.workerRunning).toBe(false);
       expect(await compute.encodeData(request, context)).toEqual(expected);
+      expect(compute.workerRunning).toBe(true);
+    } finally {
+      await compute.close();
+    }
+  });
+
+  it('rewrites a gateway body on the worker to the same bytes and figures as on the event loop', async () => {
+    const local = createServerComputations();
+    const compute = createOffloadedComputations({ local, aboveCost: 0 });
+    const encoder = new TextEncoder();
+    const gateway = (chat: unknown) => ({ body: encoder.encode(typeof chat === 'string' ? chat : JSON.stringify(chat)), order: ['system', 'messages'], fallbackModel: 'gpt-4o' });
+    try {
+      const bodies = [
+        // JSON in tool results: rewritten, primer once.
+        { model: 'gpt-4o', system: 'Be brief.', messages: [{ role: 'user', content: 'Late?' }, { role: 'tool', content: JSON.stringify(orders) }, { role: 'tool', content: `Again: ${JSON.stringify(orders.slice(0, 50))}` }] },
+        // Nothing gets smaller: the caller's bytes go as they came (no body copied back).
+        { model: 'claude-3-5-haiku', messages: [{ role: 'user', content: 'hello' }] },
+        // Not a chat request, not JSON, not UTF-8: sent as is.
+        { model: 'gpt-4o', input: 42 },
+        '{"model": "gpt-4o", "messages": [',
+      ];
+      for (const chat of bodies) {
+        const onLoop = await local.rewriteGatewayBody(gateway(chat));
+        const onWorker = await compute.rewriteGatewayBody(gateway(chat), { requestBytes: 1_000_000 });
+        expect(onWorker).toEqual(onLoop);
+      }
+      expect((await compute.rewriteGatewayBody(gateway(bodies[0]), { requestBytes: 1_000_000 }))!.textsRewritten).toBe(2);
+      expect((await compute.rewriteGatewayBody(gateway(bodies[1]), { requestBytes: 1_000_000 }))!.body).toBeUndefined();
+      expect(await compute.rewriteGatewayBody({ ...gateway(''), body: new Uint8Array([0x7b, 0xff, 0x7d]) }, { requestBytes: 1_000_000 })).toBeUndefined();
       expect(compute.workerRunning).toBe(true);
     } finally {
       await compute.close();
