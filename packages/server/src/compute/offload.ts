@@ -79,6 +79,19 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
     computeRequest(local, job.op).then(job.resolve as (value: unknown) => void, job.reject);
   };
 
+  /**
+   * The worker cannot start: every job waiting is computed here at once (or dropped, if its
+   * client left), in arrival order, and so is every later one. None waits for another request
+   * to move the queue.
+   */
+  const fallBack = (): void => {
+    cannotStart = true;
+    for (const job of queue.splice(0)) {
+      if (job.context?.signal?.aborted) job.reject(abandoned());
+      else computeHere(job);
+    }
+  };
+
   /** The queue is empty: let the process exit without the thread, and stop it if nothing follows. */
   const idle = () => {
     const thread = worker;
@@ -127,10 +140,8 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
       // compute them here instead. One that died on a request fails only what it held, and
       // the next request starts a new worker.
       if (!loaded) {
-        cannotStart = true;
-        if (job) computeHere(job);
-        for (const waiting of queue.splice(0)) computeHere(waiting);
-        return;
+        if (job) queue.unshift(job);
+        return fallBack();
       }
       job?.reject(new KaizenProblem(ErrorCode.INTERNAL_ERROR, 'The encoding worker stopped while computing this request; send it again.'));
       next();
@@ -141,6 +152,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
   /** Sends the next job whose client is still there to the worker. */
   const next = (): void => {
     if (running) return;
+    if (cannotStart) return fallBack();
     let job: Job | undefined;
     while ((job = queue.shift())) {
       if (!job.context?.signal?.aborted) break;
@@ -148,12 +160,11 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
     }
     if (!job) return idle();
     clearTimeout(idleTimer);
-    if (cannotStart) return computeHere(job);
     try {
       worker ??= start();
     } catch {
-      cannotStart = true;
-      return computeHere(job);
+      queue.unshift(job);
+      return fallBack();
     }
     running = job;
     // The thread keeps the process alive only while it holds a request.
