@@ -4,20 +4,17 @@
  * reads the body, rewrites it (unless bypassed), sends it upstream with the right credential,
  * relays the answer and records one set of figures for headers, metrics and the access log.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { ErrorCode, isKaizenProblem } from '@kaizen/protocol';
 import type { ServerComputations } from '../compute/computations.js';
-import type { Backends } from '../backends/types.js';
 import type { ServerConfig } from '../config.js';
 import { readBodyBytes } from '../http/body.js';
 import { jsonOnly } from '../http/json-only.js';
 import type { AppEnv } from '../http/env.js';
-import { rateLimitMiddleware } from '../http/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayProblem, vendorErrorResponse } from './errors.js';
-import type { AuthFailureLimiter } from '../http/auth-failures.js';
-import { gatewayAuth, upstreamHeaders, type IncomingHeaders } from './keys.js';
+import { upstreamHeaders, type IncomingHeaders } from './keys.js';
 import { createGatewayMetrics } from './metrics.js';
 import { rewriteGatewayBody, type GatewayRewrite } from './rewrite.js';
 import { alreadySent, relay } from './stream.js';
@@ -26,12 +23,10 @@ import { VENDORS, type GatewayRoute, type Vendor } from './vendors.js';
 
 export interface GatewayDependencies {
   config: ServerConfig;
-  backends: Backends;
   logger: Logger;
   metrics: Metrics;
-  clock: () => number;
-  /** Wrong keys per client address, shared with the API's routes. */
-  authFailures?: AuthFailureLimiter;
+  /** Authentication and rate limit in front of every route (authChain with gatewayAuthSurface). */
+  auth: MiddlewareHandler<AppEnv>[];
   /** Where calls go (default: a new agent per app; the server passes its own so close() can end it). */
   upstream?: Upstream;
   /** Where bodies are rewritten (the server passes its compute worker's routing, by size); default: inline. */
@@ -57,8 +52,7 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     vendorApp.onError((error, c) => vendorErrorResponse(c, vendor, error, logFault(c)));
     // Vendor SDKs always declare JSON; a cross-site page's text/plain POST would spend the vendor key.
     vendorApp.use('*', jsonOnly());
-    for (const middleware of gatewayAuth(deps.backends.keys, deps.config, { ...(deps.authFailures && { failures: deps.authFailures }), now: deps.clock })) vendorApp.use('*', middleware);
-    vendorApp.use('*', rateLimitMiddleware(deps.backends.rateLimiter, deps.clock));
+    vendorApp.use('*', ...deps.auth);
     for (const route of vendor.routes) {
       vendorApp.on(route.method, route.path, (c) => call(c, vendor, route));
     }
