@@ -1,16 +1,17 @@
 /**
  * Costly requests computed on a worker thread. Encoding, token counting, decoding and the
- * gateway's rewriting are synchronous and grow with the request: exact byte-pair counting costs about 0.3 µs a character
- * on JSON and up to 4 µs on random text, per model, so a 60 KB request counted for 12 models held
- * the event loop, and every other request in flight, for 0.2-0.6 s, and decoding runs at tens of
- * MB/s. Requests whose estimated cost (body bytes times the token models they count, at least
- * one) is over `aboveCost` go to one worker thread running the same computations
- * (createServerComputations), one at a time, in arrival order; cheap ones, nearly all traffic, stay
- * on the event loop, where the per-string caches make them cheap and no message has to cross
- * threads. A request whose client went away is dropped while it waits, and stopped (the worker
- * is ended and started again for the next) while it runs. The worker stops after `idleStopMs`
- * without requests, so the memory its tokenizers take (about 140 MB) is returned when large
- * requests are rare; the next one starts it again (about a second of loading).
+ * gateway's rewriting are synchronous and grow with the request: exact byte-pair counting costs
+ * about 0.3 µs a character on JSON and up to 4 µs on random text, per model, so a 60 KB request
+ * counted for 12 models held the event loop, and every other request in flight, for 0.2-0.6 s;
+ * decoding runs at tens of MB/s, and a gateway body of new JSON takes 0.2-0.3 s per MB. Requests
+ * whose estimated cost (body bytes times the token models they count, at least one) is over
+ * `aboveCost` go to one worker thread running the same computations (createServerComputations),
+ * one at a time, in arrival order; cheap ones, nearly all traffic, stay on the event loop, where
+ * the per-string caches make them cheap and no message has to cross threads. A request whose
+ * client went away is dropped while it waits, and stopped (the worker is ended and started again
+ * for the next) while it runs. The worker stops after `idleStopMs` without requests, so the
+ * memory its tokenizers take (about 140 MB) is returned when large requests are rare; the next
+ * one starts it again (about a second of loading).
  */
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Limits } from '@kaizen/core';
