@@ -4,8 +4,10 @@
  * worker are in packages/server/test/compute.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { kaizen, removeTempDirs, serve, tempDir } from '@kaizen/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey, kaizen, KaizenProcess, removeTempDirs, serve, tempDir } from '@kaizen/testkit';
+import { FakeUpstream } from '../packages/server/test/gateway/fake-upstream.js';
+import { pingWhile } from './helpers.js';
 
 afterAll(() => removeTempDirs());
 
@@ -41,4 +43,73 @@ describe('large requests on the compute worker', () => {
       await server.exited;
     }
   });
+});
+
+/** A chat whose tool results are `turns` JSON tables never seen before (`seed` makes them new): about 30 KB a turn. */
+function agentChat(seed: string, turns: number): string {
+  const messages: unknown[] = [{ role: 'user', content: 'Which orders are late?' }];
+  for (let t = 0; t < turns; t++) {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: `${seed}-${t}-${i}`, customer: `Customer ${i * 7 + t} ${seed}`, total: (i * 7.31 + t) % 500, status: ['late', 'ok', 'held'][i % 3] }));
+    messages.push({ role: 'tool', tool_call_id: `call_${t}`, content: JSON.stringify(rows) });
+  }
+  return JSON.stringify({ model: 'gpt-4o', messages });
+}
+
+describe('large gateway bodies on the compute worker', () => {
+  const fake = new FakeUpstream();
+  let server: KaizenProcess;
+  let key: string;
+  const send = (body: string, signal = AbortSignal.timeout(60_000)) =>
+    fetch(`${server.url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body, signal });
+
+  beforeAll(async () => {
+    await fake.start();
+    server = new KaizenProcess({ args: ['--max-body', String(8 * 1024 * 1024), '--openai-upstream', `${fake.url}/v1`], env: { KAIZEN_OPENAI_API_KEY: 'sk-test-vendor' } });
+    key = await createKey('acme', { dataDir: server.dataDir });
+    await server.start();
+    // Warm the worker (thread and tokenizer loading are not what is measured) with other texts.
+    expect((await send(agentChat('warm', 10))).status).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+    await fake.close();
+  });
+
+  it('health answers while a multi-MB chat is rewritten, and the upstream gets the rewritten body', async () => {
+    // About 4.5 MB of tables never seen: about a second of encoding and counting on one core.
+    const body = agentChat('new', 150);
+    expect(body.length).toBeGreaterThan(4_000_000);
+    const { result: answer, pings, median, workMs } = await pingWhile(server.url, () => send(body));
+    expect(answer.status).toBe(200);
+    expect(Number(answer.headers.get('x-kaizen-tokens-sent'))).toBeLessThan(Number(answer.headers.get('x-kaizen-tokens-original')));
+    const sent = fake.last.body;
+    expect(sent.length).toBeLessThan(body.length * 0.75);
+    expect(JSON.parse(sent).messages).toHaveLength(151);
+    // On the event loop the rewrite held the pings for its whole duration: one got through,
+    // as slow as the rewrite. (Relative bounds: the machine may be busy.)
+    expect(pings.length).toBeGreaterThanOrEqual(10);
+    expect(median).toBeLessThan(workMs / 10);
+  }, 60_000);
+
+  it('a caller that leaves while its body is rewritten is a 499: nothing goes upstream, nothing is logged as a failure', async () => {
+    const calls = fake.received.length;
+    const controller = new AbortController();
+    const sent = send(agentChat('left', 150), controller.signal);
+    setTimeout(() => controller.abort(), 300);
+    await expect(sent).rejects.toThrow();
+    let metrics = '';
+    for (let i = 0; i < 40 && !/route="\/openai\/v1\/chat\/completions",method="POST",status="499"/.test(metrics); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      metrics = await (await fetch(server.url + '/metrics')).text();
+    }
+    expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/openai\/v1\/chat\/completions",method="POST",status="499"\} 1/);
+    expect(fake.received.length).toBe(calls);
+    // Logs are flushed within a second: wait for the call's line, then look for a failure beside it.
+    for (let i = 0; i < 30 && !/"status":499/.test(server.output); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.output).toMatch(/"status":499/);
+    expect(server.output).not.toMatch(/rewrite failed|request failed/);
+    // The worker it was on was stopped; the next large body starts another.
+    expect((await send(agentChat('after', 10))).status).toBe(200);
+  }, 60_000);
 });

@@ -10,20 +10,21 @@ import { BODY_OPERATION_NAMES, ErrorCode, generateOpenApi, KaizenProblem, OPERAT
 import type { Backends } from './backends/types.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
-import { authMiddleware } from './http/auth.js';
+import { authChain, type AuthSurface } from './http/auth-chain.js';
 import { readJsonBody } from './http/body.js';
 import type { AppEnv } from './http/env.js';
 import { errorResponse, problemResponse } from './http/problems.js';
-import { RateLimited, rateLimitMiddleware } from './http/rate-limit.js';
+import { RateLimited } from './http/rate-limit.js';
 import { requestIdFrom } from './http/request-id.js';
-import { oneCredential } from './http/one-credential.js';
 import { corsMiddleware } from './http/cors.js';
 import { playgroundRoutes } from './playground/index.js';
 import { loggableHeaders } from './logger.js';
 import { presetHeaders } from './http/preset-headers.js';
 import { GATEWAY_PATHS, gatewayInfo } from './gateway/vendors.js';
 import { mountGateway } from './gateway/routes.js';
+import { gatewayAuthSurface } from './gateway/keys.js';
 import type { Upstream } from './gateway/upstream.js';
+import type { GatewayComputations } from './gateway/routes.js';
 import { discardBody } from './http/linger.js';
 import { jsonOnly } from './http/json-only.js';
 import { AuthFailureLimiter } from './http/auth-failures.js';
@@ -39,6 +40,8 @@ export interface AppDependencies {
   metrics: Metrics;
   /** The gateway's upstream client (the server passes its own so it can close it). */
   gatewayUpstream?: Upstream;
+  /** Where the gateway rewrites bodies (the server passes its compute worker's routing); default: inline. */
+  compute?: GatewayComputations;
 }
 
 const KNOWN_PATHS = new Set<string>([...Object.values(OPERATIONS).map((r) => r.path), '/metrics', '/openapi.json', '/mcp', ...GATEWAY_PATHS]);
@@ -49,7 +52,7 @@ function routeLabel(path: string): string {
   return path.startsWith('/playground') ? '/playground' : 'unmatched';
 }
 
-export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics, gatewayUpstream }: AppDependencies): Hono<AppEnv> {
+export function createApp({ config, engine, backends, logger, accessLogger = logger, metrics, gatewayUpstream, compute }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const clock = config.now ?? Date.now;
   const logFault = (c: { get(key: 'requestId'): string }) => (error: unknown) =>
@@ -119,19 +122,17 @@ export function createApp({ config, engine, backends, logger, accessLogger = log
 
   const failures = new AuthFailureLimiter(config.authFailuresPerMinute);
 
+  /** Credentials, key and rate limit for one surface; wrong keys count per address across all of them. */
+  const authFor = (surface: AuthSurface = {}) => authChain(backends, { anonymousLoopback: config.anonymousLoopback, failures, now: clock, ...surface });
+
   // The gateway: OpenAI- and Anthropic-compatible routes (src/gateway/).
-  mountGateway(app, { config, backends, logger, metrics, clock, authFailures: failures, ...(gatewayUpstream && { upstream: gatewayUpstream }) });
+  mountGateway(app, { config, logger, metrics, auth: authFor(gatewayAuthSurface(config)), ...(gatewayUpstream && { upstream: gatewayUpstream }), ...(compute && { compute }) });
 
   for (const name of BODY_OPERATION_NAMES) app.use(OPERATIONS[name].path, jsonOnly());
-  app.use('/v1/*', oneCredential());
-  app.use('/v1/*', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
-  app.use('/v1/*', rateLimitMiddleware(backends.rateLimiter, clock));
+  app.use('/v1/*', ...authFor());
 
   // MCP clients reach the codec tools over Streamable HTTP (src/mcp/), behind the same auth and limits.
-  app.use('/mcp', jsonOnly());
-  app.use('/mcp', oneCredential());
-  app.use('/mcp', authMiddleware(backends.keys, { anonymousLoopback: config.anonymousLoopback, failures, now: clock }));
-  app.use('/mcp', rateLimitMiddleware(backends.rateLimiter, clock));
+  app.use('/mcp', jsonOnly(), ...authFor());
   app.route('/mcp', mcpRoutes({ engine, version: config.version, maxBodyBytes: config.maxBodyBytes, clock, logger }));
 
   // Every POST operation of the table, mounted the same way; `mountOperation` is generic so

@@ -7,8 +7,9 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { createComputations, createEngine, type Engine } from '@kaizen/core';
+import { createEngine, type Engine } from '@kaizen/core';
 import { createApp } from './app.js';
+import { createServerComputations } from './compute/computations.js';
 import { createOffloadedComputations } from './compute/offload.js';
 import { createBackends } from './backends/index.js';
 import type { Backends } from './backends/types.js';
@@ -46,7 +47,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   const logger = createLogger(config);
   const backends = await createBackends(config);
   const limits = { maxColumns: config.maxColumns, maxKeys: config.maxKeys };
-  const compute = createOffloadedComputations({ local: createComputations(limits), aboveCost: config.workerAboveBytes, limits });
+  const compute = createOffloadedComputations({ local: createServerComputations(limits), aboveCost: config.workerAboveBytes, limits });
   const engine = createEngine({
     store: backends.payloads,
     limits,
@@ -58,7 +59,7 @@ export async function createServer(overrides: Partial<ServerConfig> = {}, env: R
   });
   const metrics = createMetrics();
   const gatewayUpstream = createUpstream(config);
-  const app = createApp({ config, engine, backends, logger, accessLogger: createAccessLogger(config, logger), metrics, gatewayUpstream });
+  const app = createApp({ config, engine, backends, logger, accessLogger: createAccessLogger(config, logger), metrics, gatewayUpstream, compute });
 
   const http = createAdaptorServer({
     // Node checks those deadlines every connectionsCheckingInterval (30 s by default): check

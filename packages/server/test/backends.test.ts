@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { createSqliteBackends, MemoryRateLimiter } from '../src/index.js';
 import { openDatabase, openSqliteKeyStore } from '../src/backends/sqlite/index.js';
 import { startCheckpointer } from '../src/backends/sqlite/checkpointer.js';
+import { replayRecordBytes } from '../src/backends/replay-size.js';
 import { VERSION_CHECK_MS } from '../src/backends/sqlite/key-store.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -115,12 +116,15 @@ describe('SQLite schema and WAL', () => {
               PRAGMA user_version = 1;`);
     const now = Date.now();
     old.prepare('INSERT INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('kz_' + 'a'.repeat(22), 'acme', '"k"', '{"x":1}', '{"m":1}', '{}', now, now + 60_000);
+    old.prepare('INSERT INTO payload_replays VALUES (?, ?, ?, ?, ?, ?)').run('kz_' + 'a'.repeat(22), 'acme', now, 'r1', '{"note":"café"}', null);
     old.close();
     const backends = createSqliteBackends({ dataDir, rateLimitPerMinute: 600, tombstoneSeconds: 60 });
     expect(await backends.payloads.get('acme', 'kz_' + 'a'.repeat(22), now)).toMatchObject({ status: 'found', payload: { encoded: 'k', original: { x: 1 }, metadata: { m: 1 } } });
     await backends.close();
     const reopened = new Database(join(dataDir, 'kaizen.db'), { readonly: true });
-    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    // Replay records written before their size was kept are sized as new ones are.
+    expect(reopened.prepare('SELECT bytes FROM payload_replays').get()).toEqual({ bytes: replayRecordBytes({ replayMeta: '{"note":"café"}', metadata: null }) });
     expect(String((reopened.prepare("SELECT sql FROM sqlite_master WHERE name = 'payloads'").get() as { sql: string }).sql)).not.toMatch(/WITHOUT ROWID/);
     reopened.close();
   });

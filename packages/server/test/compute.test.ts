@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComputations, parseRequest } from '@kaizen/core';
+import { createServerComputations } from '../src/compute/computations.js';
 import { createOffloadedComputations } from '../src/compute/offload.js';
 import { removeTempDirs, startTestServer, type TestServer } from './helpers.js';
 
@@ -66,6 +67,62 @@ describe('large requests on the compute worker', () => {
     }
   });
 
+  it('rewrites a gateway body on the worker to the same bytes and figures as on the event loop', async () => {
+    const local = createServerComputations();
+    const compute = createOffloadedComputations({ local, aboveCost: 0 });
+    const encoder = new TextEncoder();
+    const gateway = (chat: unknown) => ({ body: encoder.encode(typeof chat === 'string' ? chat : JSON.stringify(chat)), order: ['system', 'messages'], fallbackModel: 'gpt-4o' });
+    try {
+      const bodies = [
+        // JSON in tool results: rewritten, primer once.
+        { model: 'gpt-4o', system: 'Be brief.', messages: [{ role: 'user', content: 'Late?' }, { role: 'tool', content: JSON.stringify(orders) }, { role: 'tool', content: `Again: ${JSON.stringify(orders.slice(0, 50))}` }] },
+        // Nothing gets smaller: the caller's bytes go as they came (no body copied back).
+        { model: 'claude-3-5-haiku', messages: [{ role: 'user', content: 'hello' }] },
+        // Not a chat request, not JSON, not UTF-8: sent as is.
+        { model: 'gpt-4o', input: 42 },
+        '{"model": "gpt-4o", "messages": [',
+      ];
+      for (const chat of bodies) {
+        const onLoop = await local.rewriteGatewayBody(gateway(chat));
+        const onWorker = await compute.rewriteGatewayBody(gateway(chat), { requestBytes: 1_000_000 });
+        expect(onWorker).toEqual(onLoop);
+      }
+      expect((await compute.rewriteGatewayBody(gateway(bodies[0]), { requestBytes: 1_000_000 }))!.textsRewritten).toBe(2);
+      expect((await compute.rewriteGatewayBody(gateway(bodies[1]), { requestBytes: 1_000_000 }))!.body).toBeUndefined();
+      expect(await compute.rewriteGatewayBody({ ...gateway(''), body: new Uint8Array([0x7b, 0xff, 0x7d]) }, { requestBytes: 1_000_000 })).toBeUndefined();
+      expect(compute.workerRunning).toBe(true);
+    } finally {
+      await compute.close();
+    }
+  });
+
+  it('when the worker cannot be started again, every request already waiting runs at once, in arrival order', async () => {
+    const local = createServerComputations();
+    // A worker that loads, then dies on its first request; after that its module cannot be
+    // started at all (as if the install were replaced), which the Worker constructor reports by throwing.
+    const workerUrl = new URL('./fixtures/worker-dies-on-first-job.mjs', import.meta.url);
+    const compute = createOffloadedComputations({ local, aboveCost: 0, workerUrl });
+    try {
+      const requests = [0, 1, 2, 3].map((i) => parseRequest('optimize', { data: { orders: orders.slice(i) }, token_models: ['gpt-4o'] }));
+      const expected = await Promise.all(requests.map((request) => local.encodeData(request)));
+      const context = { tenant: 'acme', requestId: 'r', requestBytes: 1_000_000 };
+      const settled = requests.map((request) => compute.encodeData(request, context).then((value) => ({ value }), (error: unknown) => ({ error })));
+      while (!compute.workerRunning) await new Promise((resolve) => setTimeout(resolve, 1));
+      workerUrl.href = 'https://example.invalid/worker.js';
+      const waited = await Promise.race([Promise.all(settled), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+      expect(waited).not.toBe('still waiting');
+      const [first, ...rest] = waited as { value?: unknown; error?: unknown }[];
+      // The one on the worker when it died fails (send it again); the ones behind it are computed here.
+      expect(first!.error).toMatchObject({ status: 500 });
+      expect(rest.map((r) => r.value)).toEqual(expected.slice(1));
+      expect(compute.queued).toBe(0);
+      // And so is the next one.
+      expect(await compute.encodeData(requests[0]!, context)).toEqual(expected[0]);
+    } finally {
+      await compute.close();
+    }
+  });
+
   it('computes large requests on the event loop when the worker cannot load', async () => {
     const local = createComputations();
     const compute = createOffloadedComputations({ local, aboveCost: 0, workerUrl: new URL('./no-such-worker.js', import.meta.url) });
@@ -75,6 +132,8 @@ describe('large requests on the compute worker', () => {
       const context = { tenant: 'acme', requestId: 'r', requestBytes: 1_000_000 };
       expect(await compute.encodeData(request, context)).toEqual(expected);
       expect(await compute.encodeData(request, context)).toEqual(expected);
+      // Several waiting at once when the thread fails to load: all computed, none left behind.
+      expect(await Promise.all([1, 2, 3].map(() => compute.encodeData(request, context)))).toEqual([expected, expected, expected]);
     } finally {
       await compute.close();
     }

@@ -6,10 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPayloadId, type StoredPayload } from '@kaizen/core';
+import fc from 'fast-check';
+import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD, newPayloadId, type PayloadReplay, type StoredPayload } from '@kaizen/core';
+import { createSqliteBackends } from '../src/backends/sqlite/index.js';
+import { replayRecordBytes, replayTexts } from '../src/backends/replay-size.js';
+import { Keyspace } from '../src/backends/redis/keyspace.js';
 import { BackendUnavailableError } from '../src/backends/types.js';
 import { createRedisBackends, LuaScript, RedisPayloadStore, type RedisBackends } from '../src/backends/redis/index.js';
-import { freePort, RedisProcess, waitFor } from '@kaizen/testkit';
+import { freePort, RedisProcess, removeTempDirs, tempDir, waitFor } from '@kaizen/testkit';
 
 function payload(tenant: string, overrides: Partial<StoredPayload> = {}): StoredPayload {
   const now = Date.now();
@@ -28,15 +32,17 @@ function payload(tenant: string, overrides: Partial<StoredPayload> = {}): Stored
 
 const redis = new RedisProcess();
 let backends: RedisBackends;
+const keyPrefix = `t${randomUUID().slice(0, 8)}:`;
 
 beforeAll(async () => {
   await redis.start();
-  backends = await createRedisBackends({ redisUrl: redis.url, rateLimitPerMinute: 10, tombstoneSeconds: 1, redisKeyPrefix: `t${randomUUID().slice(0, 8)}:` });
+  backends = await createRedisBackends({ redisUrl: redis.url, rateLimitPerMinute: 10, tombstoneSeconds: 1, redisKeyPrefix: keyPrefix });
 });
 
 afterAll(async () => {
   await backends?.close();
   await redis.dispose();
+  removeTempDirs();
 });
 
 describe('RedisPayloadStore', () => {
@@ -104,6 +110,88 @@ describe('RedisPayloadStore', () => {
     const ttl = await backends.redis.pttl((await backends.redis.keys('*:r:*'))[0]!);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(item.expiresAt + 1_000 - Date.now() + 50);
+  });
+});
+
+describe('replay records: the same bound on Redis and SQLite, and appends that read nothing back', () => {
+  /** The replays a store should keep: the newest ones, while within both bounds (replayRecordBytes each). */
+  function newestWithin(replays: PayloadReplay[]): PayloadReplay[] {
+    let bytes = 0;
+    let keep = 0;
+    for (let i = replays.length - 1; i >= 0 && keep < MAX_REPLAYS_PER_PAYLOAD; i--) {
+      bytes += replayRecordBytes(replayTexts(replays[i]!));
+      if (bytes > MAX_REPLAY_BYTES_PER_PAYLOAD) break;
+      keep++;
+    }
+    return replays.slice(replays.length - keep);
+  }
+
+  const replayArb = fc.record({
+    width: fc.integer({ min: 0, max: 60_000 }),
+    char: fc.constantFrom('x', 'é', '€', '😀'),
+    requestId: fc.stringMatching(/^[A-Za-z0-9._:@/+=-]{0,120}$/),
+    metadata: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 40 }), { maxKeys: 3 }), { nil: null }),
+  });
+
+  it('keeps exactly the same records in both backends, the newest within 100 records and 1 MiB as replayRecordBytes counts them', async () => {
+    const sqlite = createSqliteBackends({ dataDir: tempDir(), rateLimitPerMinute: 600, tombstoneSeconds: 60 });
+    let byteBound = 0;
+    const keptBoth = async (replays: PayloadReplay[]) => {
+      const item = payload('acme');
+      await Promise.all([backends.payloads.put(item), sqlite.payloads.put(item)]);
+      for (const replay of replays) await Promise.all([backends.payloads.recordReplay('acme', item.id, replay), sqlite.payloads.recordReplay('acme', item.id, replay)]);
+      return { sqlite: sqlite.payloads.replays('acme', item.id), redis: await (backends.payloads as RedisPayloadStore).replays('acme', item.id) };
+    };
+    try {
+      // Records counting exactly 32 KiB each, with long (caller-chosen) request ids: 32 fit in 1 MiB, on both.
+      const width = 32 * 1024 - replayRecordBytes(replayTexts({ at: 0, requestId: '', replayMeta: { note: '' }, metadata: null }));
+      const exact = Array.from({ length: 40 }, (_, i) => ({ at: i, requestId: `${i}`.padEnd(128, 'q'), replayMeta: { note: 'x'.repeat(width) }, metadata: null }));
+      expect(replayRecordBytes(replayTexts(exact[0]!))).toBe(32 * 1024);
+      const kept = await keptBoth(exact);
+      expect(kept.sqlite).toEqual(exact.slice(8));
+      expect(kept.redis).toEqual(exact.slice(8));
+      await fc.assert(
+        fc.asyncProperty(fc.array(replayArb, { minLength: 1, maxLength: 130, size: 'max' }), async (specs) => {
+          const replays = specs.map(({ width, char, requestId, metadata }, i) => ({ at: i, requestId: `${i}${requestId}`, replayMeta: width ? { note: char.repeat(width / char.length) } : null, metadata }));
+          const expected = newestWithin(replays);
+          if (expected.length < Math.min(replays.length, MAX_REPLAYS_PER_PAYLOAD)) byteBound++;
+          const kept = await keptBoth(replays);
+          expect(kept.sqlite).toEqual(expected);
+          expect(kept.redis).toEqual(expected);
+        }),
+        { numRuns: 12 },
+      );
+      // Most runs add more than 1 MiB: the byte bound, where the two backends used to differ, is what is compared.
+      expect(byteBound).toBeGreaterThan(3);
+    } finally {
+      await sqlite.close();
+    }
+  }, 120_000);
+
+  it('appends without reading the list back, and still bounds it', async () => {
+    const item = payload('acme');
+    await backends.payloads.put(item);
+    const lranges = async () => Number(/cmdstat_lrange:calls=(\d+)/.exec(await backends.redis.info('commandstats'))?.[1] ?? 0);
+    const before = await lranges();
+    const replays = Array.from({ length: 150 }, (_, i) => ({ at: i, requestId: `r${i}`, replayMeta: { note: 'n'.repeat((i * 7919) % 50_000) }, metadata: null }));
+    for (const replay of replays) await backends.payloads.recordReplay('acme', item.id, replay);
+    expect(await lranges()).toBe(before);
+    expect(await (backends.payloads as RedisPayloadStore).replays('acme', item.id)).toEqual(newestWithin(replays));
+  });
+
+  it('sizes a list written before sizes were kept on its next append, and bounds it', async () => {
+    const item = payload('acme');
+    await backends.payloads.put(item);
+    const keyspace = new Keyspace(keyPrefix);
+    const old = Array.from({ length: 30 }, (_, i) => JSON.stringify({ at: i, requestId: `old${i}`, replayMeta: { note: 'o'.repeat(60_000) }, metadata: null }));
+    await backends.redis.rpush(keyspace.replays('acme', item.id), ...old);
+    await backends.payloads.recordReplay('acme', item.id, { at: 99, requestId: 'new', replayMeta: null, metadata: null });
+    const kept = await (backends.payloads as RedisPayloadStore).replays('acme', item.id);
+    expect(kept.at(-1)!.requestId).toBe('new');
+    // Old records count their length (a little over replayRecordBytes): as many as fit in 1 MiB beside the new one.
+    expect(kept.length - 1).toBe(Math.floor((MAX_REPLAY_BYTES_PER_PAYLOAD - replayRecordBytes({ replayMeta: null, metadata: null })) / old[0]!.length));
+    expect(kept[0]!.requestId).toBe(`old${30 - (kept.length - 1)}`);
+    expect(await backends.redis.llen(keyspace.replaySizes('acme', item.id))).toBe(kept.length);
   });
 });
 

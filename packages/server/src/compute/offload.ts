@@ -1,20 +1,22 @@
 /**
- * Costly requests computed on a worker thread. Encoding, token counting and decoding are
- * synchronous and grow with the request: exact byte-pair counting costs about 0.3 µs a character
- * on JSON and up to 4 µs on random text, per model, so a 60 KB request counted for 12 models held
- * the event loop, and every other request in flight, for 0.2-0.6 s, and decoding runs at tens of
- * MB/s. Requests whose estimated cost (body bytes times the token models they count, at least
- * one) is over `aboveCost` go to one worker thread running the same computations
- * (createComputations), one at a time, in arrival order; cheap ones, nearly all traffic, stay
- * on the event loop, where the per-string caches make them cheap and no message has to cross
- * threads. A request whose client went away is dropped while it waits, and stopped (the worker
- * is ended and started again for the next) while it runs. The worker stops after `idleStopMs`
- * without requests, so the memory its tokenizers take (about 140 MB) is returned when large
- * requests are rare; the next one starts it again (about a second of loading).
+ * Costly requests computed on a worker thread. Encoding, token counting, decoding and the
+ * gateway's rewriting are synchronous and grow with the request: exact byte-pair counting costs
+ * about 0.3 µs a character on JSON and up to 4 µs on random text, per model, so a 60 KB request
+ * counted for 12 models held the event loop, and every other request in flight, for 0.2-0.6 s;
+ * decoding runs at tens of MB/s, and a gateway body of new JSON takes 0.2-0.3 s per MB. Requests
+ * whose estimated cost (body bytes times the token models they count, at least one) is over
+ * `aboveCost` go to one worker thread running the same computations (createServerComputations),
+ * one at a time, in arrival order; cheap ones, nearly all traffic, stay on the event loop, where
+ * the per-string caches make them cheap and no message has to cross threads. A request whose
+ * client went away is dropped while it waits, and stopped (the worker is ended and started again
+ * for the next) while it runs. The worker stops after `idleStopMs` without requests, so the
+ * memory its tokenizers take (about 140 MB) is returned when large requests are rare; the next
+ * one starts it again (about a second of loading).
  */
 import { Worker } from 'node:worker_threads';
-import { ErrorCode, KaizenProblem, type Computations, type Limits, type OperationContext } from '@kaizen/core';
-import { carry, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
+import { ErrorCode, KaizenProblem, type Limits } from '@kaizen/core';
+import type { ComputeContext, ServerComputations } from './computations.js';
+import { carryRequest, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
 // the worker from the build (workspace packages resolve to their builds either way).
@@ -22,7 +24,7 @@ const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('../../dist/compute
 
 export interface OffloadOptions {
   /** Where requests at or under `aboveCost` are computed, and all of them if the worker cannot start. */
-  local: Computations;
+  local: ServerComputations;
   /** Estimated cost (body bytes x token models, at least one) above which a request is computed on the worker. */
   aboveCost: number;
   /** The worker's module (tests). Default: compute/worker.js of this build. */
@@ -36,7 +38,7 @@ export interface OffloadOptions {
 /** How long an idle worker keeps its tokenizers loaded. */
 const IDLE_STOP_MS = 60_000;
 
-export interface OffloadedComputations extends Computations {
+export interface OffloadedComputations extends ServerComputations {
   /** Whether a worker thread is running now. */
   readonly workerRunning: boolean;
   /** Requests waiting for the worker or on it. */
@@ -48,7 +50,7 @@ export interface OffloadedComputations extends Computations {
 interface Job {
   id: number;
   op: ComputeOp;
-  context: OperationContext | undefined;
+  context: ComputeContext | undefined;
   resolve: (value: never) => void;
   reject: (error: unknown) => void;
 }
@@ -59,7 +61,7 @@ function abandoned(): KaizenProblem {
 }
 
 /** Estimated cost of a request: its body bytes, times the token models it counts. */
-export function estimatedCost(context: OperationContext | undefined, models: readonly unknown[] | null | undefined): number {
+export function estimatedCost(context: ComputeContext | undefined, models: readonly unknown[] | null | undefined): number {
   return (context?.requestBytes ?? 0) * Math.max(1, models?.length ?? 0);
 }
 
@@ -76,6 +78,19 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
 
   const computeHere = (job: Job): void => {
     computeRequest(local, job.op).then(job.resolve as (value: unknown) => void, job.reject);
+  };
+
+  /**
+   * The worker cannot start: every job waiting is computed here at once (or dropped, if its
+   * client left), in arrival order, and so is every later one. None waits for another request
+   * to move the queue.
+   */
+  const fallBack = (): void => {
+    cannotStart = true;
+    for (const job of queue.splice(0)) {
+      if (job.context?.signal?.aborted) job.reject(abandoned());
+      else computeHere(job);
+    }
   };
 
   /** The queue is empty: let the process exit without the thread, and stop it if nothing follows. */
@@ -126,10 +141,8 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
       // compute them here instead. One that died on a request fails only what it held, and
       // the next request starts a new worker.
       if (!loaded) {
-        cannotStart = true;
-        if (job) computeHere(job);
-        for (const waiting of queue.splice(0)) computeHere(waiting);
-        return;
+        if (job) queue.unshift(job);
+        return fallBack();
       }
       job?.reject(new KaizenProblem(ErrorCode.INTERNAL_ERROR, 'The encoding worker stopped while computing this request; send it again.'));
       next();
@@ -140,6 +153,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
   /** Sends the next job whose client is still there to the worker. */
   const next = (): void => {
     if (running) return;
+    if (cannotStart) return fallBack();
     let job: Job | undefined;
     while ((job = queue.shift())) {
       if (!job.context?.signal?.aborted) break;
@@ -147,21 +161,19 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
     }
     if (!job) return idle();
     clearTimeout(idleTimer);
-    if (cannotStart) return computeHere(job);
     try {
       worker ??= start();
     } catch {
-      cannotStart = true;
-      return computeHere(job);
+      queue.unshift(job);
+      return fallBack();
     }
     running = job;
     // The thread keeps the process alive only while it holds a request.
     worker.ref();
-    const request = job.context?.exactNumbers === false ? { value: job.op.request } : carry(job.op.request);
-    worker.postMessage({ id: job.id, op: job.op.op, request } satisfies ComputeRequest);
+    worker.postMessage({ id: job.id, op: job.op.op, request: carryRequest(job.op, job.context?.exactNumbers) } satisfies ComputeRequest);
   };
 
-  const run = <T>(op: ComputeOp, context: OperationContext | undefined): Promise<T> =>
+  const run = <T>(op: ComputeOp, context: ComputeContext | undefined): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const job: Job = { id: nextId++, op, context, resolve: resolve as (value: never) => void, reject };
       const signal = context?.signal;
@@ -185,12 +197,14 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
       next();
     });
 
-  const costly = (context: OperationContext | undefined, models?: readonly unknown[] | null) => estimatedCost(context, models) > aboveCost;
+  const costly = (context: ComputeContext | undefined, models?: readonly unknown[] | null) => estimatedCost(context, models) > aboveCost;
 
   return {
     encodeData: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodeData', request }, context) : local.encodeData(request, context)),
     encodePrompt: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodePrompt', request }, context) : local.encodePrompt(request, context)),
     decode: (request, context) => (costly(context) ? run({ op: 'decode', request }, context) : local.decode(request, context)),
+    // One tokenizer counts every text (before and after), as an encode for one model does.
+    rewriteGatewayBody: (request, context) => (costly(context) ? run({ op: 'rewriteGatewayBody', request }, context) : local.rewriteGatewayBody(request, context)),
     get workerRunning() {
       return worker !== undefined;
     },

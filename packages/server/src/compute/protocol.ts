@@ -1,14 +1,17 @@
 /** Messages between the event loop and the compute worker (offload.ts, worker.ts). */
 import { needsExactJson, parseJson, RawJson, stringifyJson, type JsonValue } from '@kaizen/ktof';
-import type { Computations, DataComputation, DecodeComputation, DecodeRequest, PromptComputation, PromptRequest } from '@kaizen/core';
+import type { DataComputation, DecodeComputation, DecodeRequest, PromptComputation, PromptRequest } from '@kaizen/core';
 import type { ParsedOptimizeRequest } from '@kaizen/protocol';
+import type { GatewayRewrite, GatewayRewriteRequest } from '../gateway/rewrite.js';
+import type { ServerComputations } from './computations.js';
 
 export type ComputeOp =
   | { op: 'encodeData'; request: ParsedOptimizeRequest }
   | { op: 'encodePrompt'; request: PromptRequest }
-  | { op: 'decode'; request: DecodeRequest };
+  | { op: 'decode'; request: DecodeRequest }
+  | { op: 'rewriteGatewayBody'; request: GatewayRewriteRequest };
 
-export type ComputeResult = DataComputation | PromptComputation | DecodeComputation;
+export type ComputeResult = DataComputation | PromptComputation | DecodeComputation | GatewayRewrite | undefined;
 
 /**
  * A value crossing threads: itself, or (when it holds KtofNumbers, which a structured clone
@@ -27,6 +30,15 @@ export function unpack<T>(carried: Carried<T>): T {
 export type ComputeRequest = { id: number; op: ComputeOp['op']; request: Carried<ComputeOp['request']> };
 
 /**
+ * A request as sent to the worker. A gateway body is bytes (no KtofNumbers, and walking a
+ * typed array's indexes to look for them would cost more than the rewrite), as is a request
+ * whose body was known to hold none.
+ */
+export function carryRequest(op: ComputeOp, exactNumbers: boolean | undefined): ComputeRequest['request'] {
+  return op.op === 'rewriteGatewayBody' || exactNumbers === false ? { value: op.request } : carry(op.request);
+}
+
+/**
  * A decoded value is sent back as its JSON text, written on the worker: the event loop embeds
  * it in the response as it is (RawJson) instead of copying a large value across threads and
  * serialising it there.
@@ -43,11 +55,12 @@ export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
 }
 
 /** Runs one request on `compute`: on the worker, and on the event loop when the worker cannot load. */
-export function computeRequest(compute: Computations, op: ComputeOp): Promise<ComputeResult> {
+export function computeRequest(compute: ServerComputations, op: ComputeOp): Promise<ComputeResult> {
   switch (op.op) {
     case 'encodeData': return compute.encodeData(op.request);
     case 'encodePrompt': return compute.encodePrompt(op.request);
     case 'decode': return compute.decode(op.request);
+    case 'rewriteGatewayBody': return compute.rewriteGatewayBody(op.request);
   }
 }
 

@@ -1,9 +1,10 @@
-/** The compute worker's thread: the engine's own computations (createComputations), fed over messages. */
+/** The compute worker's thread: the server's own computations (createServerComputations), fed over messages. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createComputations, isKaizenProblem, type Limits } from '@kaizen/core';
+import { isKaizenProblem, type Limits } from '@kaizen/core';
+import { createServerComputations } from './computations.js';
 import { carryResult, computeRequest, unpack, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
-const compute = createComputations((workerData as { limits?: Limits } | null)?.limits ?? {});
+const compute = createServerComputations((workerData as { limits?: Limits } | null)?.limits ?? {});
 
 parentPort!.on('message', async (message: ComputeRequest) => {
   let reply: ComputeReply;

@@ -20,17 +20,10 @@ export function pointerStep(key: string | number): string {
 }
 
 /**
- * `text` (valid JSON) with the string at each pointer replaced by the JSON literal of its new
- * value. A pointer that does not name a string is ignored; with duplicate keys the last one
- * (the one JSON.parse keeps) is replaced.
+ * `text` (valid JSON) with the string at each pointer replaced by a JSON string literal (the
+ * map's values, already written as JSON). A pointer that does not name a string is ignored; with
+ * duplicate keys the last one (the one JSON.parse keeps) is replaced.
  */
-export function replaceJsonStrings(text: string, replacements: Readonly<Map<string, string>>): string {
-  const literals = new Map<string, string>();
-  for (const [pointer, value] of replacements) literals.set(pointer, JSON.stringify(value));
-  return spliceJsonLiterals(text, literals);
-}
-
-/** replaceJsonStrings with the new values already written as JSON string literals. */
 export function spliceJsonLiterals(text: string, literals: Readonly<Map<string, string>>): string {
   const spans = locateStrings(text, new Set(literals.keys()));
   const ordered = [...spans].sort((a, b) => a[1][0] - b[1][0]);

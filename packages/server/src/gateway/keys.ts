@@ -7,11 +7,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
-import type { KeyStore } from '../backends/types.js';
 import { API_KEY_PREFIX } from '../backends/keys.js';
-import { authMiddleware, type AuthOptions } from '../http/auth.js';
+import type { AuthSurface } from '../http/auth-chain.js';
 import type { AppEnv } from '../http/env.js';
-import { oneCredential } from '../http/one-credential.js';
 import type { GatewayConfig } from './config.js';
 import { GatewayProblem } from './errors.js';
 import type { Vendor } from './vendors.js';
@@ -22,13 +20,13 @@ export const KAIZEN_KEY_HEADER = 'x-kaizen-api-key';
 /** Headers that carry credentials to a vendor (the caller's under BYOK, dropped otherwise). */
 const VENDOR_CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'];
 
-/** Authentication in front of every gateway route, for the configured mode. */
-export function gatewayAuth(
-  keys: KeyStore,
-  config: GatewayConfig & { anonymousLoopback: boolean },
-  limits: Pick<AuthOptions, 'failures' | 'now'> = {},
-): MiddlewareHandler<AppEnv>[] {
-  if (!config.gatewayByok) return [oneCredential(), authMiddleware(keys, { anonymousLoopback: config.anonymousLoopback, ...limits })];
+/**
+ * How the gateway's routes read the Kaizen key (see authChain): by default from the header the
+ * vendor SDK sends, as /v1 does; under BYOK from `x-kaizen-api-key`, refusing a Kaizen key in a
+ * header that goes to the vendor.
+ */
+export function gatewayAuthSurface(config: Pick<GatewayConfig, 'gatewayByok'>): AuthSurface {
+  if (!config.gatewayByok) return {};
   const refuseKaizenKeyUpstream: MiddlewareHandler<AppEnv> = async (c, next) => {
     for (const name of VENDOR_CREDENTIAL_HEADERS) {
       if (c.req.header(name)?.includes(API_KEY_PREFIX)) {
@@ -40,15 +38,11 @@ export function gatewayAuth(
     }
     return next();
   };
-  return [
-    refuseKaizenKeyUpstream,
-    authMiddleware(keys, {
-      anonymousLoopback: config.anonymousLoopback,
-      ...limits,
-      keyOf: (c) => c.req.header(KAIZEN_KEY_HEADER)?.trim() || undefined,
-      missingMessage: `Missing Kaizen API key: this gateway runs in BYOK mode, so send it as "${KAIZEN_KEY_HEADER}: KEY" (your vendor key goes in the usual header).`,
-    }),
-  ];
+  return {
+    guard: refuseKaizenKeyUpstream,
+    keyOf: (c) => c.req.header(KAIZEN_KEY_HEADER)?.trim() || undefined,
+    missingMessage: `Missing Kaizen API key: this gateway runs in BYOK mode, so send it as "${KAIZEN_KEY_HEADER}: KEY" (your vendor key goes in the usual header).`,
+  };
 }
 
 /** Request headers by lower-case name, as Node parses them (IncomingMessage.headers). */

@@ -9,7 +9,7 @@ import type { JsonValue } from '@kaizen/ktof';
 import { addPrimer, encodeText, isChatRequest, mapChatStrings, PROMPT_PRIMER, type EncodedText, type EncodedTextCache } from '@kaizen/prompt';
 import { TextCache } from '@kaizen/core';
 import { spliceJsonLiterals } from './json-splice.js';
-import { MAX_EXACT_COUNT_STRING, type RequestCounter } from './tokens.js';
+import { MAX_EXACT_COUNT_STRING, requestCounter, type RequestCounter } from './tokens.js';
 
 export interface RewriteResult {
   /** The body to send upstream; the caller's own text when nothing changed. */
@@ -22,6 +22,19 @@ export interface RewriteResult {
   /** How many texts were rewritten (0: the body is byte-identical). */
   textsRewritten: number;
 }
+
+/** What rewriting a gateway body needs: plain data, so it can be computed on the compute worker. */
+export interface GatewayRewriteRequest {
+  /** The body as the caller sent it. */
+  body: Uint8Array;
+  /** Top-level content fields in the order the model reads them (Vendor.contentOrder). */
+  order: readonly string[];
+  /** The tokenizer's model when the request's own model is unknown (Vendor.fallbackModel). */
+  fallbackModel: string;
+}
+
+/** A rewritten gateway body; `body` is undefined when the caller's bytes go upstream as they came. */
+export type GatewayRewrite = Omit<RewriteResult, 'body'> & { body: string | undefined };
 
 /** A message text the engine could shorten. */
 interface Candidate {
@@ -87,6 +100,35 @@ function encodeCache(encoding: string): EncodedTextCache {
 /** True for a request object the engine knows how to walk (a chat request, not a bare list). */
 export function isRewritable(request: unknown): request is { [key: string]: JsonValue } {
   return typeof request === 'object' && request !== null && !Array.isArray(request) && isChatRequest(request as JsonValue);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads, rewrites and measures a gateway body: undefined when it is not a chat request we can
+ * read (invalid UTF-8 or JSON, not a chat request, nesting too deep to walk); the upstream then
+ * judges it as sent. Plain data in and out: it runs on the event loop or the compute worker.
+ */
+export async function rewriteGatewayBody({ body, order, fallbackModel }: GatewayRewriteRequest): Promise<GatewayRewrite | undefined> {
+  let text: string;
+  let request: unknown;
+  try {
+    text = utf8.decode(body);
+    request = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRewritable(request)) return undefined;
+  const counter = await requestCounter((request as { model?: JsonValue }).model, fallbackModel);
+  let result: RewriteResult;
+  try {
+    result = rewriteRequest(text, request, order, counter);
+  } catch (error) {
+    // Nesting too deep to walk (thousands of levels).
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+  return { ...result, body: result.textsRewritten > 0 ? result.body : undefined };
 }
 
 /**

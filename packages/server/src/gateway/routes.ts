@@ -4,38 +4,36 @@
  * reads the body, rewrites it (unless bypassed), sends it upstream with the right credential,
  * relays the answer and records one set of figures for headers, metrics and the access log.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import type { JsonValue } from '@kaizen/ktof';
-import { isKaizenProblem } from '@kaizen/protocol';
-import type { Backends } from '../backends/types.js';
+import { ErrorCode, isKaizenProblem } from '@kaizen/protocol';
+import type { ServerComputations } from '../compute/computations.js';
 import type { ServerConfig } from '../config.js';
 import { readBodyBytes } from '../http/body.js';
 import { jsonOnly } from '../http/json-only.js';
 import type { AppEnv } from '../http/env.js';
-import { rateLimitMiddleware } from '../http/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { GatewayProblem, vendorErrorResponse } from './errors.js';
-import type { AuthFailureLimiter } from '../http/auth-failures.js';
-import { gatewayAuth, upstreamHeaders, type IncomingHeaders } from './keys.js';
+import { upstreamHeaders, type IncomingHeaders } from './keys.js';
 import { createGatewayMetrics } from './metrics.js';
-import { isRewritable, rewriteRequest, type RewriteResult } from './rewrite.js';
+import { rewriteGatewayBody, type GatewayRewrite } from './rewrite.js';
 import { alreadySent, relay } from './stream.js';
-import { requestCounter } from './tokens.js';
 import { CallerGone, createUpstream, type Upstream } from './upstream.js';
 import { VENDORS, type GatewayRoute, type Vendor } from './vendors.js';
 
 export interface GatewayDependencies {
   config: ServerConfig;
-  backends: Backends;
   logger: Logger;
   metrics: Metrics;
-  clock: () => number;
-  /** Wrong keys per client address, shared with the API's routes. */
-  authFailures?: AuthFailureLimiter;
+  /** Authentication and rate limit in front of every route (authChain with gatewayAuthSurface). */
+  auth: MiddlewareHandler<AppEnv>[];
   /** Where calls go (default: a new agent per app; the server passes its own so close() can end it). */
   upstream?: Upstream;
+  /** Where bodies are rewritten (the server passes its compute worker's routing, by size); default: inline. */
+  compute?: GatewayComputations;
 }
+
+export type GatewayComputations = Pick<ServerComputations, 'rewriteGatewayBody'>;
 
 /** The request header that sends a request upstream exactly as received. */
 export const BYPASS_HEADER = 'x-kaizen-bypass';
@@ -43,11 +41,10 @@ export const BYPASS_HEADER = 'x-kaizen-bypass';
 /** nginx's "client closed request": the caller left before the answer began. */
 const CALLER_GONE_STATUS = 499;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Mounts every vendor's routes on `app`. */
 export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void {
   const upstream = deps.upstream ?? createUpstream(deps.config);
+  const compute: GatewayComputations = deps.compute ?? { rewriteGatewayBody };
   const gatewayMetrics = createGatewayMetrics(deps.metrics.registry);
   for (const vendor of VENDORS) {
     const vendorApp = new Hono<AppEnv>();
@@ -55,8 +52,7 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     vendorApp.onError((error, c) => vendorErrorResponse(c, vendor, error, logFault(c)));
     // Vendor SDKs always declare JSON; a cross-site page's text/plain POST would spend the vendor key.
     vendorApp.use('*', jsonOnly());
-    for (const middleware of gatewayAuth(deps.backends.keys, deps.config, { ...(deps.authFailures && { failures: deps.authFailures }), now: deps.clock })) vendorApp.use('*', middleware);
-    vendorApp.use('*', rateLimitMiddleware(deps.backends.rateLimiter, deps.clock));
+    vendorApp.use('*', ...deps.auth);
     for (const route of vendor.routes) {
       vendorApp.on(route.method, route.path, (c) => call(c, vendor, route));
     }
@@ -79,20 +75,21 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     const tenant = c.get('tenant');
     const figures: Record<string, unknown> = { vendor: vendor.name };
     c.set('logFields', figures);
-    const observe = (status: number, rewrite?: RewriteResult) =>
+    const observe = (status: number, rewrite?: GatewayRewrite) =>
       gatewayMetrics.observe({ tenant, route: routeLabel, status, ...(rewrite && { tokensOriginal: rewrite.tokensOriginal, tokensSent: rewrite.tokensSent }) });
 
-    let rewrite: RewriteResult | undefined;
+    let rewrite: GatewayRewrite | undefined;
     try {
       const headers = upstreamHeaders(requestHeaders(c), vendor, deps.config);
+      const aborter = callerAborter(c);
       let body: string | Uint8Array | undefined;
       if (route.method === 'POST') {
         const raw = await readBodyBytes(c, deps.config.maxBodyBytes);
         body = raw;
         if (c.req.header(BYPASS_HEADER) === '1') figures['bypass'] = true;
         else if (route.rewrites) {
-          rewrite = await rewriteBody(c, raw, vendor);
-          if (rewrite) body = rewrite.body;
+          rewrite = await rewriteBody(c, raw, vendor, aborter.signal);
+          body = rewrite?.body ?? raw;
         }
       }
       if (rewrite) {
@@ -104,7 +101,6 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
         });
       }
       const url = upstreamUrl(route, c.req.url);
-      const aborter = callerAborter(c);
       const started = performance.now();
       const answer = await upstream.send(vendor, { url, method: route.method, headers, ...(body !== undefined && { body }), signal: aborter.signal });
       figures['upstream_status'] = answer.statusCode;
@@ -131,23 +127,15 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
     }
   }
 
-  /** The rewritten request, or undefined when the body is not a chat request we can read (it then goes as sent). */
-  async function rewriteBody(c: Context<AppEnv>, raw: Uint8Array, vendor: Vendor): Promise<RewriteResult | undefined> {
-    let text: string;
-    let request: unknown;
+  /**
+   * The rewritten request, or undefined when the body is not a chat request we can read (it then
+   * goes as sent). A large body is rewritten on the compute worker, off the event loop.
+   */
+  async function rewriteBody(c: Context<AppEnv>, raw: Uint8Array, vendor: Vendor, signal: AbortSignal): Promise<GatewayRewrite | undefined> {
     try {
-      text = utf8.decode(raw);
-      request = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    if (!isRewritable(request)) return undefined;
-    try {
-      const counter = await requestCounter((request as { model?: JsonValue }).model, vendor.fallbackModel);
-      return rewriteRequest(text, request, vendor.contentOrder, counter);
+      return await compute.rewriteGatewayBody({ body: raw, order: vendor.contentOrder, fallbackModel: vendor.fallbackModel }, { requestBytes: raw.length, signal });
     } catch (error) {
-      // Nesting too deep to walk (thousands of levels): the upstream judges the body as sent.
-      if (error instanceof RangeError) return undefined;
+      if (isKaizenProblem(error) && error.code === ErrorCode.CLIENT_CLOSED_REQUEST) throw new CallerGone('the caller left while its body was rewritten');
       // A fault in rewriting must not cost the caller its call: it goes as sent, and the log says why.
       deps.logger.error({ request_id: c.get('requestId'), err: error }, 'gateway rewrite failed; request forwarded unchanged');
       return undefined;

@@ -56,10 +56,13 @@ export function authMiddleware(keys: KeyStore, options: AuthOptions): Middleware
   const now = options.now ?? Date.now;
   return async (c, next) => {
     const failures = options.failures;
-    const address = failures && c.env?.incoming ? (getConnInfo(c).remote.address ?? 'unknown') : undefined;
+    // The peer's address, read once: wrong keys are counted against it, and anonymous loopback checks it.
+    const incoming = c.env?.incoming !== undefined;
+    const remote = incoming ? getConnInfo(c).remote.address : undefined;
+    const address = failures && incoming ? (remote ?? 'unknown') : undefined;
     if (address !== undefined) failures!.check(address, now());
     try {
-      await authenticate(c, keys, options);
+      await authenticate(c, keys, options, remote);
     } catch (error) {
       // A wrong key counts against the address; a missing one is a client not set up yet.
       if (address !== undefined && error instanceof KaizenProblem && (error.code === ErrorCode.INVALID_API_KEY || error.code === ErrorCode.KEY_REVOKED)) failures!.failed(address, now());
@@ -69,10 +72,10 @@ export function authMiddleware(keys: KeyStore, options: AuthOptions): Middleware
   };
 }
 
-async function authenticate(c: Context<AppEnv>, keys: KeyStore, options: AuthOptions): Promise<void> {
+async function authenticate(c: Context<AppEnv>, keys: KeyStore, options: AuthOptions, remote: string | undefined): Promise<void> {
   const key = (options.keyOf ?? headerKey)(c);
   if (key === undefined) {
-    if (options.anonymousLoopback && c.env?.incoming && isLoopback(getConnInfo(c).remote.address)) {
+    if (options.anonymousLoopback && isLoopback(remote)) {
       if (!isLoopbackHost(c.req.header('host'))) {
         throw new KaizenProblem(ErrorCode.FORBIDDEN, 'Keyless requests are accepted only for Host localhost, 127.0.0.1 or [::1] (a guard against web pages and DNS rebinding); send an API key.');
       }

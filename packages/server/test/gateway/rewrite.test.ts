@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { JsonValue } from '@kaizen/ktof';
 import { encodePrompt, estimateTokens, PROMPT_PRIMER } from '@kaizen/prompt';
-import { locateStrings, pointerStep, replaceJsonStrings } from '../../src/gateway/json-splice.js';
+import { locateStrings, pointerStep, spliceJsonLiterals } from '../../src/gateway/json-splice.js';
 import { rewriteRequest } from '../../src/gateway/rewrite.js';
 import type { RequestCounter } from '../../src/gateway/tokens.js';
 
@@ -28,14 +28,19 @@ function setAt(value: any, pointer: string, replacement: string): void {
   node[steps.at(-1)!] = replacement;
 }
 
-describe('replaceJsonStrings', () => {
+/** `text` with the strings at the map's pointers replaced by the map's values. */
+function replaceStrings(text: string, replacements: Map<string, string>): string {
+  return spliceJsonLiterals(text, new Map([...replacements].map(([pointer, value]) => [pointer, JSON.stringify(value)])));
+}
+
+describe('spliceJsonLiterals', () => {
   it('replaces exactly the chosen strings, in any layout, and keeps every other byte', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(0, 1, 2, '\t'), fc.infiniteStream(fc.boolean()), (value, indent, picks) => {
         const text = JSON.stringify({ wrap: value }, null, indent);
         const targets = new Map<string, string>();
         for (const [pointer, original] of stringsOf(JSON.parse(text))) if (picks.next().value) targets.set(pointer, `${original}!"\n${pointer}`);
-        const out = replaceJsonStrings(text, targets);
+        const out = replaceStrings(text, targets);
         const expected = JSON.parse(text);
         for (const [pointer, replacement] of targets) setAt(expected, pointer, replacement);
         expect(JSON.parse(out)).toEqual(expected);
@@ -58,7 +63,7 @@ describe('replaceJsonStrings', () => {
 
   it('keeps number spellings, escapes and duplicate keys (the last one is replaced, as JSON.parse reads it)', () => {
     const text = '{"a": 1.0e0, "s": "caf\\u00e9", "m": [{"content": "x"}, {"content": "old", "content": "last"}]}';
-    const out = replaceJsonStrings(text, new Map([['/m/1/content', 'new']]));
+    const out = replaceStrings(text, new Map([['/m/1/content', 'new']]));
     expect(out).toBe('{"a": 1.0e0, "s": "caf\\u00e9", "m": [{"content": "x"}, {"content": "old", "content": "new"}]}');
   });
 });

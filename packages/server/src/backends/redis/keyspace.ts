@@ -26,6 +26,15 @@ export class Keyspace {
     return `${this.#tenant(tenant)}:r:${id}`;
   }
 
+  /** Beside the replay list: the bytes each record counts (a list in the same order) and their total. */
+  replaySizes(tenant: string, id: string): string {
+    return `${this.#tenant(tenant)}:rs:${id}`;
+  }
+
+  replayBytes(tenant: string, id: string): string {
+    return `${this.#tenant(tenant)}:rb:${id}`;
+  }
+
   /** The tenant's token bucket. */
   rateBucket(tenant: string): string {
     return `${this.#tenant(tenant)}:rl`;

@@ -7,6 +7,7 @@
 import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
 import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
+import { replayRecordBytes, replayTexts } from '../replay-size.js';
 import { guarded, type RedisClient } from './connection.js';
 import { Keyspace } from './keyspace.js';
 import { LuaScript } from './script.js';
@@ -27,24 +28,43 @@ export interface RedisPayloadStoreOptions {
 /** Ids longer than this cannot be ours; they are answered "missing" without touching Redis. */
 const MAX_ID_LENGTH = 128;
 // Appends a replay only while the payload's tombstone exists (never resurrects a forgotten
-// id), keeps the newest ARGV[3] records and at most ARGV[4] bytes of them (oldest dropped
-// first: reads alone must not grow the store), and lets the list expire with the tombstone.
+// id), keeps the newest ARGV[4] records and at most ARGV[5] bytes of them (oldest dropped first:
+// reads alone must not grow the store), and lets the lists expire with the tombstone. Beside the
+// records (KEYS[2]) it keeps what each counts (KEYS[3], ARGV[2]: replayRecordBytes, as SQLite
+// counts) and their total (KEYS[4]), so an append reads no record back: it pops sizes from the
+// old end only while over a bound. A list written before sizes were kept is sized once, by its
+// records' lengths (a little over what they count).
 const APPEND_REPLAY = new LuaScript(`
 local expires_at = redis.call('GET', KEYS[1])
 if not expires_at then return 0 end
+local count = redis.call('LLEN', KEYS[2])
+local total = tonumber(redis.call('GET', KEYS[4]))
+if total == nil or redis.call('LLEN', KEYS[3]) ~= count then
+  redis.call('DEL', KEYS[3])
+  total = 0
+  if count > 0 then
+    local items = redis.call('LRANGE', KEYS[2], 0, -1)
+    local sizes = {}
+    for i = 1, #items do
+      sizes[i] = #items[i]
+      total = total + sizes[i]
+    end
+    redis.call('RPUSH', KEYS[3], unpack(sizes))
+  end
+end
 redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
-local items = redis.call('LRANGE', KEYS[2], 0, -1)
-local total, keep = 0, 0
-for i = #items, 1, -1 do
-  total = total + #items[i]
-  if total > tonumber(ARGV[4]) then break end
-  keep = keep + 1
+redis.call('RPUSH', KEYS[3], ARGV[2])
+count = count + 1
+total = total + tonumber(ARGV[2])
+local dropped = 0
+while count - dropped > tonumber(ARGV[4]) or (total > tonumber(ARGV[5]) and dropped < count) do
+  total = total - tonumber(redis.call('LPOP', KEYS[3]))
+  dropped = dropped + 1
 end
-if keep < #items then
-  if keep == 0 then redis.call('DEL', KEYS[2]) else redis.call('LTRIM', KEYS[2], -keep, -1) end
-end
-redis.call('PEXPIREAT', KEYS[2], tonumber(expires_at) + tonumber(ARGV[2]))
+if dropped > 0 then redis.call('LTRIM', KEYS[2], dropped, -1) end
+redis.call('SET', KEYS[4], total)
+local until_ms = tonumber(expires_at) + tonumber(ARGV[3])
+for i = 2, 4 do redis.call('PEXPIREAT', KEYS[i], until_ms) end
 return 1
 `);
 
@@ -104,8 +124,8 @@ export class RedisPayloadStore implements PayloadStore {
     await guarded('recordReplay', () =>
       APPEND_REPLAY.run(
         this.#redis,
-        [this.#keys.tombstone(tenant, id), this.#keys.replays(tenant, id)],
-        [stringifyJson(replay), this.#tombstoneMs, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD],
+        [this.#keys.tombstone(tenant, id), this.#keys.replays(tenant, id), this.#keys.replaySizes(tenant, id), this.#keys.replayBytes(tenant, id)],
+        [stringifyJson(replay), replayRecordBytes(replayTexts(replay)), this.#tombstoneMs, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD],
       ),
     );
   }

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendUnavailableError } from '../types.js';
+import { REPLAY_RECORD_OVERHEAD_BYTES } from '../replay-size.js';
 
 export type Db = Database.Database;
 
@@ -65,6 +66,10 @@ const MIGRATIONS: string[] = [
    DROP TABLE payloads;
    ALTER TABLE payloads_by_rowid RENAME TO payloads;
    CREATE INDEX payloads_expires_at ON payloads (expires_at);`,
+  // What each replay record counts toward its payload's byte budget (replayRecordBytes, shared
+  // with Redis), kept with the record; rows written before are sized here the same way.
+  `ALTER TABLE payload_replays ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE payload_replays SET bytes = COALESCE(length(CAST(replay_meta AS BLOB)), 0) + COALESCE(length(CAST(metadata AS BLOB)), 0) + ${REPLAY_RECORD_OVERHEAD_BYTES};`,
 ];
 
 /** Opens (creating if needed) the database in `dataDir`. */

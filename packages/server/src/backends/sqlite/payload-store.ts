@@ -6,6 +6,7 @@
 import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
 import { parseJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
+import { replayRecordBytes, replayTexts } from '../replay-size.js';
 import { guarded, type Db } from './db.js';
 
 type Write = { kind: 'payload'; payload: StoredPayload } | { kind: 'replay'; tenant: string; id: string; replay: PayloadReplay };
@@ -51,15 +52,16 @@ export class SqlitePayloadStore implements PayloadStore {
       'INSERT INTO payloads (id, tenant, encoded, original, metadata, meta, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#insertReplay = db.prepare(
-      'INSERT INTO payload_replays (payload_id, tenant, at, request_id, replay_meta, metadata) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM payloads WHERE id = ? AND tenant = ?)',
+      'INSERT INTO payload_replays (payload_id, tenant, at, request_id, replay_meta, metadata, bytes) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM payloads WHERE id = ? AND tenant = ?)',
     );
     // Newest first, the records past MAX_REPLAYS_PER_PAYLOAD or past MAX_REPLAY_BYTES_PER_PAYLOAD in
-    // total: reads append records, and nothing else would bound them.
+    // total (each counting replayRecordBytes, as on Redis): reads append records, and nothing else
+    // would bound them.
     this.#trimReplays = db.prepare(
       `DELETE FROM payload_replays WHERE rowid IN (
          SELECT rowid FROM (
            SELECT rowid, ROW_NUMBER() OVER w AS n,
-                  SUM(COALESCE(length(CAST(replay_meta AS BLOB)), 0) + COALESCE(length(CAST(metadata AS BLOB)), 0) + 64) OVER w AS total
+                  SUM(bytes) OVER w AS total
            FROM payload_replays WHERE payload_id = ? AND tenant = ? WINDOW w AS (ORDER BY rowid DESC)
          ) WHERE n > ? OR total > ?)`,
     );
@@ -85,7 +87,8 @@ export class SqlitePayloadStore implements PayloadStore {
           );
         } else {
           const r = write.replay;
-          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, r.replayMeta && stringifyJson(r.replayMeta), r.metadata && stringifyJson(r.metadata), write.id, write.tenant);
+          const texts = replayTexts(r);
+          this.#insertReplay.run(write.id, write.tenant, r.at, r.requestId, texts.replayMeta, texts.metadata, replayRecordBytes(texts), write.id, write.tenant);
           this.#trimReplays.run(write.id, write.tenant, MAX_REPLAYS_PER_PAYLOAD, MAX_REPLAY_BYTES_PER_PAYLOAD);
         }
       }
