@@ -45,9 +45,9 @@ function throughput(bytes: number, fn: () => unknown): number {
 const f1 = (x: number): string => x.toFixed(1);
 
 /**
- * The defaults, and the least a run must do to write speed-vs-baseline.md: 6 x 12 rounds of ~20
- * ms samples give each kind 72 ratios and put the geometric mean in an interval about +-1.5% wide on a busy
- * 2-core VM (about 3 minutes); shortened runs print their table only.
+ * The defaults, and the least a run must do to write speed-vs-baseline.md: 6 x 12 rounds of
+ * ~20 ms samples give each kind 72 ratios and the geometric mean an interval of about +-1.5% on
+ * a busy 2-core VM (about 3 minutes); shortened runs print their table only.
  */
 const FULL_RUN = { procs: 6, rounds: 12, sampleMs: 20 };
 
