@@ -31,7 +31,6 @@ export const TEXT_KEY = '$text';
 /** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
 const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
 
-
 export interface PromptDocumentOptions {
   /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
   autoDetectJson?: boolean;
