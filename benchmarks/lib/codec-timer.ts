@@ -6,11 +6,11 @@
  * It first warms every codec on every dataset and operation, so each function has seen every
  * shape before anything is timed. Then, round after round, for each operation and dataset, it
  * times the three back to back with the same number of runs, in an order that rotates through
- * all six orders. No GC is forced between samples: V8 ages the code of functions a full GC finds
- * idle and drops it after a few, so forcing one per sample made every codec run cold (15x slower);
- * the garbage a codec makes is part of its cost, collected as it runs. Time is the process's CPU time (user + system), which a
- * shared machine's other processes do not add to while this one waits for a core; samples a few
- * ms apart see the same frequency, caches and neighbours, so their ratio cancels what drifts.
+ * all six orders. Time is the process's CPU time (user + system), which a shared machine's other
+ * processes do not add to while this one waits for a core; samples a few ms apart see the same
+ * frequency, caches and neighbours, so their ratio cancels what drifts. No GC is forced between
+ * samples: V8 drops the code of functions that several full GCs find idle, so one forced per
+ * sample made every codec run cold (15x slower); the garbage a codec makes is part of its cost.
  *
  * argv: old bundle, now bundle, sample ms, warm-up ms, rounds, seed, rotation offset.
  * Prints one JSON `TimerOutput`.
@@ -38,7 +38,8 @@ const ORDERS: readonly (readonly Side[])[] = [
   ['old', 'now', 'copy'], ['copy', 'old', 'now'], ['now', 'copy', 'old'],
 ];
 
-let sink: unknown;
+/** Where each run's result goes, so no run can be optimised away. */
+export let sink: unknown;
 
 async function main(): Promise<void> {
   const [oldFile, nowFile, sampleMs, warmMs, rounds, seed, offset] = process.argv.slice(2) as [string, string, string, string, string, string, string];
@@ -93,7 +94,6 @@ async function main(): Promise<void> {
   const total = process.cpuUsage();
   out.cpuSeconds = (total.user + total.system) / 1e6;
   process.stdout.write(JSON.stringify(out));
-  if (sink === Symbol.for('never')) console.error('unreachable');
 }
 
 await main();
