@@ -4,9 +4,9 @@
  * decoder's peak heap on a ~100 MB generated document. Run with --expose-gc.
  *
  * `BENCH_BASELINE=<git ref> npm run bench:speed` instead times the codec of the working tree
- * against the codec at that ref (both bundled the same way, each sample in a child process),
- * alternating over BENCH_ROUNDS rounds (default 10) so that drift on a shared CPU hits both
- * alike; it writes speed-vs-baseline.md.
+ * against the codec at that ref and against a copy of itself (an A/A control), interleaved in
+ * the same child processes over many short rounds of CPU time, and reports the median per-round
+ * ratio with a bootstrap interval; it writes speed-vs-baseline.md (compareWithBaseline).
  */
 import { decode as toonDecode, encode as toonEncode } from '@toon-format/toon';
 import { decode, encode, KtofStreamDecoder } from '@kaizen/ktof';
@@ -17,7 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleCodec, type Codec } from './lib/baseline.js';
+import type { Op, Side, TimerOutput } from './lib/codec-timer.js';
+import { cpuSnapshot, describeLoad } from './lib/machine-load.js';
 import { Report } from './lib/report.js';
+import { bootstrap, geoMean, median, type Interval } from './lib/stats.js';
 
 const seed = Number(process.env.BENCH_SEED ?? 42);
 const budgetMs = Number(process.env.BENCH_MS ?? 400);
@@ -39,18 +42,35 @@ function throughput(bytes: number, fn: () => unknown): number {
   return (bytes * runs) / (elapsed / 1000) / 1e6;
 }
 
-const geo = (xs: number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const f1 = (x: number): string => x.toFixed(1);
 
 /**
- * Old codec vs the working tree's, side by side. Each sample is a child process timing one codec
- * on every dataset (codec-timer.ts), so neither codec shares JIT state or heap with the other;
- * the two alternate over BENCH_ROUNDS rounds. Other load on a shared CPU only ever adds time, so
- * each side's fastest sample per dataset is its least disturbed one: the figure is the ratio of
- * the two fastest, and the range of the per-round ratios shows how noisy the run was.
+ * The defaults, and the least a run must do to write speed-vs-baseline.md: 6 x 12 rounds of
+ * ~20 ms samples give each kind 72 ratios and the geometric mean an interval of about +-1.5% on
+ * a busy 2-core VM (about 3 minutes); shortened runs print their table only.
+ */
+const FULL_RUN = { procs: 6, rounds: 12, sampleMs: 20 };
+
+/** Ratio of the old side's CPU time to the other side's, round by round: above 1, the other side is faster. */
+function roundRatios(old: readonly number[], other: readonly number[]): number[] {
+  return old.map((o, r) => o / (other[r] as number));
+}
+
+/**
+ * Old codec vs the working tree's, side by side in the same processes (codec-timer.ts): each
+ * child holds the old codec, a second copy of it (the A/A control) and the new one, and times
+ * the three back to back over many short rounds, in CPU time. BENCH_PROCS children (default 6)
+ * run one after another, BENCH_ROUNDS rounds each (default 12), BENCH_SAMPLE_MS per sample
+ * (default 20), after BENCH_WARM_MS (150) of warm-up per codec, dataset and operation. The figure per kind is the median of the per-round ratios; its 95% interval is
+ * bootstrapped over processes and rounds (stats.ts); the A/A control, measured the same way in
+ * the same run, shows what the method reads when nothing changed.
  */
 async function compareWithBaseline(ref: string): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+  const procs = Number(process.env.BENCH_PROCS ?? FULL_RUN.procs);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? FULL_RUN.rounds);
+  const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? FULL_RUN.sampleMs);
+  const warmMs = Number(process.env.BENCH_WARM_MS ?? 150);
+  const full = procs >= FULL_RUN.procs && rounds >= FULL_RUN.rounds && sampleMs >= FULL_RUN.sampleMs;
   const dir = mkdtempSync(join(tmpdir(), 'ktof-baseline-'));
   try {
     const files = { old: await bundleCodec(ref, dir), now: await bundleCodec(undefined, dir) };
@@ -60,35 +80,74 @@ async function compareWithBaseline(ref: string): Promise<void> {
       return { name: d.name, bytes: Buffer.byteLength(JSON.stringify(d.value)) };
     });
     const timer = fileURLToPath(new URL('./lib/codec-timer.ts', import.meta.url));
-    const sample = (file: string, op: string): Record<string, number> =>
-      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', timer, file, op, String(budgetMs), String(seed)], { encoding: 'utf8' })) as Record<string, number>;
-    const rows: string[][] = data.map((d) => [d.name]);
-    const ratios = { encode: [] as number[], decode: [] as number[] };
-    for (const op of ['encode', 'decode'] as const) {
-      const ms = { old: [] as Record<string, number>[], now: [] as Record<string, number>[] };
-      for (let r = 0; r < rounds; r++) {
-        for (const side of r % 2 === 0 ? (['old', 'now'] as const) : (['now', 'old'] as const)) ms[side].push(sample(files[side], op));
-      }
-      data.forEach((d, i) => {
-        const [old, now] = [ms.old.map((m) => m[d.name] as number), ms.now.map((m) => m[d.name] as number)];
-        const [bestOld, bestNow] = [Math.min(...old), Math.min(...now)];
-        const pairs = old.map((o, k) => o / (now[k] as number));
-        ratios[op].push(bestOld / bestNow);
-        rows[i]!.push(f1(d.bytes / bestOld / 1e3), f1(d.bytes / bestNow / 1e3), pct(bestOld / bestNow), `${pct(Math.min(...pairs))} .. ${pct(Math.max(...pairs))}`);
-      });
+    const start = cpuSnapshot();
+    const ownStart = process.cpuUsage();
+    const outputs: TimerOutput[] = [];
+    for (let p = 0; p < procs; p++) {
+      const args = ['--import', 'tsx', timer, files.old, files.now, String(sampleMs), String(warmMs), String(rounds), String(seed), String(p)];
+      outputs.push(JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as TimerOutput);
+      console.error(`process ${p + 1} of ${procs} done`);
     }
+    const own = process.cpuUsage(ownStart);
+    const load = describeLoad(start, cpuSnapshot(), outputs.reduce((sum, o) => sum + o.cpuSeconds, 0) + (own.user + own.system) / 1e6);
+
+    const rows: string[][] = data.map((d) => [d.name]);
+    const summary: Record<Op, string[][]> = { encode: [], decode: [] };
+    const lines: string[] = [];
+    for (const op of ['encode', 'decode'] as const) {
+      const samples = data.map((d) => outputs.map((o) => o.cpu[op][d.name]!));
+      const changes = samples.map((perProcess) => perProcess.map((s) => roundRatios(s.old, s.now)));
+      const controls = samples.map((perProcess) => perProcess.map((s) => roundRatios(s.old, s.copy)));
+      const mbps = (side: Side) => data.map((d, i) => d.bytes / median(samples[i]!.flatMap((s) => s[side])) / 1e3);
+      const speeds = { old: mbps('old'), copy: mbps('copy'), now: mbps('now') };
+      data.forEach((_, i) => {
+        const change = bootstrap([changes[i]!], ([m]) => m!);
+        const control = bootstrap([controls[i]!], ([m]) => m!);
+        rows[i]!.push(f1(speeds.old[i]!), f1(speeds.now[i]!), pct(change.estimate), range(change), pct(control.estimate));
+      });
+      const change = bootstrap(changes, geoMean);
+      const control = bootstrap(controls, geoMean);
+      summary[op].push(
+        [f1(geoMean(speeds.old)), f1(geoMean(speeds.now)), pct(change.estimate), range(change), pct(control.estimate)],
+        [f1(geoMean(speeds.old)), f1(geoMean(speeds.copy)), pct(control.estimate), range(control), '-'],
+      );
+      lines.push(`- ${op}: ${pct(change.estimate)} (95% interval ${range(change)}); A/A control ${pct(control.estimate)} (${range(control)}). ${verdict(change, control)}`);
+    }
+    const waits = outputs.flatMap((o) => o.waits);
     report.print(`# KTOF speed: working tree vs ${ref}`);
     report.print();
-    report.print(`MB of compact JSON per second, fastest of ${rounds} samples per side, each a child process timing one codec for ~${budgetMs} ms per dataset after a warm-up, the sides alternating (node ${process.version}, seed ${seed}); both codecs bundled alike and checked to encode identically. "change": now vs ${ref} from the fastest samples; "rounds": range of the per-round ratios.`);
+    report.print(`MB of compact JSON per second of CPU time (medians), node ${process.version}, seed ${seed}. Method: ${procs} child processes one after another, each holding three codecs bundled alike: ${ref}, a second copy of ${ref} (the A/A control: identical code, compiled again) and the working tree, checked to encode identically. After a warm-up on every dataset, each process runs ${rounds} rounds; a round times the three codecs back to back (~${sampleMs} ms each, the same number of runs, the order rotating through all six), so each ratio compares samples taken milliseconds apart. "change": the median of the per-round ratios ${ref} CPU time / now CPU time, minus 1 (negative: now is slower); "95%": its bootstrap interval, resampling processes, then rounds; "A/A": the same ratio between the two copies of ${ref}, which only noise and method bias move.`);
     report.print();
-    report.table(['kind', `encode ${ref}`, 'encode now', 'change', 'rounds', `decode ${ref}`, 'decode now', 'change', 'rounds'], rows);
+    const header = ['kind', `encode ${ref}`, 'encode now', 'change', '95%', 'A/A', `decode ${ref}`, 'decode now', 'change', '95%', 'A/A'];
+    const geoRow = ['**geometric mean**', ...summary.encode[0]!, ...summary.decode[0]!];
+    const controlRow = [`**A/A control** (copy of ${ref} as "now")`, ...summary.encode[1]!, ...summary.decode[1]!];
+    report.table(header, [...rows, geoRow, controlRow]);
     report.print();
-    report.print(`- encode, geometric mean of the per-kind changes: ${pct(geo(ratios.encode))}`);
-    report.print(`- decode, geometric mean of the per-kind changes: ${pct(geo(ratios.decode))}`);
-    report.save('speed-vs-baseline.md');
+    for (const line of lines) report.print(line);
+    report.print();
+    report.print(`Machine during the run: ${load}. Samples' wall time over CPU time: median ${median(waits).toFixed(2)}, ${((100 * waits.filter((w) => w > 1.5).length) / waits.length).toFixed(0)}% above 1.5 (time spent waiting for a core, which CPU time leaves out; caches shared with busy neighbours still slow both sides).`);
+    if (full) report.save('speed-vs-baseline.md');
+    else report.print(`\n(A shortened run: BENCH_PROCS >= ${FULL_RUN.procs}, BENCH_ROUNDS >= ${FULL_RUN.rounds} and BENCH_SAMPLE_MS >= ${FULL_RUN.sampleMs} write the results file.)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `-1.2% .. +0.8%`. */
+const range = (i: Interval): string => `${pct(i.low)} .. ${pct(i.high)}`;
+
+/** What an interval says about the 3% goal, and whether the A/A control vouches for the method. */
+function verdict(change: Interval, control: Interval): string {
+  const goal = 0.97;
+  const real = change.low > 1 || change.high < 1 ? 'A real difference (the interval excludes 0)' : 'No difference this run can tell from noise (the interval includes 0)';
+  const within =
+    change.low >= goal ? 'within 3% of before: yes, the whole interval is above -3%'
+    : change.high < goal ? 'within 3% of before: no, the whole interval is below -3%'
+    : 'within 3% of before: not resolved, the interval reaches below -3%';
+  const method = control.low > 1 || control.high < 1
+    ? ` The A/A control is off zero: in this run the method itself read a difference of that size where there was none; trust only differences well beyond it.`
+    : '';
+  return `${real}; ${within}.${method}`;
 }
 
 const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
@@ -121,7 +180,7 @@ for (const d of datasets(seed)) {
   for (const k of Object.keys(cols) as (keyof typeof cols)[]) cols[k].push(r[k]);
   rows.push([d.name, String(bytes), f1(r.jsonEnc), f1(r.ktofEnc), f1(r.toonEnc), f1(r.jsonDec), f1(r.ktofDec), f1(r.toonDec)]);
 }
-const g = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, geo(v)])) as Record<keyof typeof cols, number>;
+const g = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, geoMean(v)])) as Record<keyof typeof cols, number>;
 rows.push(['**geometric mean**', '-', f1(g.jsonEnc), f1(g.ktofEnc), f1(g.toonEnc), f1(g.jsonDec), f1(g.ktofDec), f1(g.toonDec)]);
 report.table(['kind', 'JSON bytes', 'JSON.stringify', 'KTOF encode', 'TOON encode', 'JSON.parse', 'KTOF decode', 'TOON decode'], rows);
 report.print();

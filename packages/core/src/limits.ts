@@ -1,10 +1,21 @@
 /**
  * The limits every operation shares, named in one place: a value the API encodes can always be
  * decoded by it, and a request body is refused up front when its content could not be.
+ *
+ * Depth, the three figures together: a value may nest MAX_DEPTH containers (the codec's default
+ * and the API's one limit for encoding and decoding, the root container included; the codec
+ * counts a text's containers as it counts the value's, so every KTOF it writes decodes); a
+ * request body may nest MAX_REQUEST_DEPTH, that value inside its envelope; and the prompt
+ * document's folds (@kaizen/prompt) stop at the same DEFAULT_MAX_DEPTH, so a fold never builds a
+ * document the API could not decode.
  */
+import { DEFAULT_MAX_DEPTH } from '@kaizen/ktof';
 
-/** Deepest nesting of a value, for encoding and decoding alike, on every route. */
-export const MAX_DEPTH = 1_000;
+/**
+ * Deepest nesting of a value, for encoding and decoding alike, on every route: the codec's
+ * default, so a document written with the codec's defaults anywhere is one the API reads.
+ */
+export const MAX_DEPTH = DEFAULT_MAX_DEPTH;
 
 /** Levels a request envelope adds around its value (`{"prompt":{"messages":[{"content":...}]}}` and options). */
 export const ENVELOPE_DEPTH = 8;

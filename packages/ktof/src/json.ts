@@ -4,6 +4,7 @@
  * exact one only when a text or value needs it.
  */
 import { decode } from './decode/index.js';
+import { DEFAULT_MAX_DEPTH } from './shared/constants.js';
 import { jsonStringifyLoses } from './encode/index.js';
 import { KtofNumber, numberText, type NumberMode } from './shared/exact-number.js';
 
@@ -38,7 +39,7 @@ export function mayLoseNumbers(text: string): boolean {
 export interface ParseJsonOptions {
   /** How a number a JS number cannot hold is returned: 'text' (default, a KtofNumber), 'bigint', or 'number' (rounded, as JSON.parse). */
   numbers?: NumberMode;
-  /** Deepest nesting of the exact parse (default 1000); deeper text throws a SyntaxError. */
+  /** Deepest nesting of the exact parse (default DEFAULT_MAX_DEPTH, 1000); deeper text throws a SyntaxError. */
   maxDepth?: number;
 }
 
@@ -54,7 +55,7 @@ export function parseJson(text: string, options?: ParseJsonOptions): unknown {
   // white space around the value goes first: the reader takes an indented or tab-led first line
   // as KTOF structure (a leading tab made it read `\t{"id": 1…}` as a key and a string).
   try {
-    return decode(text.trim(), { strict: false, numbers, maxDepth: options?.maxDepth ?? 1000 });
+    return decode(text.trim(), { strict: false, numbers, maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH });
   } catch (error) {
     throw new SyntaxError(`cannot read this JSON's numbers exactly: ${(error as Error).message}`);
   }

@@ -29,6 +29,17 @@ export function objectOf(entries: [string, JsonValue][]): { [k: string]: JsonVal
   return o;
 }
 
+/** Strict equality that also tells -0 from 0 and checks key order. */
+export function same(a: JsonValue, b: JsonValue): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
+  return ka.every((k) => same((a as Record<string, JsonValue>)[k] as JsonValue, (b as Record<string, JsonValue>)[k] as JsonValue));
+}
+
 /** Any JSON value, biased towards the shapes KTOF treats specially (tables, groups, matrices). */
 export const jsonValue: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue; object: JsonValue; array: JsonValue }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, primitive, tie('object'), tie('array')),

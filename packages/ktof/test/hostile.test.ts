@@ -43,11 +43,29 @@ describe('hostile input to the decoder', () => {
     expect(decodeError(nested + ' '.repeat(60) + 'x: 1', { maxDepth: 5 }).message).toMatch(/maxDepth/);
   });
 
-  it('counts the row a table or matrix cell sits in toward maxDepth, as the encoder does', () => {
-    // Each text holds exactly three nested containers: accepted at maxDepth 3, refused at 2.
-    for (const text of ['[2]{a}:\n  {x:1}\n  {x:2}', '[1]:\n  - [2]: [1],[2]', 'k[2]: [1],[2]']) {
-      expect(() => decode(text, { maxDepth: 3 })).not.toThrow();
-      expect(decodeError(text, { maxDepth: 2 }).code).toBe('too_deep');
+  it('counts every container toward maxDepth as the encoder does, also those no line opens', () => {
+    // [text, containers nesting in its value]: accepted at that maxDepth, refused one below.
+    const cases: [string, number][] = [
+      ['a:', 2], // an empty nested object
+      ['a:\n  b: 1', 2],
+      ['k[2]: 1,2', 2], // a primitive array on its key's line
+      ['k[2]: [1],[2]', 3],
+      ['[2]{a}:\n1\n2', 2], // table rows
+      ['[2]{a}:\n  {x:1}\n  {x:2}', 3], // inline JSON in a cell
+      ['[1]{a{b}}:\n1', 3], // a column group
+      ['[1]{a{b}}:\n[1]', 4], // inline JSON in a group's cell
+      ['[1]{id,s[]{a}}:\n1\n  x', 4], // a sub-table: the row's array and its rows
+      ['k[1:]{a}:\nx: 1', 3], // a keyed table
+      ['[2][]:\n  1,2\n  3', 2], // matrix rows
+      ['[1]:\n  - [2]: [1],[2]', 3],
+      ['[1]:\n  - ', 2], // an empty object as a list item
+      ['[1]:\n  - a: 1', 2],
+      ['[1]:\n  - [1]: 1', 2],
+      ['{a:[{}]}', 3],
+    ];
+    for (const [text, depth] of cases) {
+      expect(() => decode(text, { maxDepth: depth }), text).not.toThrow();
+      expect(decodeError(text, { maxDepth: depth - 1 }).code, text).toBe('too_deep');
     }
     expect(() => encode([{ a: { x: 1 } }], { maxDepth: 2 })).toThrow(/maxDepth \(2\)/);
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { encode as o200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodeLines, type EncodeOptions, type JsonValue } from '../src/index.js';
-import { hostileKeys, hostileNumbers, hostileStrings, jsonValue, objectOf, prefixRecords, recordArray } from './arbitraries.js';
+import { hostileKeys, hostileNumbers, hostileStrings, jsonValue, objectOf, prefixRecords, recordArray, same } from './arbitraries.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 console.log(`fast-check seed ${seed} (rerun with FC_SEED=${seed})`);
@@ -12,17 +12,6 @@ const optionSets: EncodeOptions[] = [
   {}, { delimiter: '\t' }, { delimiter: '|' }, { delimiter: ';' }, { indent: 4 }, { indent: 1 },
   { length_marker: false }, { lengthMarker: true }, { length_marker: '#' }, { lengthMarker: false, delimiter: '|', indent: 3 },
 ];
-
-/** Strict equality that also tells -0 from 0 and checks key order. */
-function same(a: JsonValue, b: JsonValue): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
-  return ka.every((k) => same((a as Record<string, JsonValue>)[k] as JsonValue, (b as Record<string, JsonValue>)[k] as JsonValue));
-}
 
 function roundTrips(value: JsonValue, options: EncodeOptions = {}): void {
   const text = encode(value, options);

@@ -19,7 +19,7 @@
  * only when re-serialising the parsed JSON in the detected layout reproduces it byte for byte
  * (`1.0`, odd spacing, big integers, `-0` stay text), and only when that costs fewer tokens.
  */
-import { decode, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
+import { decode, DEFAULT_MAX_DEPTH, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isPlainObject } from './chat.js';
 import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
 import { findJson, type JsonCandidate } from './scan.js';
@@ -31,9 +31,6 @@ export const TEXT_KEY = '$text';
 /** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
 const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
 
-/** Nesting the folds may reach: the server decodes with a depth bound, and a document it cannot decode is no use. */
-const DEFAULT_MAX_DEPTH = 256;
-
 export interface PromptDocumentOptions {
   /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
   autoDetectJson?: boolean;
@@ -42,7 +39,11 @@ export interface PromptDocumentOptions {
   encodeOptions?: EncodeOptions;
   /** Decides whether a fold pays (the codec's token model picks the layout, as in compress); an estimate when absent. */
   countTokens?: TokenCounter;
-  /** Deepest nesting a fold may create (default 256, the server's decode bound). */
+  /**
+   * Deepest nesting a fold may create, in containers as the codec counts them (default: the
+   * codec's DEFAULT_MAX_DEPTH, 1000, which is also the API's MAX_DEPTH): a document deeper than
+   * its reader's maxDepth could not be decoded, so the fold is skipped and the string stays text.
+   */
   maxDepth?: number;
   /**
    * Remembers how each string was folded (a conversation resends its earlier turns on every

@@ -1,6 +1,7 @@
 import {
   BACKSLASH, COLON, COMMA, CR, LBRACE, LBRACKET, LF, QUOTE, RBRACE, RBRACKET, SPACE, TAB, ZERO, NINE, DASH,
 } from '../shared/chars.js';
+import { DEFAULT_MAX_DEPTH } from '../shared/constants.js';
 import { KtofDecodeError, type KtofDecodeErrorCode } from '../shared/errors.js';
 import { isJsonNumber } from '../shared/literals.js';
 import { numberKeepsValue, readNumber, type NumberMode } from '../shared/exact-number.js';
@@ -53,7 +54,8 @@ export class Cursor {
   line = 1;
   lineStart = 0;
   strict = true;
-  maxDepth = 1000;
+  /** DecodeOptions.maxDepth; `nest` applies it. */
+  maxDepth = DEFAULT_MAX_DEPTH;
   /** Columns a table header may list, nested ones included; `columns` counts the current header's. */
   maxColumns = Infinity;
   columns = 0;
@@ -165,9 +167,8 @@ export class Cursor {
   }
 
   /**
-   * Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`; `depth` is its
-   * nesting depth (the root value is 1), so a document holds at most maxDepth containers, as the
-   * encoder allows.
+   * Reads a relaxed-JSON value (`{...}`, `[...]`, quoted or bare scalar) at `pos`; `depth` is the
+   * level it would have as a container (see `nest`).
    */
   inline(depth: number): JsonValue {
     this.ws();
@@ -198,12 +199,22 @@ export class Cursor {
     return this.fail(`an object has more than ${this.maxKeys} keys`, this.pos, 'too_large');
   }
 
-  private depthCheck(depth: number): void {
-    if (depth > this.maxDepth) this.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`, this.pos, 'too_deep');
+  /**
+   * The decoder's one depth rule: a container at nesting `level` (the root value's is 1, its
+   * children's 2) is refused when `level > maxDepth`. The encoder refuses a value in which more
+   * than maxDepth containers nest, so with levels counted in the value, not in lines or frames,
+   * decode accepts exactly the texts encode writes at the same limit. Where the syntax hides a
+   * container, its opener counts it: a table header counts its rows, groups and sub-tables
+   * (`Header.nests`) and a matrix header its rows; a `key[N]: a,b` array, an empty `key:`
+   * object and an empty `- ` item count though no frame opens for them; a cell's inline value
+   * sits one level below the row object (or row group) holding it.
+   */
+  nest(level: number): void {
+    if (level > this.maxDepth) this.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`, this.pos, 'too_deep');
   }
 
   private inlineObject(depth: number): JsonObject {
-    this.depthCheck(depth);
+    this.nest(depth);
     const { s } = this;
     const obj: JsonObject = {};
     this.pos++;
@@ -247,7 +258,7 @@ export class Cursor {
   }
 
   private inlineArray(depth: number): JsonValue[] {
-    this.depthCheck(depth);
+    this.nest(depth);
     const { s } = this;
     const arr: JsonValue[] = [];
     this.pos++;

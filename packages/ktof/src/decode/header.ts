@@ -28,6 +28,12 @@ export interface Header {
   leaves: number;
   /** The sub-table column, if the field list has one. */
   sub: Field | null;
+  /**
+   * Levels of containers the header declares below its array: 0 for `[N]:`, 1 for a matrix's
+   * row arrays or a table's row objects, one more per group or sub-table level. The machine
+   * counts them toward maxDepth when the header opens, since no line opens them (Cursor.nest).
+   */
+  nests: number;
 }
 
 const MAX_LENGTH_DIGITS = 15;
@@ -37,7 +43,7 @@ const MAX_LENGTH_DIGITS = 15;
  * a header, so the caller can read it as an inline value or a key; throws on a malformed field list.
  * On success pos is just after the header's `:`.
  */
-export function parseHeader(cur: Cursor, depth: number): Header | null {
+export function parseHeader(cur: Cursor): Header | null {
   const { s, end } = cur;
   const open = cur.pos;
   let i = open + 1;
@@ -75,7 +81,7 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
     if (tooLarge) cur.fail('array length is too large', digits);
     cur.pos = i;
     cur.columns = 0;
-    fields = parseFields(cur, delim, depth, true);
+    fields = parseFields(cur, delim, 1, true);
     leaves = countLeaves(fields);
     for (const f of fields) {
       if (!f.sub) continue;
@@ -94,11 +100,15 @@ export function parseHeader(cur: Cursor, depth: number): Header | null {
   if (keyed && !fields) cur.fail('a keyed header [N:] needs a field list {...}', i);
   cur.pos = i + 1;
   if (sub && keyed) cur.fail('sub-table columns are not allowed in keyed headers [N:]', i);
-  return { length, keyed, matrix, delim, fields, leaves, sub };
+  return { length, keyed, matrix, delim, fields, leaves, sub, nests: fields ? rowNesting(fields) : matrix ? 1 : 0 };
 }
 
-function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): Field[] {
-  if (depth > cur.maxDepth) cur.fail(`nesting deeper than maxDepth (${cur.maxDepth})`, cur.pos, 'too_deep');
+/**
+ * The field list at cur.pos (on `{`). `nests`: levels its objects sit below the header's array;
+ * beyond maxDepth the header could only declare a value too deep, so the recursion stops there.
+ */
+function parseFields(cur: Cursor, delim: number, nests: number, top: boolean): Field[] {
+  cur.nest(nests);
   const { s, end } = cur;
   const fields: Field[] = [];
   // A set, not a scan of `fields`: a scan made a header of n columns cost n² (50,000 columns: 8 s).
@@ -122,7 +132,7 @@ function parseFields(cur: Cursor, delim: number, depth: number, top: boolean): F
       cur.pos++;
       fields.push({ name, optional: false, children: null, sub: false, constant: { value: constantValue(cur, delim) } });
     } else {
-      fields.push(column(cur, name, delim, depth, top));
+      fields.push(column(cur, name, delim, nests, top));
     }
     cur.spaces();
     const c = s.charCodeAt(cur.pos);
@@ -164,7 +174,7 @@ function bareToken(cur: Cursor, stops: (c: number) => boolean, missing: string):
 }
 
 /** A column after its name: `?` (optional), `[]{...}` (sub-table) and `{...}` (group). */
-function column(cur: Cursor, name: string, delim: number, depth: number, top: boolean): Field {
+function column(cur: Cursor, name: string, delim: number, nests: number, top: boolean): Field {
   const { s } = cur;
   let optional = false;
   if (s.charCodeAt(cur.pos) === QMARK) { optional = true; cur.pos++; }
@@ -177,10 +187,18 @@ function column(cur: Cursor, name: string, delim: number, depth: number, top: bo
   }
   let children: Field[] | null = null;
   if (s.charCodeAt(cur.pos) === LBRACE) {
-    children = parseFields(cur, delim, depth + 1, sub);
+    // A group's object sits in the row; a sub-table's rows sit in an array in the row.
+    children = parseFields(cur, delim, nests + (sub ? 2 : 1), sub);
     if (children.length === 0) cur.fail('a nested field group needs at least one field');
   }
   return { name, optional, children, sub, constant: null };
+}
+
+/** Levels of containers one row of these fields nests: the row object, its groups, its sub-table's array and rows. */
+function rowNesting(fields: Field[]): number {
+  let below = 0;
+  for (const f of fields) if (f.children) below = Math.max(below, (f.sub ? 1 : 0) + rowNesting(f.children));
+  return 1 + below;
 }
 
 /** Cells a row of these fields carries (sub-table and constant columns carry none). */

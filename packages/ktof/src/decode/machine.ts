@@ -1,5 +1,6 @@
 import { COLON, CR, DASH, HASH, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET, SPACE } from '../shared/chars.js';
 import { KtofDecodeError } from '../shared/errors.js';
+import { DEFAULT_MAX_DEPTH } from '../shared/constants.js';
 import type { DecodeOptions, JsonObject, JsonValue } from '../shared/types.js';
 import { Cursor, EMPTY, setOwn, type Cell } from './cursor.js';
 import { countLeaves, parseHeader, type Field, type Header } from './header.js';
@@ -27,6 +28,8 @@ interface Frame {
   allowFlush: boolean;
   /** Line of the header, for count errors. */
   line: number;
+  /** Nesting level of the container in the decoded value (the root's is 1; see Cursor.nest). */
+  level: number;
   /** Table frames: the sub-table column whose rows follow each row, indented. */
   sub: Field | null;
   /** Sub-table frames: the parent row's fields after the sub-table column, emitted on close. */
@@ -47,10 +50,11 @@ export class LineMachine {
   /** Spaces per level: the indent option, or (when it is not given) the first indented line's. */
   private indent: number;
   private indentKnown: boolean;
-  private readonly maxDepth: number;
   private state = State.Start;
   /** Depth of a `key:` line whose nested object starts on the next deeper line (-2: none). */
   private pendingOwner = -2;
+  /** That object's nesting level. */
+  private pendingLevel = 0;
   private rootPrimitive: JsonValue = null;
   private inlineParts: string[] = [];
   private inlineLine = 0;
@@ -64,9 +68,8 @@ export class LineMachine {
     if (!Number.isInteger(indent) || indent < 1) throw new KtofDecodeError('the indent option must be an integer >= 1', 0, 0, 'invalid_option');
     this.indent = indent;
     this.indentKnown = options?.indent !== undefined;
-    const maxDepth = options?.maxDepth ?? 1000;
+    const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (!(maxDepth >= 1)) throw new KtofDecodeError('the maxDepth option must be >= 1', 0, 0, 'invalid_option');
-    this.maxDepth = maxDepth;
     this.cur.strict = this.strict;
     this.cur.maxDepth = maxDepth;
     const maxColumns = options?.maxColumns ?? Infinity;
@@ -150,10 +153,10 @@ export class LineMachine {
     if (depth !== 0) cur.fail('the first line must not be indented', cur.pos, 'indentation');
     const c = cur.s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
-      const h = parseHeader(cur, 1);
+      const h = parseHeader(cur);
       if (h) {
         this.state = State.Body;
-        this.openArray(h, 0, true);
+        this.openArray(h, 0, true, 1);
         return true;
       }
     }
@@ -172,7 +175,7 @@ export class LineMachine {
     if (this.isKeyLine()) {
       this.state = State.Body;
       this.sink.startObject();
-      this.push(Kind.Object, -1, 0, -1, 44, null, 0, false);
+      this.push(Kind.Object, -1, 0, -1, 44, null, 0, false, 1);
       this.field(this.top(), 0);
       return true;
     }
@@ -223,12 +226,12 @@ export class LineMachine {
     return this.stack[this.stack.length - 1] as Frame;
   }
 
-  private push(kind: Kind, owner: number, depth: number, expected: number, delim: number, fields: Field[] | null, leaves: number, allowFlush: boolean): void {
-    if (this.stack.length >= this.maxDepth) this.cur.fail(`nesting deeper than maxDepth (${this.maxDepth}); raise the maxDepth option if this is intended`, this.cur.pos, 'too_deep');
+  private push(kind: Kind, owner: number, depth: number, expected: number, delim: number, fields: Field[] | null, leaves: number, allowFlush: boolean, level: number): void {
+    this.cur.nest(level);
     this.stack.push({
       kind, owner, depth, expected, count: 0, delim, fields, leaves,
       keys: this.strict && (kind === Kind.Object || kind === Kind.Keyed) ? new Set() : null,
-      flush: false, allowFlush, line: this.lineNo, sub: null, tail: null,
+      flush: false, allowFlush, line: this.lineNo, level, sub: null, tail: null,
     });
   }
 
@@ -256,11 +259,15 @@ export class LineMachine {
     const owner = this.pendingOwner;
     if (owner === -2) return;
     this.pendingOwner = -2;
-    this.sink.startObject();
     if (depth > owner) {
       if (this.strict && depth !== owner + 1) this.cur.fail(`indentation jumps by more than one level (expected ${(owner + 1) * this.indent} spaces)`, this.cur.pos, 'indentation');
-      this.push(Kind.Object, owner, depth, -1, 44, null, 0, false);
-    } else this.sink.endObject();
+      this.sink.startObject();
+      this.push(Kind.Object, owner, depth, -1, 44, null, 0, false, this.pendingLevel);
+    } else {
+      this.cur.nest(this.pendingLevel); // an empty object: no frame counts it
+      this.sink.startObject();
+      this.sink.endObject();
+    }
   }
 
   private body(depth: number): void {
@@ -322,7 +329,7 @@ export class LineMachine {
       cur.quoted();
       cur.spaces();
       const c = s.charCodeAt(cur.pos);
-      result = c === COLON || (c === LBRACKET && parseHeader(cur, 1) !== null);
+      result = c === COLON || (c === LBRACKET && parseHeader(cur) !== null);
     } else {
       let triedHeader = false;
       for (let i = p; i < end; i++) {
@@ -331,7 +338,7 @@ export class LineMachine {
         if (c === LBRACKET && i > p && !triedHeader) {
           triedHeader = true;
           cur.pos = i;
-          if (parseHeader(cur, 1)) { result = true; break; }
+          if (parseHeader(cur)) { result = true; break; }
         }
       }
     }
@@ -357,7 +364,7 @@ export class LineMachine {
           // Only the first "[" can open a header; otherwise it is part of a literal key.
           triedHeader = true;
           cur.pos = i;
-          const header = parseHeader(cur, 1);
+          const header = parseHeader(cur);
           cur.pos = start;
           if (header) break;
         }
@@ -384,10 +391,10 @@ export class LineMachine {
     const key = this.readKey(f);
     const c = cur.s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
-      const h = parseHeader(cur, this.stack.length + 1);
+      const h = parseHeader(cur);
       if (!h) return cur.fail('malformed array header: expected [N], [N|] or [N]{fields} followed by ":"');
       this.sink.key(key);
-      this.openArray(h, depth, true);
+      this.openArray(h, depth, true, f.level + 1);
       return;
     }
     if (c !== COLON) cur.fail(`expected ":" after the key "${key}"`);
@@ -396,35 +403,40 @@ export class LineMachine {
     cur.spaces();
     if (cur.pos >= cur.end) {
       this.pendingOwner = depth;
+      this.pendingLevel = f.level + 1;
       return;
     }
-    this.sink.value(cur.rest(this.stack.length + 1));
+    this.sink.value(cur.rest(f.level + 1));
   }
 
-  private openArray(h: Header, owner: number, allowFlush: boolean): void {
+  /** Opens the array (or keyed object) of header `h`, whose nesting level is `level`. */
+  private openArray(h: Header, owner: number, allowFlush: boolean, level: number): void {
     const cur = this.cur;
     cur.spaces();
     const hasValues = cur.pos < cur.end;
     if (hasValues && (h.keyed || h.fields || h.matrix)) cur.fail('a table header ends at ":"; its rows go on the following lines');
+    // Rows, groups and sub-tables are containers no frame opens: the header counts them once.
+    if (h.nests > 0) cur.nest(level + h.nests);
     if (h.keyed) {
       this.sink.startObject();
-      this.push(Kind.Keyed, owner, -1, h.length, h.delim, h.fields, h.leaves, allowFlush);
+      this.push(Kind.Keyed, owner, -1, h.length, h.delim, h.fields, h.leaves, allowFlush, level);
     } else if (h.fields) {
       this.sink.startArray(h.length);
-      this.push(Kind.Table, owner, -1, h.length, h.delim, h.fields, h.leaves, allowFlush);
+      this.push(Kind.Table, owner, -1, h.length, h.delim, h.fields, h.leaves, allowFlush, level);
       this.top().sub = h.sub;
     } else if (h.matrix) {
       this.sink.startArray(h.length);
-      this.push(Kind.Matrix, owner, -1, h.length, h.delim, null, 0, allowFlush);
+      this.push(Kind.Matrix, owner, -1, h.length, h.delim, null, 0, allowFlush, level);
     } else if (hasValues) {
-      const values = this.cellsToEnd(h.delim);
+      cur.nest(level); // `key[N]: a,b`: no frame counts the array
+      const values = this.cellsToEnd(h.delim, level + 1);
       if (this.strict && h.length >= 0 && values.length !== h.length) {
         cur.fail(`the header declares ${h.length} values but ${values.length} follow`, cur.pos, 'count_mismatch');
       }
       this.sink.value(values);
     } else {
       this.sink.startArray(h.length);
-      this.push(Kind.List, owner, -1, h.length, h.delim, null, 0, false);
+      this.push(Kind.List, owner, -1, h.length, h.delim, null, 0, false, level);
     }
   }
 
@@ -438,26 +450,28 @@ export class LineMachine {
     this.countRow(f);
     cur.pos = p + 1;
     cur.spaces();
+    const level = f.level + 1;
     if (cur.pos >= cur.end) {
+      cur.nest(level); // `- ` alone is an empty object: no frame counts it
       this.sink.startObject();
       this.sink.endObject();
       return;
     }
     const c = s.charCodeAt(cur.pos);
     if (c === LBRACKET) {
-      const h = parseHeader(cur, this.stack.length + 1);
+      const h = parseHeader(cur);
       if (h) {
         if (h.keyed) cur.fail('a keyed header [N:] needs a key');
-        this.openArray(h, depth, false);
+        this.openArray(h, depth, false, level);
         return;
       }
     } else if (c !== LBRACE && this.isKeyLine()) {
       this.sink.startObject();
-      this.push(Kind.Object, depth, depth + 1, -1, 44, null, 0, false);
+      this.push(Kind.Object, depth, depth + 1, -1, 44, null, 0, false, level);
       this.field(this.top(), depth + 1);
       return;
     }
-    this.sink.value(cur.rest(this.stack.length + 1));
+    this.sink.value(cur.rest(level));
   }
 
   /**
@@ -465,7 +479,7 @@ export class LineMachine {
    * empty meaning absent (`absentable`: an optional column, or a cell of an optional group);
    * those cells read as empty. Any other short row is an error.
    */
-  private readCell(delim: number, absentable: boolean): Cell {
+  private readCell(delim: number, absentable: boolean, level: number): Cell {
     const cur = this.cur;
     if (this.cellIndex++ > 0) {
       if (cur.pos >= cur.end) {
@@ -474,16 +488,15 @@ export class LineMachine {
       }
       cur.pos++;
     }
-    // The row object is not on the stack: a cell's value sits two levels below the table's frame.
-    return cur.cell(delim, this.stack.length + 2);
+    return cur.cell(delim, level);
   }
 
   /**
    * Fills `obj` from the row's cells following the header's field tree; returns how many cells
    * were non-empty. An optional group with no non-empty cell is absent. `inOptional`: the
-   * fields belong to an optional group.
+   * fields belong to an optional group; `level`: the nesting level of `obj`.
    */
-  private fill(fields: Field[], obj: JsonObject, delim: number, inOptional: boolean): number {
+  private fill(fields: Field[], obj: JsonObject, delim: number, inOptional: boolean, level: number): number {
     let filled = 0;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as Field;
@@ -493,11 +506,11 @@ export class LineMachine {
         setOwn(obj, f.name, f.constant.value); // not counted: an optional group's presence is read from its cells
       } else if (f.children !== null) {
         const child: JsonObject = {};
-        const n = this.fill(f.children, child, delim, inOptional || f.optional);
+        const n = this.fill(f.children, child, delim, inOptional || f.optional, level + 1);
         if (n > 0 || !f.optional) setOwn(obj, f.name, child);
         filled += n;
       } else {
-        const v = this.readCell(delim, inOptional || f.optional);
+        const v = this.readCell(delim, inOptional || f.optional, level + 1);
         if (v !== EMPTY) {
           setOwn(obj, f.name, v);
           filled++;
@@ -510,7 +523,7 @@ export class LineMachine {
   private rowObject(f: Frame): JsonObject {
     const obj: JsonObject = {};
     this.cellIndex = 0;
-    this.fill(f.fields as Field[], obj, f.delim, false);
+    this.fill(f.fields as Field[], obj, f.delim, false, f.level + 1);
     if (this.cur.pos < this.cur.end) this.cur.fail(`the row has more cells than its header's ${f.leaves} fields`, this.cur.pos, 'count_mismatch');
     return obj;
   }
@@ -537,7 +550,8 @@ export class LineMachine {
     for (i++; i < keys.length; i++) tail.push([keys[i] as string, row[keys[i] as string] as JsonValue]);
     this.sink.startArray(-1);
     const children = sub.children as Field[];
-    this.push(Kind.Table, depth, -1, -1, f.delim, children, countLeaves(children), false);
+    // The sub-table's array sits in the row object, one level below the rows of `f`.
+    this.push(Kind.Table, depth, -1, -1, f.delim, children, countLeaves(children), false, f.level + 2);
     const frame = this.top();
     frame.tail = tail;
     frame.sub = children.find((c) => c.sub) ?? null;
@@ -556,14 +570,13 @@ export class LineMachine {
 
   private matrixRow(f: Frame): void {
     this.countRow(f);
-    this.sink.value(this.cellsToEnd(f.delim));
+    this.sink.value(this.cellsToEnd(f.delim, f.level + 2));
   }
 
-  private cellsToEnd(delim: number): JsonValue[] {
+  /** The cells to the end of the line as an array; `depth`: the level a cell's inline value has. */
+  private cellsToEnd(delim: number, depth: number): JsonValue[] {
     const cur = this.cur;
     const values: JsonValue[] = [];
-    // The row (a matrix row, or `key[N]: a,b`) is not on the stack: its cells sit two levels below.
-    const depth = this.stack.length + 2;
     for (;;) {
       const v = cur.cell(delim, depth);
       values.push(v === EMPTY ? '' : v);

@@ -1,4 +1,5 @@
 import { DELIMITERS, MARKER_CHARS } from '../shared/chars.js';
+import { DEFAULT_MAX_DEPTH } from '../shared/constants.js';
 import { KtofEncodeError } from '../shared/errors.js';
 import type { EncodeOptions, JsonValue } from '../shared/types.js';
 import { normalize } from './normalize.js';
@@ -33,7 +34,7 @@ function resolve(options: EncodeOptions | undefined): Resolved {
   else throw new KtofEncodeError(`the length marker must be a boolean or up to 4 of the characters ${MARKER_CHARS}`, INVALID_OPTION);
   const countTokens = options?.countTokens;
   if (countTokens !== undefined && typeof countTokens !== 'function') throw new KtofEncodeError('countTokens must be a function', INVALID_OPTION);
-  const maxDepth = options?.maxDepth ?? 1000;
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (!(maxDepth >= 1)) throw new KtofEncodeError('the maxDepth option must be >= 1', INVALID_OPTION);
   const maxKeys = options?.maxKeys ?? Infinity;
   if (!(maxKeys >= 1)) throw new KtofEncodeError('the maxKeys option must be >= 1', INVALID_OPTION);

@@ -6,6 +6,12 @@ import { KtofNumber } from '../shared/exact-number.js';
 /** Path segments shown around an elided middle: a 1000-deep path would bury the message. */
 const PATH_ENDS = 4;
 
+/**
+ * Every this many levels the walk looks for a cycle (a mask: 1024 levels). Not a limit: it only
+ * bounds how deep a cycle runs before it is told apart from deep nesting when maxDepth is raised high.
+ */
+const CYCLE_CHECK_MASK = 1023;
+
 /** `a.b[2].c`, with the middle of a long path elided: `a[0][0][0]…(992 more)…[0][0][0][0]`. */
 export function describePath(path: readonly (string | number)[]): string {
   if (path.length === 0) return 'the root value';
@@ -67,7 +73,7 @@ export function normalize(input: unknown, maxDepth: number, maxKeys = Infinity):
     if (typeof obj.toJSON === 'function') return walk(obj.toJSON(String(keys[depth] ?? '')), depth);
     containers[depth] = obj;
     // The root container is depth 0: at most maxDepth containers nest, as the decoder allows.
-    if (depth >= maxDepth || (depth & 1023) === 1023) {
+    if (depth >= maxDepth || (depth & CYCLE_CHECK_MASK) === CYCLE_CHECK_MASK) {
       const repeat = firstRepeat(depth + 1);
       if (repeat >= 0) fail(repeat, 'the value contains a cycle', 'cycle');
       if (depth >= maxDepth) fail(depth, `nesting deeper than maxDepth (${maxDepth}); raise the maxDepth option`, 'too_deep', maxDepth);

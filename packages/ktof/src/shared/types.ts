@@ -24,7 +24,7 @@ export interface EncodeOptions {
    * output never has more tokens than compact JSON; otherwise a cheap built-in estimate is used.
    */
   countTokens?: (text: string) => number;
-  /** Maximum nesting depth of the input (default 1000); deeper input is refused with a KtofEncodeError. */
+  /** Most containers that may nest in the input, the root included (default DEFAULT_MAX_DEPTH, 1000); deeper input is refused with a KtofEncodeError. */
   maxDepth?: number;
   /** Most keys one object of the input may hold (default: no limit); a larger one is refused with a KtofEncodeError. */
   maxKeys?: number;
@@ -36,7 +36,7 @@ export interface DecodeOptions {
   indent?: number;
   /** Enforce declared lengths, row widths, exact indentation and unique keys (default true). */
   strict?: boolean;
-  /** Maximum nesting depth (default 1000); deeper documents fail with a KtofDecodeError. */
+  /** Most containers that may nest in the decoded value, as encode counts them (default DEFAULT_MAX_DEPTH, 1000); a deeper document fails with a KtofDecodeError. */
   maxDepth?: number;
   /** Most columns a table header may list, nested groups included (default: no limit); a wider header fails with a KtofDecodeError. */
   maxColumns?: number;
