@@ -1,9 +1,9 @@
 /**
- * `npm run bench:cli`: what the `kaizen` command costs as a process, in wall time and peak RSS.
- * Each sample is a fresh `node packages/cli/dist/bin.js ...` under `/usr/bin/time` (peak RSS,
- * the kernel's maxrss), timed from spawn to exit here: start-up (`encode` of `{}` on stdin), then
- * `encode` and `decode` of two generated files (~1 MB and ~25 MB of compact JSON, seeded, so
- * every run reads the same bytes), written to files.
+ * `npm run bench:cli`: what the `kaizen` command costs as a process: wall time, CPU time and
+ * peak RSS. Each sample is a fresh `node packages/cli/dist/bin.js ...` under `/usr/bin/time`
+ * (peak RSS is the kernel's maxrss), timed from spawn to exit here: start-up (`encode` of `{}`
+ * on stdin), then `encode` and `decode` of two generated files (~1 MB and ~25 MB of compact
+ * JSON, seeded, so every run reads the same bytes), written to files.
  *
  * `BENCH_BASELINE_CLI=<another build's packages/cli/dist/bin.js>` runs that build side by side:
  * the sides alternate within each round (which goes first flips every round) so that drift on a
@@ -32,6 +32,8 @@ interface Side {
 
 interface Sample {
   ms: number;
+  /** CPU seconds (user + system): less disturbed than wall time by other load on a shared machine. */
+  cpuS: number;
   rssMb: number;
   output: string;
 }
@@ -91,15 +93,15 @@ function sample(side: Side, args: string[], dir: string, label: string, input?: 
   const output = join(dir, `${label}.${side.name}.out`);
   const timing = join(dir, 'time.txt');
   const started = performance.now();
-  const run = spawnSync(TIME, ['-f', '%M', '-o', timing, process.execPath, side.bin, ...args, '-o', output], {
+  const run = spawnSync(TIME, ['-f', '%M %U %S', '-o', timing, process.execPath, side.bin, ...args, '-o', output], {
     input: input ?? '',
     encoding: 'utf8',
     env: { ...process.env, KAIZEN_NO_PROGRESS: '1' },
   });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`${side.name} ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  const kb = Number(readFileSync(timing, 'utf8').trim().split('\n').pop());
-  return { ms, rssMb: kb / 1024, output };
+  const [kb, user, system] = readFileSync(timing, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
+  return { ms, cpuS: user + system, rssMb: kb / 1024, output };
 }
 
 function digest(file: string): string {
@@ -120,7 +122,7 @@ try {
   const mb = (file: string) => (statSync(file).size / 1e6).toFixed(1);
 
   const cases: { label: string; title: string; args: string[]; input?: string }[] = [
-    { label: 'startup', title: 'start-up: `echo {} \| kaizen encode`', args: ['encode'], input: '{}' },
+    { label: 'startup', title: 'start-up: `echo {} \\| kaizen encode`', args: ['encode'], input: '{}' },
     { label: 'encode-small', title: `encode ${mb(small)} MB JSON`, args: ['encode', small] },
     { label: 'decode-small', title: `decode its KTOF (${mb(small.replace(/json$/, 'ktof'))} MB)`, args: ['decode', small.replace(/json$/, 'ktof')] },
     { label: 'encode-large', title: `encode ${mb(large)} MB JSON`, args: ['encode', large] },
@@ -152,21 +154,24 @@ try {
   );
   report.print();
   report.print(
-    `Each sample is a fresh process (\`node bin.js ...\`, output to a file with \`-o\`) under \`/usr/bin/time\`: wall time from spawn to exit, peak RSS (maxrss). Medians of ${ROUNDS} rounds${BASELINE ? `; the sides alternate within each round and which goes first flips every round, and every round checks that both wrote byte-identical output. Baseline: \`${BASELINE}\`` : ''}. Inputs: seeded generated records (\`{"users": [...]}\`, a nested object, a list, an optional field, non-ASCII text); the KTOF decoded is what the working tree's build writes.`,
+    `Each sample is a fresh process (\`node bin.js ...\`, output to a file with \`-o\`) under \`/usr/bin/time\`: wall time from spawn to exit, CPU time (user + system, which other load on a shared machine disturbs less than wall time), peak RSS (maxrss). Medians of ${ROUNDS} rounds${BASELINE ? `; the sides alternate within each round and which goes first flips every round, and every round checks that both wrote byte-identical output. Baseline: \`${BASELINE}\`` : ''}. Inputs: seeded generated records (\`{"users": [...]}\`, a nested object, a list, an optional field, non-ASCII text); the KTOF decoded is what the working tree's build writes.`,
   );
   report.print();
   const header = ['command'];
-  for (const s of sides) header.push(`${s.name} s`, `${s.name} MB`);
-  if (BASELINE) header.push('time change', 'memory change');
+  for (const s of sides) header.push(`${s.name} wall s`, `${s.name} CPU s`, `${s.name} MB`);
+  if (BASELINE) header.push('wall change', 'CPU change', 'memory change');
   const rows = cases.map((c) => {
     const perSide = results.get(c.label)!;
     const row: string[] = [c.title];
-    const medians = sides.map((s) => ({ ms: median(perSide.get(s.name)!.map((x) => x.ms)), rss: median(perSide.get(s.name)!.map((x) => x.rssMb)) }));
-    for (const m of medians) row.push((m.ms / 1000).toFixed(2), m.rss.toFixed(0));
+    const medians = sides.map((s) => {
+      const samples = perSide.get(s.name)!;
+      return { ms: median(samples.map((x) => x.ms)), cpu: median(samples.map((x) => x.cpuS)), rss: median(samples.map((x) => x.rssMb)) };
+    });
+    for (const m of medians) row.push((m.ms / 1000).toFixed(2), m.cpu.toFixed(2), m.rss.toFixed(0));
     if (BASELINE) {
-      const [base, now] = medians as [{ ms: number; rss: number }, { ms: number; rss: number }];
+      const [base, now] = medians as [(typeof medians)[number], (typeof medians)[number]];
       const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-      row.push(pct(now.ms / base.ms - 1), pct(now.rss / base.rss - 1));
+      row.push(pct(now.ms / base.ms - 1), pct(now.cpu / base.cpu - 1), pct(now.rss / base.rss - 1));
     }
     return row;
   });
