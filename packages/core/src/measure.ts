@@ -24,7 +24,7 @@ export function portableUtf8Length(text: string): number {
       if (next >= 0xdc00 && next <= 0xdfff) {
         bytes += 4;
         i++;
-      } else bytes += 6;
+      } else bytes += 3;
     } else bytes += 3;
   }
   return bytes;

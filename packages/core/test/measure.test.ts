@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { KtofNumber, RawJson, stringifyJson } from '@kaizen/ktof';
-import { jsonByteLength, utf8Length } from '../src/measure.js';
+import { jsonByteLength, portableUtf8Length, utf8Length } from '../src/measure.js';
 
 const written = (value: unknown): number => utf8Length(stringifyJson(value) ?? '');
 
@@ -34,5 +34,15 @@ describe('jsonByteLength', () => {
     for (const value of [record, ['x', undefined, () => 0], { n: -0 }, [0, -1, 10, 99, 100, 9007199254740991, -9007199254740991, 0.1, 1e300]]) {
       expect(jsonByteLength(value)).toBe(written(value));
     }
+  });
+});
+
+describe('portableUtf8Length', () => {
+  it('equals TextEncoder on any UTF-16 text, lone surrogates included (property)', () => {
+    fc.assert(
+      fc.property(anyString, (text) => {
+        expect(portableUtf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+    );
   });
 });
