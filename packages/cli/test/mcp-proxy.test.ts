@@ -3,7 +3,7 @@
  * server written with the same SDK (or a broken one). What the server writes and reads is
  * recorded byte for byte and compared with what the client receives and sends.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -225,6 +225,14 @@ describe('kaizen mcp-proxy with broken servers', () => {
     const result = await kaizen(['mcp-proxy', '--', process.execPath, '-e', lingering]);
     expect(Date.now() - started).toBeLessThan(20_000); // 2 s grace, then SIGTERM: no hang
     expect(result.code).toBe(128 + 15); // SIGTERM
+  });
+
+  it('gives the options after the server command to the server, with or without --', async () => {
+    // The child exits 7 only when it received exactly these arguments; -v is also a proxy flag.
+    const script = join(tempDir(), 'argv.mjs');
+    writeFileSync(script, `process.exit(process.argv.slice(2).join(' ') === '--port 3 -v' ? 7 : 1)`);
+    expect((await kaizen(['mcp-proxy', '--min-bytes', '10', process.execPath, script, '--port', '3', '-v'])).code).toBe(7);
+    expect((await kaizen(['mcp-proxy', '--min-bytes', '10', '--', process.execPath, script, '--port', '3', '-v'])).code).toBe(7);
   });
 
   it('refuses bad command lines with exit 2', async () => {

@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePrompt as encodePromptText, encodePromptDocument, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
+import type { DecodedReply, Detection, EncodedText, EncodedTextCache, FoldCache, FoldEntry } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -22,9 +22,19 @@ import {
 } from '@kaizen/protocol';
 import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
-import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
+import { asText, countedWith, decisionCounter, jsonByteLength, loadCounters, measure, promptTokenText, sizeStats, utf8Length, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './types.js';
 import { TextCache } from './text-cache.js';
+
+/**
+ * @kaizen/prompt, loaded by the first prompt-aware operation: compress and decompress never use
+ * it, and a process that only runs them (the CLI's encode and decode) does not pay for loading it.
+ */
+type PromptModule = typeof import('@kaizen/prompt');
+let promptModule: PromptModule | undefined;
+async function loadPrompt(): Promise<PromptModule> {
+  return (promptModule ??= await import('@kaizen/prompt'));
+}
 
 /** Characters of chat strings (and their encodings) remembered per tokenizer and options. */
 const TEXT_CACHE_CHARS = 2_000_000;
@@ -137,7 +147,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
   }
 
   /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
-  function documentOf(prompt: JsonValue, options: Parameters<typeof encodePromptDocument>[1]): string {
+  function documentOf(prompt: JsonValue, options: Parameters<PromptModule['encodePromptDocument']>[1], { encodePromptDocument }: PromptModule): string {
     const { ktof } = encodePromptDocument(prompt, options);
     return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
   }
@@ -147,6 +157,8 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     const models = await loadCounters(request.token_models);
     // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
     const ktof = ktofOf(request.data, request.options);
+    // Without token counts only the JSON's size is needed: counted, not written.
+    if (models.length === 0) return { ktof, stats: sizeStats(jsonByteLength(request.data), utf8Length(ktof)), token_stats: {} };
     const json = stringifyJson(request.data);
     return { ktof, ...measure(json, ktof, withinCountBudget(models, json.length)) };
   }
@@ -156,6 +168,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     requireValue(request.prompt, 'prompt');
     requireNonEmptyPrompt(request.prompt);
     const models = await loadCounters(request.token_models);
+    const prompts = await loadPrompt();
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options, maxKeys);
     let encoded;
@@ -173,8 +186,8 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
         encodeOptions,
         ...(decider ? { countTokens: decider.count } : {}),
       };
-      encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
-      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) });
+      encoded = prompts.encodePrompt(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
+      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) }, prompts);
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
@@ -206,10 +219,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
   async function decodeText({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
     if (as === 'document') {
       const value = decodeStrict(text, options);
-      const json = stringifyJson(value);
-      return { isKtof: true, value, source: 'whole', stats: measure(json, text, []).stats, json };
+      // The JSON's size, counted without writing it (a worker writes it only to send the value).
+      return { isKtof: true, value, source: 'whole', stats: sizeStats(jsonByteLength(value), utf8Length(text)) };
     }
-    const reply = readKtof(text, options);
+    const reply = readKtof(text, options, await loadPrompt());
     // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
     if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
     return reply;
@@ -225,7 +238,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
  * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
  * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
  */
-function readKtof(text: string, options: DecodeOptions): DecodedReply {
+function readKtof(text: string, options: DecodeOptions, { decodeReply, unfold, PromptDocumentError }: PromptModule): DecodedReply {
   let decoded: JsonValue;
   try {
     decoded = decode(text, options);

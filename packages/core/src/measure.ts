@@ -1,6 +1,6 @@
 /** Size and token statistics of an encoding: UTF-8 bytes of compact JSON vs KTOF. */
 import { KaizenProblem, ErrorCode, type Stats, type TokenStats } from '@kaizen/protocol';
-import { countSampled, resolveModel, tokenCounter, UnknownModelError, type Counter } from '@kaizen/tokens';
+import type { Counter } from '@kaizen/tokens';
 import { stringifyJson } from '@kaizen/ktof';
 import { TextCache } from './text-cache.js';
 
@@ -30,6 +30,102 @@ export function portableUtf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * UTF-8 bytes of `stringifyJson(value)` (compact JSON, numbers exact), counted without writing
+ * that text: the stats of compress and decompress need only its size, and a document's JSON can be
+ * tens of megabytes. Values JSON.stringify would not write as stringifyJson does (-0, bigints,
+ * KtofNumbers, toJSON...) are measured by writing them.
+ */
+export function jsonByteLength(value: unknown): number {
+  try {
+    const bytes = plainJsonBytes(value);
+    if (bytes !== undefined) return bytes;
+  } catch (error) {
+    // Nested past the stack: stringifyJson below fails as it always did.
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return utf8Length(stringifyJson(value) ?? '');
+}
+
+/** JSON.stringify's bytes for plain JSON (its rules for undefined and functions included), or undefined where stringifyJson writes otherwise. */
+function plainJsonBytes(value: unknown): number | undefined {
+  switch (typeof value) {
+    case 'string':
+      return quotedBytes(value);
+    case 'number':
+      if (value === 0 && 1 / value < 0) return undefined; // -0: stringifyJson writes "-0"
+      if (Number.isSafeInteger(value)) return integerLength(value);
+      return value - value === 0 ? String(value).length : 4; // NaN and infinities: null
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, functions, symbols, bigints at the top or where exactness matters
+  }
+  if (value === null) return 4;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function' || !(Array.isArray(value) || isPlainRecord(value))) return undefined;
+  let bytes = 2;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const itemBytes = item === undefined || typeof item === 'function' ? 4 : plainJsonBytes(item);
+      if (itemBytes === undefined) return undefined;
+      bytes += itemBytes;
+    }
+    return bytes + Math.max(0, value.length - 1);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') continue;
+    const itemBytes = plainJsonBytes(item);
+    if (itemBytes === undefined) return undefined;
+    bytes += quotedBytes(key) + 1 + itemBytes;
+    count++;
+  }
+  return bytes + Math.max(0, count - 1);
+}
+
+/** An object JSON.stringify writes as its own keys, as stringifyJson does: not a KtofNumber, RawJson or other class instance. */
+function isPlainRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Characters of a safe integer written out, without writing it (most numbers in data are integers). */
+function integerLength(n: number): number {
+  let length = n < 0 ? 2 : 1;
+  for (let rest = Math.abs(n); rest >= 10; rest = Math.floor(rest / 10)) length++;
+  return length;
+}
+
+/** Printable ASCII but `"` and `\`: one byte a character, nothing escaped (most keys and values). */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** UTF-8 bytes of a string as JSON.stringify quotes it (escapes, and lone surrogates as \uXXXX). */
+function quotedBytes(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length + 2;
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if (code >= 0x20) bytes += code === 0x22 || code === 0x5c ? 2 : 1;
+      else bytes += code === 8 || code === 9 || code === 10 || code === 12 || code === 13 ? 2 : 6;
+    } else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 6;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** The text a value is measured as: strings as themselves, anything else as compact JSON (numbers exact). */
 export function asText(value: unknown): string {
   return typeof value === 'string' ? value : (stringifyJson(value) ?? '');
@@ -45,6 +141,12 @@ export interface ModelCounter {
 }
 
 const caches = new Map<string, Counter>();
+
+/**
+ * @kaizen/tokens, loaded by the first request that names a model: compress and decompress never
+ * count tokens, and a process that only runs them (the CLI's encode) does not pay for loading it.
+ */
+let tokens: typeof import('@kaizen/tokens') | undefined;
 
 /**
  * The counter of an encoding behind a shared cache of recent strings (4 M characters per
@@ -70,6 +172,8 @@ function cachedCounter(encoding: string, count: Counter): Counter {
  */
 export async function loadCounters(models: readonly string[] | null | undefined): Promise<ModelCounter[]> {
   if (!models || models.length === 0) return [];
+  tokens ??= await import('@kaizen/tokens');
+  const { resolveModel, tokenCounter, UnknownModelError } = tokens;
   const unique = [...new Set(models)];
   const problems = [];
   for (const [index, model] of models.entries()) {
@@ -150,14 +254,7 @@ export function measure(
   counters: readonly ModelCounter[],
   tokenTexts: { original: readonly string[]; compressed: readonly string[] } = { original: [original], compressed: [compressed] },
 ): Measurement {
-  const originalBytes = utf8Length(original);
-  const compressedBytes = utf8Length(compressed);
-  const stats: Stats = {
-    original_bytes: originalBytes,
-    compressed_bytes: compressedBytes,
-    reduction_ratio: originalBytes === 0 ? 1 : round(compressedBytes / originalBytes),
-    bytes_saved: originalBytes - compressedBytes,
-  };
+  const stats = sizeStats(utf8Length(original), utf8Length(compressed));
   const token_stats: TokenStats = {};
   if (counters.length) {
     const saved: Record<string, number> = {};
@@ -165,8 +262,9 @@ export function measure(
       let before = 0;
       let after = 0;
       if (sampled) {
-        before = countSampled(count, tokenTexts.original);
-        after = countSampled(count, tokenTexts.compressed);
+        // A sampled counter came from loadCounters, which loaded the tokens package.
+        before = tokens!.countSampled(count, tokenTexts.original);
+        after = tokens!.countSampled(count, tokenTexts.compressed);
       } else {
         for (const text of tokenTexts.original) before += count(text);
         for (const text of tokenTexts.compressed) after += count(text);
@@ -177,6 +275,16 @@ export function measure(
     stats.tokens_saved = saved;
   }
   return { stats, token_stats };
+}
+
+/** The size half of the stats, from UTF-8 byte counts of the original JSON and of the KTOF. */
+export function sizeStats(originalBytes: number, compressedBytes: number): Stats {
+  return {
+    original_bytes: originalBytes,
+    compressed_bytes: compressedBytes,
+    reduction_ratio: originalBytes === 0 ? 1 : round(compressedBytes / originalBytes),
+    bytes_saved: originalBytes - compressedBytes,
+  };
 }
 
 function round(ratio: number): number {

@@ -45,6 +45,7 @@ import { LocalTransport } from './internal/local.js';
 import { LevelLogger } from './internal/log.js';
 import { errorFromProblem } from './internal/problem.js';
 import { RemoteTransport } from './internal/remote.js';
+import { isPlainJson } from './internal/plain-json.js';
 import { newRequestId } from './internal/request-id.js';
 import { DEFAULT_BACKOFF } from './internal/retry.js';
 import { decodeStream, type DecodeStreamOptions, type KtofChunks, type KtofStream } from './stream.js';
@@ -242,8 +243,10 @@ export class KaizenClient implements AsyncDisposable {
   /** Every operation goes through here: validated against its row of OPERATIONS, answered with its envelope. */
   async #call<K extends OperationName>(route: K, input: RequestOf<K>, options: CallOptions = {}): Promise<Envelope<K>> {
     if (this.#closed) throw new KaizenError('this KaizenClient is closed; create a new one');
-    const call = prepare(route, input, options);
-    const cacheKey = this.#cache && CACHEABLE.has(route) ? `${route}\n${call.bodyText}` : undefined;
+    const cacheable = this.#cache !== undefined && CACHEABLE.has(route);
+    // The body's text is needed to send it, or as the cache key; in-process it is not written at all.
+    const call = prepare(route, input, options, this.#transport.kind === 'remote' || cacheable);
+    const cacheKey = cacheable ? `${route}\n${call.bodyText}` : undefined;
     if (cacheKey !== undefined) {
       const hit = this.#cache!.get<Envelope<K>>(cacheKey);
       if (hit !== undefined) return hit;
@@ -262,9 +265,11 @@ export class KaizenClient implements AsyncDisposable {
 /**
  * Serializes and validates a call once, before any attempt: bad input throws a
  * KaizenValidationError carrying exactly the detail the server would answer with. The body is
- * validated after a JSON round trip, so it is judged as the server would see it.
+ * judged as the server would see it: as it is when it is plain JSON already (isPlainJson), else
+ * after a JSON round trip. `withText`: the call needs the body's JSON text (to send it, or as a
+ * cache key).
  */
-function prepare<K extends OperationName>(route: K, input: unknown, options: CallOptions): PreparedCall<K> {
+function prepare<K extends OperationName>(route: K, input: unknown, options: CallOptions, withText: boolean): PreparedCall<K> {
   const spec = OPERATIONS[route];
   const requestId = options.requestId ?? headerValue(options.headers, 'x-request-id') ?? newRequestId();
   const validated = (body: unknown, bodyText?: string): PreparedCall<K> => {
@@ -276,6 +281,8 @@ function prepare<K extends OperationName>(route: K, input: unknown, options: Cal
     }
   };
   if (spec.method === 'GET') return validated(undefined);
+  // What the round trip would give back anyway: validated as it is, written only when needed.
+  if (isPlainJson(input)) return validated(input, withText ? stringifyJson(input) : undefined);
   let bodyText: string | undefined;
   try {
     // Numbers a JS number cannot hold (bigint, KtofNumber) and -0 are sent with their digits.

@@ -52,9 +52,8 @@ async function runJob(job: Job, client: KaizenClient, settings: Settings, progre
     const value = await decodeText(client, readChunks(job.source, onBytes), settings.decode, job.source.name);
     output = stringifyJson(value, settings.compact ? undefined : 2);
   }
-  output += '\n';
-  if (job.target === undefined) await writeStdout(output);
-  else await writeFileAtomic(job.target, output);
+  if (job.target === undefined) await writeStdout(output, '\n');
+  else await writeFileAtomic(job.target, output, '\n');
 }
 
 /** Runs every job in order (see eachInput), then reports each failure. */

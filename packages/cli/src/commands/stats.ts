@@ -4,9 +4,7 @@
  */
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { encode as encodeToon } from '@toon-format/toon';
 import { needsExactJson, stringifyJson } from '@kaizen/ktof';
-import { resolveModel, tokenCounter, UnknownModelError } from '@kaizen/tokens';
 import type { KaizenClient } from '@kaizen/sdk';
 import { addRemoteFlags, clientFor, decodeText, optimizeValue, type RemoteFlags } from '../client/index.js';
 import { EXIT_CODES_HELP, usageError } from '../exit.js';
@@ -82,8 +80,16 @@ async function readValue(source: Source, client: KaizenClient, onBytes: (n: numb
   return parseJson(await readText(source, onBytes), source.name);
 }
 
+/**
+ * The tokenizers and the TOON encoder, loaded when `stats` runs: every command loads this module
+ * (to register `stats`), and encode or decode need neither.
+ */
+const loadTokens = () => import('@kaizen/tokens');
+const loadToon = () => import('@toon-format/toon');
+
 /** Counts tokens of `texts` for each model with the local tokenizers. */
 async function countLocal(models: readonly string[], texts: Record<string, string>): Promise<Record<string, Record<string, number>>> {
+  const { tokenCounter } = await loadTokens();
   const out: Record<string, Record<string, number>> = {};
   for (const model of models) {
     const count = await tokenCounter(model);
@@ -98,6 +104,7 @@ async function measure(file: string, value: unknown, client: KaizenClient, setti
   // those digits; TOON cannot hold them, so it gets the plain numbers JSON.parse would give.
   const pretty = stringifyJson(value, 2);
   const compact = stringifyJson(value);
+  const { encode: encodeToon } = await loadToon();
   const toon = encodeToon(needsExactJson(value) ? JSON.parse(compact) : value);
   const optimized = await optimizeValue(client, value, settings, models, file);
   // The client counts compact JSON and KTOF (the server, with --remote); pretty JSON and TOON are
@@ -166,6 +173,7 @@ export function registerStats(program: Command): void {
     .action(
       action('stats', async (files: string[], flags: StatsFlags) => {
         const models = parseModels(flags.models);
+        const { resolveModel, UnknownModelError } = await loadTokens();
         const tokenizers: StatsReport['tokenizers'] = {};
         for (const model of models) {
           try {

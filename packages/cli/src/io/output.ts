@@ -5,20 +5,26 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../exit.js';
 import type { Source } from './input.js';
 
-/** Writes `text` to stdout, waiting for the pipe to drain. A closed pipe (`| head`) ends quietly. */
-export async function writeStdout(text: string): Promise<void> {
-  if (text.length === 0) return;
-  await new Promise<void>((resolve, reject) => {
-    process.stdout.write(text, (error) => (error && (error as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(error) : resolve()));
-  });
+/**
+ * Writes `texts` to stdout one after the other, waiting for the pipe to drain. Pieces, not one
+ * string: `result + "\n"` would copy a result of tens of megabytes. A closed pipe (`| head`)
+ * ends quietly.
+ */
+export async function writeStdout(...texts: string[]): Promise<void> {
+  for (const text of texts) {
+    if (text.length === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.write(text, (error) => (error && (error as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(error) : resolve()));
+    });
+  }
 }
 
-/** Writes `text` to `path` through a temporary file renamed into place. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Writes `texts`, one after the other, to `path` through a temporary file renamed into place. */
+export async function writeFileAtomic(path: string, ...texts: string[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(temp, text);
+    await writeFile(temp, texts);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -23,10 +23,15 @@ export function registerMcp(program: Command): void {
       }),
     );
 
+  // The server's command ends the proxy's options: `kaizen mcp-proxy node server.js --port 3`
+  // gives --port to the server, with or without `--` (passThroughOptions needs the program's
+  // options to be positional; the program has only --help and --version).
+  program.enablePositionalOptions();
   program
     .command('mcp-proxy')
     .description('Stand between an MCP client and an MCP server, re-encoding JSON tool results as KTOF when that saves tokens')
-    .argument('[command...]', 'the stdio MCP server to start, after --')
+    .argument('[command...]', 'the stdio MCP server to start; options after its name are its own (`--` before it is optional)')
+    .passThroughOptions()
     .option('--url <url>', 'wrap a Streamable HTTP MCP server instead of starting a command')
     .option('-H, --header <header...>', 'a request header for --url, as "Name: value" (repeatable)')
     .option('--only <tools>', 'comma-separated tools whose results are re-encoded (default: all)')
@@ -38,7 +43,7 @@ export function registerMcp(program: Command): void {
     .option('-v, --verbose', 'print a line on stderr for every re-encoded result (tokens and bytes before and after)')
     .addHelpText(
       'after',
-      `\nExamples:\n  kaizen mcp-proxy -- npx -y @modelcontextprotocol/server-everything\n  kaizen mcp-proxy --only search,query --min-bytes 500 -- python db_server.py\n  kaizen mcp-proxy --url https://example.com/mcp -H "Authorization: Bearer $TOKEN"\n\n` +
+      `\nExamples:\n  kaizen mcp-proxy npx -y @modelcontextprotocol/server-everything\n  kaizen mcp-proxy --min-bytes 500 node server.js --port 3   # --port is the server's\n  kaizen mcp-proxy --only search,query --min-bytes 500 -- python db_server.py\n  kaizen mcp-proxy --url https://example.com/mcp -H "Authorization: Bearer $TOKEN"\n\n` +
         `The proxy's messages go to stderr, together with the server's own.\n\n` +
         `Exit status:\n  the server's (128 + N when signal N stopped it, 127 when the command is not found)\n  2  usage error (unknown option, bad option value, no command)`,
     )
