@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePrompt as encodePromptText, encodePromptDocument, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry } from '@kaizen/prompt';
+import { decodeReply, encodePromptForms, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry, type PromptDocument, type PromptForms } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -136,10 +136,9 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     }
   }
 
-  /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
-  function documentOf(prompt: JsonValue, options: Parameters<typeof encodePromptDocument>[1]): string {
-    const { ktof } = encodePromptDocument(prompt, options);
-    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
+  /** The prompt document's KTOF (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
+  function resultText(prompt: JsonValue, document: PromptDocument): string {
+    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(document.ktof.trim()) ? JSON.stringify(prompt) : document.ktof;
   }
 
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
@@ -158,8 +157,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     const models = await loadCounters(request.token_models);
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options, maxKeys);
-    let encoded;
-    let document: string;
+    let forms: PromptForms;
     let originalJson: string;
     let counters: ModelCounter[];
     try {
@@ -167,25 +165,32 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
       const caches = stringCachesFor(countedWith(decider), request.options);
-      const common = {
+      forms = encodePromptForms(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         encodeOptions,
         ...(decider ? { countTokens: decider.count } : {}),
-      };
-      encoded = encodePromptText(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
-      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) });
+        ...(caches && { textCache: caches.text, foldCache: caches.folds }),
+        json: originalJson,
+      });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
+    const encoded = forms.prompt;
+    const document = resultText(request.prompt as JsonValue, forms.document);
+    const measured = measure(originalJson, document, counters);
     // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
+    // A value that became one KTOF text is measured as that text against its JSON: when the text
+    // is the document itself, those are the document's own stats.
     const encodedIsText = typeof encoded.prompt === 'string';
-    const encodedText = asText(encoded.prompt);
-    const promptMeasured = measure(originalJson, encodedText, counters, {
-      original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
-      compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
-    });
+    const promptMeasured =
+      encoded.prompt === document && typeof request.prompt !== 'string'
+        ? measured
+        : measure(originalJson, asText(encoded.prompt), counters, {
+            original: counters.length ? (encodedIsText && typeof request.prompt !== 'string' ? [originalJson] : promptTokenText(request.prompt, encodedIsText)) : [],
+            compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
+          });
     const meta: PromptMeta = {
       ...FORMAT,
       auto_detect_json: request.auto_detect_json,
@@ -195,9 +200,9 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     return {
       result: document,
       prompt: encoded.prompt,
-      ...measure(originalJson, document, counters),
-      prompt_stats: promptMeasured.stats,
-      prompt_token_stats: promptMeasured.token_stats,
+      ...measured,
+      prompt_stats: promptMeasured === measured ? { ...measured.stats } : promptMeasured.stats,
+      prompt_token_stats: promptMeasured === measured ? { ...measured.token_stats } : promptMeasured.token_stats,
       meta,
       json: { original: originalJson },
     };

@@ -50,6 +50,8 @@ export interface PromptDocumentOptions {
    * EncodePromptOptions.textCache. Strings guided by `schemas` bypass it.
    */
   foldCache?: FoldCache;
+  /** Finds the JSON in a string (default: findJson); encodePromptForms shares one scan per string between both forms. */
+  scan?: (text: string) => JsonCandidate[];
 }
 
 /** Where encodePromptDocument keeps each string's fold (see PromptDocumentOptions.foldCache). */
@@ -72,6 +74,8 @@ export interface PromptDocument {
   ktof: string;
   /** How many strings were folded. */
   folded: number;
+  /** True when `ktof` is exactly `encode(prompt, encodeOptions)`: nothing folded, no key escaped. */
+  plain: boolean;
 }
 
 /** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
@@ -89,11 +93,11 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
   const folded = folder.fold(prompt, '', 0);
   // Written as compress writes a value (the codec's token model picks the layout).
   const ktof = encode(folded, options.encodeOptions);
-  if (!folder.narrow) return { ktof, folded: folder.count };
+  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped };
   // A fold made its string cheaper on its own by less than where it sits may add back: the
   // whole document must still beat the value unfolded.
-  const plain = encode(folder.escapeOnly(prompt), options.encodeOptions);
-  return count(plain) <= count(ktof) ? { ktof: plain, folded: 0 } : { ktof, folded: folder.count };
+  const unfolded = encode(folder.escapeOnly(prompt), options.encodeOptions);
+  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: !folder.escaped } : { ktof, folded: folder.count, plain: false };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
@@ -159,6 +163,8 @@ class Folder {
   count = 0;
   /** A fold won by less than its context could add back: compare the whole document. */
   narrow = false;
+  /** A key that looks like a construct was escaped (the document is not the value's plain KTOF). */
+  escaped = false;
   readonly #maxDepth: number;
 
   constructor(
@@ -188,6 +194,7 @@ class Folder {
     const out: { [key: string]: JsonValue } = {};
     for (const key of keys) {
       const name = escape ? escapeKey(key) : key;
+      if (name !== key) this.escaped = true;
       const folded = child(value[key] as JsonValue, key, depth + 1);
       // "__proto__" stays plain data (an own property), as in the decoder's output.
       if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
@@ -223,7 +230,7 @@ class Folder {
   /** The string's fold, or the string itself when it holds no JSON worth folding. */
   #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean } {
     const kept = { folded: text, narrow: false };
-    const candidates = findJson(text);
+    const candidates = (this.options.scan ?? findJson)(text);
     if (candidates.length === 0) return kept;
     const parts: JsonValue[] = [];
     let pos = 0;

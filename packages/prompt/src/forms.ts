@@ -1,0 +1,51 @@
+/**
+ * Both forms of a prompt at once, as prompts.encode and optimize.request return them: the
+ * vendor-ready request (encodePrompt) and the prompt document (encodePromptDocument), with the
+ * work they have in common done once. Each string is scanned for JSON once for both forms (a
+ * scan parses every candidate and finds its layout); a value that is neither a chat request nor a
+ * string is encoded once when nothing in it folds (its document is then exactly its KTOF, which
+ * is also its vendor-ready form). Each form is exactly what its own function returns.
+ */
+import type { JsonValue } from '@kaizen/ktof';
+import { encodePromptDocument, type PromptDocument, type PromptDocumentOptions } from './document.js';
+import { encodePrompt, isContentPrompt, valuePrompt, type EncodedPrompt, type EncodePromptOptions } from './encode.js';
+import { findJson, type JsonCandidate } from './scan.js';
+import { estimateTokens } from './tokens.js';
+
+export interface PromptFormsOptions extends Omit<EncodePromptOptions, 'scan'>, Omit<PromptDocumentOptions, 'scan'> {
+  /** The prompt's compact JSON with exact numbers, when the caller has it (spares serialising it again). */
+  json?: string;
+}
+
+export interface PromptForms {
+  /** encodePrompt(prompt): the vendor-ready request. */
+  prompt: EncodedPrompt;
+  /** encodePromptDocument(prompt): the whole prompt as one KTOF text. */
+  document: PromptDocument;
+}
+
+/** encodePrompt and encodePromptDocument of the same prompt, sharing their scans and, where it is the same, their encoding. */
+export function encodePromptForms(prompt: JsonValue, options: PromptFormsOptions = {}): PromptForms {
+  const scans = new Map<string, JsonCandidate[]>();
+  const scan = (text: string): JsonCandidate[] => {
+    let found = scans.get(text);
+    if (found === undefined) scans.set(text, (found = findJson(text)));
+    return found;
+  };
+  const { json, ...shared } = options;
+  if (isContentPrompt(prompt)) {
+    const encoded = encodePrompt(prompt, { ...shared, scan });
+    return { prompt: encoded, document: encodePromptDocument(prompt, { ...shared, scan }) };
+  }
+  let document: PromptDocument;
+  try {
+    document = encodePromptDocument(prompt, { ...shared, scan });
+  } catch (error) {
+    // A value the codec refuses fails as encodePrompt says (its paths are the prompt's own).
+    encodePrompt(prompt, shared);
+    throw error;
+  }
+  const countTokens = options.countTokens ?? estimateTokens;
+  const encoded = document.plain ? valuePrompt(prompt, document.ktof, countTokens, json) : encodePrompt(prompt, shared);
+  return { prompt: encoded, document };
+}
