@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import { decodeReply, encodePromptForms, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry, type PromptDocument, type PromptForms } from '@kaizen/prompt';
+import { encodePromptForms, readReply, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry, type PromptDocument, type PromptForms } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -20,7 +20,7 @@ import {
   type Stats,
   type TokenStats,
 } from '@kaizen/protocol';
-import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
+import { decodeFailure, decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, loadCounters, measure, promptTokenText, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './types.js';
@@ -214,9 +214,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       const json = stringifyJson(value);
       return { isKtof: true, value, source: 'whole', stats: measure(json, text, []).stats, json };
     }
-    const reply = readKtof(text, options);
-    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
-    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
+    const { reply, whole } = readKtof(text, options);
+    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why:
+    // the whole text's decode, already made.
+    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: 'value' in whole ? whole.value : decodeFailure(whole.error), source: 'whole' };
     return reply;
   }
 
@@ -229,19 +230,21 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
  * back exactly, strings with folded JSON included; a text that is not one, or is one line of
  * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
  * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
+ * The whole text is decoded once: `whole` is what that gave (prompts.decode reports its error).
  */
-function readKtof(text: string, options: DecodeOptions): DecodedReply {
+function readKtof(text: string, options: DecodeOptions): { reply: DecodedReply; whole: { value: JsonValue } | { error: unknown } } {
   let decoded: JsonValue;
   try {
     decoded = decode(text, options);
-  } catch {
-    return decodeReply(text, options);
+  } catch (error) {
+    return { reply: readReply(text, options, { text, value: undefined }), whole: { error } };
   }
+  const whole = { value: decoded };
   // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
   // reply rules give back unchanged. Only a quoted string is a KTOF string value.
-  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return { reply: readReply(text, options, { text, value: decoded }), whole };
   try {
-    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+    return { reply: { isKtof: true, value: unfold(decoded), source: 'whole' }, whole };
   } catch (error) {
     if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
     throw error;

@@ -6,7 +6,7 @@
  */
 export { encodePromptForms, type PromptForms, type PromptFormsOptions } from './forms.js';
 export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt, type EncodedTextCache } from './encode.js';
-export { decodeReply, ReplyStreamDecoder, type DecodedReply, type ReplyStreamEvent } from './reply.js';
+export { decodeReply, readReply, ReplyStreamDecoder, type DecodedReply, type KnownDecode, type ReplyStreamEvent } from './reply.js';
 export { PROMPT_PRIMER, FRAGMENT_NOTE, REPLY_IN_KTOF, addPrimer } from './primer.js';
 export { encodeText, type EncodedText, type TextFragment, type EncodeTextOptions } from './text.js';
 export { decodeText, FENCE_OPEN } from './fragment.js';

@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Computations, type Limits, type OperationContext } from '@kaizen/core';
-import { carry, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
+import { carry, computeRequest, unpackResult, withRawJson, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
 // the worker from the build (workspace packages resolve to their builds either way).
@@ -190,7 +190,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
   return {
     encodeData: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodeData', request }, context) : local.encodeData(request, context)),
     encodePrompt: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodePrompt', request }, context) : local.encodePrompt(request, context)),
-    decode: (request, context) => (costly(context) ? run({ op: 'decode', request }, context) : local.decode(request, context)),
+    decode: (request, context) => (costly(context) ? run({ op: 'decode', request }, context) : local.decode(request, context).then(withRawJson)),
     get workerRunning() {
       return worker !== undefined;
     },

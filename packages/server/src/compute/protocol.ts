@@ -37,6 +37,15 @@ export function carryResult(op: ComputeOp['op'], result: ComputeResult): Carried
   return { value: { ...rest, value: null }, json: json ?? stringifyJson(value) } as unknown as Carried<ComputeResult>;
 }
 
+/**
+ * A decoding computed on the event loop whose JSON text was written for its stats (a document,
+ * for decompress): the response embeds that text (RawJson), as for the worker's answers, instead
+ * of serialising the value again for `result` and again for `data`.
+ */
+export function withRawJson(result: DecodeComputation): DecodeComputation {
+  return result.json === undefined ? result : { ...result, value: new RawJson(result.json) as unknown as JsonValue };
+}
+
 export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
   if ('json' in carried && 'value' in carried) return { ...(carried as { value: DecodeComputation }).value, value: new RawJson(carried.json) as unknown as JsonValue };
   return unpack(carried);
