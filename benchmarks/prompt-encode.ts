@@ -1,6 +1,6 @@
 /**
- * npm run bench:prompt-encode — the CPU one request costs in the engine, in-process (no HTTP, a
- * memory store): prompts.encode on the chats of bench:server (cycled, so the per-string caches are
+ * npm run bench:prompt-encode — the CPU time one request costs in the engine, in-process (no HTTP,
+ * a store that keeps nothing): prompts.encode on the chats of bench:server (cycled, so the per-string caches are
  * warm as in its cached row, and every prompt new) and of bench:prompts, and decompress on the
  * bench:speed datasets. The engine of the working tree is timed against the engine at
  * BENCH_BASELINE (default: where this branch left main), both bundled alike (engine-bundle.ts),
@@ -39,7 +39,7 @@ try {
   report.print(`# Engine CPU per request: working tree vs ${label}`);
   report.print();
   report.print(
-    `\`npm run bench:prompt-encode\`: ms per request in-process (engine with a store that keeps nothing, request bodies parsed from JSON text; no HTTP), ` +
+    `\`npm run bench:prompt-encode\`: CPU ms per request (user + system, all threads of the process) in-process (engine with a store that keeps nothing, request bodies parsed from JSON text; no HTTP), ` +
       `fastest of ${rounds} samples per side, each a child process timing one engine for ~${budgetMs} ms per set after a warm-up of half that, ` +
       `the sides alternating (node ${process.version}, ${cpus().length} CPU). "change": time now vs ${label} (negative is faster); "rounds": range of the per-round changes.`,
   );

@@ -1,7 +1,8 @@
 /**
  * Child process of `bench:prompt-encode`: times one engine bundle (argv[2], see engine-bundle.ts)
  * on each request set for about argv[3] ms after a warm-up (twice through the set, and at least half
- * that time), and prints
+ * that time), in CPU time of this process (all its threads: garbage collection included; time the
+ * CPU spent on other processes excluded, so a shared machine disturbs it less than wall time), and prints
  * {set: milliseconds per request} as JSON. One engine per process, so the other side's code
  * never shares its JIT state, heap or caches. Every request body is parsed from its JSON text, as
  * the server does, so no request reuses another's objects; the store keeps nothing.
@@ -38,10 +39,12 @@ for (const set of requestSets()) {
   while (i < WARM_CALLS || performance.now() - warm < ms / 2) await call(i++);
   let runs = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   while (performance.now() - start < ms) {
     await call(i++);
     runs++;
   }
-  out[set.name] = (performance.now() - start) / runs;
+  const used = process.cpuUsage(cpu);
+  out[set.name] = (used.user + used.system) / 1000 / runs;
 }
 process.stdout.write(JSON.stringify(out));

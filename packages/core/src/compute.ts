@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import { encodePromptForms, readReply, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry, type PromptDocument, type PromptForms } from '@kaizen/prompt';
+import { encodePromptForms, readReply, PromptDocumentError, unfold, type DecodedReply, type Detection, type EncodedText, type EncodedTextCache, type FoldCache, type FoldEntry, type PromptDocument, type PromptDocumentCache, type PromptForms } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -30,6 +30,8 @@ import { TextCache } from './text-cache.js';
 const TEXT_CACHE_CHARS = 2_000_000;
 /** Distinct encode-option combinations that get a cache; further ones are encoded every time. */
 const MAX_TEXT_CACHES = 8;
+/** Characters of prompts (their JSON) and their documents remembered per tokenizer and options. */
+const DOCUMENT_CACHE_CHARS = 1_000_000;
 /** Shorter strings are re-encoded every time: too short to hold JSON worth a fragment. */
 const MIN_CACHED_TEXT = 24;
 
@@ -86,6 +88,13 @@ export interface Computations {
   decode(request: DecodeRequest, context?: OperationContext): Promise<DecodeComputation>;
 }
 
+/** The caches of one tokenizer and option set (see createComputations). */
+interface PromptCaches {
+  text: EncodedTextCache;
+  folds: FoldCache;
+  documents: PromptDocumentCache;
+}
+
 function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
   return detections.map((d) => ({
     path: d.path,
@@ -101,13 +110,16 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
   // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
   // encode options (the results depend on both): a conversation resends every earlier turn, and
   // each is encoded once.
-  const stringCaches = new Map<string, { text: EncodedTextCache; folds: FoldCache }>();
-  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): { text: EncodedTextCache; folds: FoldCache } | undefined {
+  // And each prompt's document, by the prompt's JSON: a prompt sent again (a retry, the same
+  // request from many callers) is not encoded whole again.
+  const stringCaches = new Map<string, PromptCaches>();
+  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): PromptCaches | undefined {
     const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
     let caches = stringCaches.get(key);
     if (!caches && stringCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
       const folds = new TextCache<FoldEntry>(TEXT_CACHE_CHARS);
+      const documents = new TextCache<PromptDocument>(DOCUMENT_CACHE_CHARS);
       caches = {
         text: {
           get: (text) => strings.get(text),
@@ -121,6 +133,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
           // A folded value is a tree of objects, several times the size of the JSON text it
           // came from: counted as four texts, so the cache stays near its character budget in bytes.
           set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : 4 * text.length),
+        },
+        documents: {
+          get: (key) => documents.get(key),
+          set: (key, document) => documents.set(key, document, document.ktof.length),
         },
       };
       stringCaches.set(key, caches);
@@ -170,7 +186,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
         ...(schemas ? { schemas } : {}),
         encodeOptions,
         ...(decider ? { countTokens: decider.count } : {}),
-        ...(caches && { textCache: caches.text, foldCache: caches.folds }),
+        ...(caches && { textCache: caches.text, foldCache: caches.folds, documentCache: caches.documents }),
         json: originalJson,
       });
     } catch (error) {

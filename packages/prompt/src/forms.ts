@@ -13,8 +13,21 @@ import { findJson, type JsonCandidate } from './scan.js';
 import { estimateTokens } from './tokens.js';
 
 export interface PromptFormsOptions extends Omit<EncodePromptOptions, 'scan'>, Omit<PromptDocumentOptions, 'scan'> {
-  /** The prompt's compact JSON with exact numbers, when the caller has it (spares serialising it again). */
+  /** The prompt's compact JSON with exact numbers, when the caller has it (spares serialising it again; keys `documentCache`). */
   json?: string;
+  /**
+   * Remembers the document of each prompt, keyed by its JSON (`json`, required for the cache to
+   * be used) and whether JSON is auto-detected: a prompt sent again (a retry, the same request
+   * from many callers) is not encoded whole again. Like textCache it must serve one combination
+   * of encodeOptions and countTokens only; prompts with `schemas` bypass it.
+   */
+  documentCache?: PromptDocumentCache;
+}
+
+/** Where encodePromptForms keeps documents by prompt (see PromptFormsOptions.documentCache). */
+export interface PromptDocumentCache {
+  get(key: string): PromptDocument | undefined;
+  set(key: string, document: PromptDocument): void;
 }
 
 export interface PromptForms {
@@ -32,14 +45,24 @@ export function encodePromptForms(prompt: JsonValue, options: PromptFormsOptions
     if (found === undefined) scans.set(text, (found = findJson(text)));
     return found;
   };
-  const { json, ...shared } = options;
+  const { json, documentCache, ...shared } = options;
+  const cache = json !== undefined && options.schemas === undefined ? documentCache : undefined;
+  const key = cache && (options.autoDetectJson === false ? '-' : '+') + json;
+  const documentOf = (): PromptDocument => {
+    let document = key === undefined ? undefined : cache?.get(key);
+    if (document === undefined) {
+      document = encodePromptDocument(prompt, { ...shared, scan });
+      if (key !== undefined) cache?.set(key, document);
+    }
+    return document;
+  };
   if (isContentPrompt(prompt)) {
     const encoded = encodePrompt(prompt, { ...shared, scan });
-    return { prompt: encoded, document: encodePromptDocument(prompt, { ...shared, scan }) };
+    return { prompt: encoded, document: documentOf() };
   }
   let document: PromptDocument;
   try {
-    document = encodePromptDocument(prompt, { ...shared, scan });
+    document = documentOf();
   } catch (error) {
     // A value the codec refuses fails as encodePrompt says (its paths are the prompt's own).
     encodePrompt(prompt, shared);

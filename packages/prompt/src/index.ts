@@ -4,7 +4,7 @@
  * encodePromptDocument writes it, and `prompt`, the vendor-ready request, as encodePrompt writes
  * it), and decodePromptDocument / decodeReply (prompts.decode inline, optimize.response).
  */
-export { encodePromptForms, type PromptForms, type PromptFormsOptions } from './forms.js';
+export { encodePromptForms, type PromptForms, type PromptFormsOptions, type PromptDocumentCache } from './forms.js';
 export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt, type EncodedTextCache } from './encode.js';
 export { decodeReply, readReply, ReplyStreamDecoder, type DecodedReply, type KnownDecode, type ReplyStreamEvent } from './reply.js';
 export { PROMPT_PRIMER, FRAGMENT_NOTE, REPLY_IN_KTOF, addPrimer } from './primer.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { encode, type JsonValue } from '@kaizen/ktof';
-import { decodePromptDocument, encodePrompt, encodePromptDocument, encodePromptForms, PromptDocumentError, type EncodedText, type FoldEntry } from '../src/index.js';
+import { encode, stringifyJson, type JsonValue } from '@kaizen/ktof';
+import { decodePromptDocument, encodePrompt, encodePromptDocument, encodePromptForms, PromptDocumentError, type EncodedText, type FoldEntry, type PromptDocument } from '../src/index.js';
 
 // Bounded fuzzing: a fixed run count and a time cap; the seed is printed so a failure can be replayed.
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -137,16 +137,20 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
     const cachesFor = () => {
       const texts = new Map<string, EncodedText>();
       const folds = new Map<string, FoldEntry>();
+      const documents = new Map<string, PromptDocument>();
       return {
         textCache: { get: (t: string) => texts.get(t), set: (t: string, e: EncodedText) => void texts.set(t, e) },
         foldCache: { get: (t: string) => folds.get(t), set: (t: string, e: FoldEntry) => void folds.set(t, e) },
+        documentCache: { get: (k: string) => documents.get(k), set: (k: string, d: PromptDocument) => void documents.set(k, d) },
       };
     };
     const caches = { exact: cachesFor(), estimate: cachesFor() };
     fc.assert(
-      fc.property(fc.oneof(promptValue, chat, promptText), fc.boolean(), fc.boolean(), (prompt, exact, cached) => {
-        const options = { ...(exact ? { countTokens } : {}), encodeOptions: { maxDepth: 64 } };
-        const forms = encodePromptForms(prompt, { ...options, ...(cached && caches[exact ? 'exact' : 'estimate']) });
+      fc.property(fc.oneof(promptValue, chat, promptText), fc.boolean(), fc.boolean(), fc.boolean(), (prompt, exact, cached, autoDetectJson) => {
+        const options = { ...(exact ? { countTokens } : {}), encodeOptions: { maxDepth: 64 }, autoDetectJson };
+        // Twice when cached: the second answer comes from the caches (the document by the prompt's JSON).
+        const run = () => encodePromptForms(prompt, { ...options, ...(cached && { ...caches[exact ? 'exact' : 'estimate'], json: stringifyJson(prompt) }) });
+        const forms = cached ? (run(), run()) : run();
         const alone = { prompt: encodePrompt(prompt, options), document: encodePromptDocument(prompt, options) };
         same(forms.prompt.prompt, alone.prompt.prompt);
         expect(forms.prompt.detections).toEqual(alone.prompt.detections);
