@@ -17,9 +17,10 @@ export interface PromptFormsOptions extends Omit<EncodePromptOptions, 'scan'>, O
   json?: string;
   /**
    * Remembers the document of each prompt, keyed by its JSON (`json`, required for the cache to
-   * be used) and whether JSON is auto-detected: a prompt sent again (a retry, the same request
-   * from many callers) is not encoded whole again. Like textCache it must serve one combination
-   * of encodeOptions and countTokens only; prompts with `schemas` bypass it.
+   * be used; the same string object the caller then hashes again, e.g. to count its tokens): a
+   * prompt sent again (a retry, the same request from many callers) is not encoded whole again.
+   * Like textCache it must serve one combination of encodeOptions and countTokens only; prompts
+   * with `schemas` or with autoDetectJson false bypass it.
    */
   documentCache?: PromptDocumentCache;
 }
@@ -46,8 +47,8 @@ export function encodePromptForms(prompt: JsonValue, options: PromptFormsOptions
     return found;
   };
   const { json, documentCache, ...shared } = options;
-  const cache = json !== undefined && options.schemas === undefined ? documentCache : undefined;
-  const key = cache && (options.autoDetectJson === false ? '-' : '+') + json;
+  const key = options.schemas === undefined && options.autoDetectJson !== false ? json : undefined;
+  const cache = key === undefined ? undefined : documentCache;
   const documentOf = (): PromptDocument => {
     let document = key === undefined ? undefined : cache?.get(key);
     if (document === undefined) {
