@@ -34,7 +34,7 @@ function cases(): [string, Call[]][] {
     return out;
   });
   const encode = (prompts: JsonValue[], extra: Record<string, unknown> = {}, op: Call['op'] = 'promptsEncode'): Call[] => prompts.map((prompt) => ({ op, body: { prompt, ...extra } }));
-  const bigNumbers = parseJson('{"messages":[{"role":"tool","content":"[{\\"id\\":1,\\"v\\":\\"a\\"},{\\"id\\":2,\\"v\\":\\"b\\"},{\\"id\\":3,\\"v\\":\\"c\\"}]"}],"seed":12345678901234567890,"t":-0}', { numbers: 'text' });
+  const bigNumbers = parseJson('{"messages":[{"role":"tool","content":"[{\\"id\\":1,\\"v\\":\\"a\\"},{\\"id\\":2,\\"v\\":\\"b\\"},{\\"id\\":3,\\"v\\":\\"c\\"}]"}],"seed":12345678901234567890,"t":-0}', { numbers: 'text' }) as JsonValue;
   return [
     ['server chats, gpt-4o-mini', encode(Array.from({ length: 20 }, (_, i) => chatPrompt(i + 1) as unknown as JsonValue), { token_models: ['gpt-4o-mini'] })],
     ['bench:prompts chats, gpt-4o + gpt-4', encode(requests, { token_models: ['gpt-4o', 'gpt-4'] })],
