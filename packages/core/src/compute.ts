@@ -5,7 +5,7 @@
  * big request does not hold up the event loop.
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
-import type { DecodedReply, Detection, EncodedText, EncodedTextCache, FoldCache, FoldEntry } from '@kaizen/prompt';
+import type { DecodedReply, Detection, EncodedText, EncodedTextCache, FoldCache, FoldEntry, PromptDocument, PromptDocumentCache, PromptForms } from '@kaizen/prompt';
 import {
   ErrorCode,
   KaizenProblem,
@@ -20,7 +20,7 @@ import {
   type Stats,
   type TokenStats,
 } from '@kaizen/protocol';
-import { decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
+import { decodeFailure, decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
 import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, jsonByteLength, loadCounters, measure, promptTokenText, sizeStats, utf8Length, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './types.js';
@@ -40,6 +40,8 @@ async function loadPrompt(): Promise<PromptModule> {
 const TEXT_CACHE_CHARS = 2_000_000;
 /** Distinct encode-option combinations that get a cache; further ones are encoded every time. */
 const MAX_TEXT_CACHES = 8;
+/** Characters of prompts (their JSON) and their documents remembered per tokenizer and options. */
+const DOCUMENT_CACHE_CHARS = 1_000_000;
 /** Shorter strings are re-encoded every time: too short to hold JSON worth a fragment. */
 const MIN_CACHED_TEXT = 24;
 
@@ -79,11 +81,9 @@ export interface DecodeRequest {
   options: DecodeOptions;
 }
 
-/** A decoded text: the value, where the KTOF was found, and (documents) the JSON it equals with its stats. */
+/** A decoded text: the value, where the KTOF was found, and (documents) its size stats. */
 export interface DecodeComputation extends DecodedReply {
   stats?: Measurement['stats'];
-  /** The value's exact JSON text, when it was written for the stats (a worker sends it instead of the value). */
-  json?: string;
 }
 
 /**
@@ -94,6 +94,13 @@ export interface Computations {
   encodeData(request: ParsedOptimizeRequest, context?: OperationContext): Promise<DataComputation>;
   encodePrompt(request: PromptRequest, context?: OperationContext): Promise<PromptComputation>;
   decode(request: DecodeRequest, context?: OperationContext): Promise<DecodeComputation>;
+}
+
+/** The caches of one tokenizer and option set (see createComputations). */
+interface PromptCaches {
+  text: EncodedTextCache;
+  folds: FoldCache;
+  documents: PromptDocumentCache;
 }
 
 function detectionMeta(detections: readonly Detection[]): DetectionMeta[] {
@@ -111,13 +118,16 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
   // How each chat string was encoded (for `prompt`) and folded (for `result`), per tokenizer and
   // encode options (the results depend on both): a conversation resends every earlier turn, and
   // each is encoded once.
-  const stringCaches = new Map<string, { text: EncodedTextCache; folds: FoldCache }>();
-  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): { text: EncodedTextCache; folds: FoldCache } | undefined {
+  // And each prompt's document, by the prompt's JSON: a prompt sent again (a retry, the same
+  // request from many callers) is not encoded whole again.
+  const stringCaches = new Map<string, PromptCaches>();
+  function stringCachesFor(tokenizer: string, options: ParsedEncodeRequest['options']): PromptCaches | undefined {
     const key = `${tokenizer} ${JSON.stringify(options ?? null)}`;
     let caches = stringCaches.get(key);
     if (!caches && stringCaches.size < MAX_TEXT_CACHES) {
       const strings = new TextCache<EncodedText>(TEXT_CACHE_CHARS);
       const folds = new TextCache<FoldEntry>(TEXT_CACHE_CHARS);
+      const documents = new TextCache<PromptDocument>(DOCUMENT_CACHE_CHARS);
       caches = {
         text: {
           get: (text) => strings.get(text),
@@ -131,6 +141,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
           // A folded value is a tree of objects, several times the size of the JSON text it
           // came from: counted as four texts, so the cache stays near its character budget in bytes.
           set: (text, entry) => folds.set(text, entry, entry.folded === text ? 0 : 4 * text.length),
+        },
+        documents: {
+          get: (key) => documents.get(key),
+          set: (key, document) => documents.set(key, document, document.ktof.length),
         },
       };
       stringCaches.set(key, caches);
@@ -146,10 +160,9 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     }
   }
 
-  /** The prompt document (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
-  function documentOf(prompt: JsonValue, options: Parameters<PromptModule['encodePromptDocument']>[1], { encodePromptDocument }: PromptModule): string {
-    const { ktof } = encodePromptDocument(prompt, options);
-    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(prompt) : ktof;
+  /** The prompt document's KTOF (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
+  function resultText(prompt: JsonValue, document: PromptDocument): string {
+    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(document.ktof.trim()) ? JSON.stringify(prompt) : document.ktof;
   }
 
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
@@ -171,8 +184,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     const prompts = await loadPrompt();
     const schemas = 'schemas' in request && request.schemas ? request.schemas : undefined;
     const encodeOptions = toEncodeOptions(request.options, maxKeys);
-    let encoded;
-    let document: string;
+    let forms: PromptForms;
     let originalJson: string;
     let counters: ModelCounter[];
     try {
@@ -180,25 +192,32 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       counters = withinCountBudget(models, originalJson.length);
       const decider = decisionCounter(counters);
       const caches = stringCachesFor(countedWith(decider), request.options);
-      const common = {
+      forms = prompts.encodePromptForms(request.prompt as JsonValue, {
         autoDetectJson: request.auto_detect_json,
         ...(schemas ? { schemas } : {}),
         encodeOptions,
         ...(decider ? { countTokens: decider.count } : {}),
-      };
-      encoded = prompts.encodePrompt(request.prompt as JsonValue, { ...common, ...(caches && { textCache: caches.text }) });
-      document = documentOf(request.prompt as JsonValue, { ...common, ...(caches && { foldCache: caches.folds }) }, prompts);
+        ...(caches && { textCache: caches.text, foldCache: caches.folds, documentCache: caches.documents }),
+        json: originalJson,
+      });
     } catch (error) {
       // Deep values overflow JSON.stringify (a RangeError) before the codec's guard sees them.
       return encodeFailure(error);
     }
+    const encoded = forms.prompt;
+    const document = resultText(request.prompt as JsonValue, forms.document);
+    const measured = measure(originalJson, document, counters);
     // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
+    // A value that became one KTOF text is measured as that text against its JSON: when the text
+    // is the document itself, those are the document's own stats.
     const encodedIsText = typeof encoded.prompt === 'string';
-    const encodedText = asText(encoded.prompt);
-    const promptMeasured = measure(originalJson, encodedText, counters, {
-      original: counters.length ? promptTokenText(request.prompt, encodedIsText) : [],
-      compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
-    });
+    const promptMeasured =
+      encoded.prompt === document && typeof request.prompt !== 'string'
+        ? measured
+        : measure(originalJson, asText(encoded.prompt), counters, {
+            original: counters.length ? (encodedIsText && typeof request.prompt !== 'string' ? [originalJson] : promptTokenText(request.prompt, encodedIsText)) : [],
+            compressed: counters.length ? promptTokenText(encoded.prompt, encodedIsText) : [],
+          });
     const meta: PromptMeta = {
       ...FORMAT,
       auto_detect_json: request.auto_detect_json,
@@ -208,9 +227,9 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     return {
       result: document,
       prompt: encoded.prompt,
-      ...measure(originalJson, document, counters),
-      prompt_stats: promptMeasured.stats,
-      prompt_token_stats: promptMeasured.token_stats,
+      ...measured,
+      prompt_stats: promptMeasured === measured ? { ...measured.stats } : promptMeasured.stats,
+      prompt_token_stats: promptMeasured === measured ? { ...measured.token_stats } : promptMeasured.token_stats,
       meta,
       json: { original: originalJson },
     };
@@ -222,9 +241,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       // The JSON's size, counted without writing it (a worker writes it only to send the value).
       return { isKtof: true, value, source: 'whole', stats: sizeStats(jsonByteLength(value), utf8Length(text)) };
     }
-    const reply = readKtof(text, options, await loadPrompt());
-    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why.
-    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: decodeStrict(text, options), source: 'whole' };
+    const { reply, whole } = readKtof(text, options, await loadPrompt());
+    // When neither the whole text nor a ```ktof block decoded, a strict decode says where and why:
+    // the whole text's decode, already made.
+    if (as === 'inline' && !reply.isKtof) return { isKtof: true, value: 'value' in whole ? whole.value : decodeFailure(whole.error), source: 'whole' };
     return reply;
   }
 
@@ -237,19 +257,21 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
  * back exactly, strings with folded JSON included; a text that is not one, or is one line of
  * prose, is read as a model reply (a ```ktof block, or the text unchanged with isKtof false).
  * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
+ * The whole text is decoded once: `whole` is what that gave (prompts.decode reports its error).
  */
-function readKtof(text: string, options: DecodeOptions, { decodeReply, unfold, PromptDocumentError }: PromptModule): DecodedReply {
+function readKtof(text: string, options: DecodeOptions, { readReply, unfold, PromptDocumentError }: PromptModule): { reply: DecodedReply; whole: { value: JsonValue } | { error: unknown } } {
   let decoded: JsonValue;
   try {
     decoded = decode(text, options);
-  } catch {
-    return decodeReply(text, options);
+  } catch (error) {
+    return { reply: readReply(text, options, { text, value: undefined }), whole: { error } };
   }
+  const whole = { value: decoded };
   // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
   // reply rules give back unchanged. Only a quoted string is a KTOF string value.
-  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return decodeReply(text, options);
+  if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return { reply: readReply(text, options, { text, value: decoded }), whole };
   try {
-    return { isKtof: true, value: unfold(decoded), source: 'whole' };
+    return { reply: { isKtof: true, value: unfold(decoded), source: 'whole' }, whole };
   } catch (error) {
     if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
     throw error;

@@ -51,6 +51,8 @@ export interface PromptDocumentOptions {
    * EncodePromptOptions.textCache. Strings guided by `schemas` bypass it.
    */
   foldCache?: FoldCache;
+  /** Finds the JSON in a string (default: findJson); encodePromptForms shares one scan per string between both forms. */
+  scan?: (text: string) => JsonCandidate[];
 }
 
 /** Where encodePromptDocument keeps each string's fold (see PromptDocumentOptions.foldCache). */
@@ -64,8 +66,10 @@ export interface FoldEntry {
   folded: JsonValue;
   /** How deep brackets nest in the string (bounds how deep its fold can nest). */
   brackets: number;
-  /** Folding won by less than a position in the document could add back. */
+  /** Folding this string or one inside its JSON won by less than a position in the document could add back. */
   narrow: boolean;
+  /** Strings the fold folds: this one and those inside its JSON (0 when not folded). */
+  folds: number;
 }
 
 export interface PromptDocument {
@@ -73,6 +77,8 @@ export interface PromptDocument {
   ktof: string;
   /** How many strings were folded. */
   folded: number;
+  /** True when `ktof` is exactly `encode(prompt, encodeOptions)`: nothing folded, no key escaped. */
+  plain: boolean;
 }
 
 /** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
@@ -90,11 +96,12 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
   const folded = folder.fold(prompt, '', 0);
   // Written as compress writes a value (the codec's token model picks the layout).
   const ktof = encode(folded, options.encodeOptions);
-  if (!folder.narrow) return { ktof, folded: folder.count };
+  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped };
   // A fold made its string cheaper on its own by less than where it sits may add back: the
   // whole document must still beat the value unfolded.
-  const plain = encode(folder.escapeOnly(prompt), options.encodeOptions);
-  return count(plain) <= count(ktof) ? { ktof: plain, folded: 0 } : { ktof, folded: folder.count };
+  folder.escaped = false; // now: whether the unfolded value escapes a key
+  const unfolded = encode(folder.escapeOnly(prompt), options.encodeOptions);
+  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: !folder.escaped } : { ktof, folded: folder.count, plain: false };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
@@ -160,6 +167,8 @@ class Folder {
   count = 0;
   /** A fold won by less than its context could add back: compare the whole document. */
   narrow = false;
+  /** A key that looks like a construct was escaped (the document is not the value's plain KTOF). */
+  escaped = false;
   readonly #maxDepth: number;
 
   constructor(
@@ -189,6 +198,7 @@ class Folder {
     const out: { [key: string]: JsonValue } = {};
     for (const key of keys) {
       const name = escape ? escapeKey(key) : key;
+      if (name !== key) this.escaped = true;
       const folded = child(value[key] as JsonValue, key, depth + 1);
       // "__proto__" stays plain data (an own property), as in the decoder's output.
       if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
@@ -215,17 +225,25 @@ class Folder {
       if (3 * (brackets + 1) <= room) cache?.set(text, entry);
     }
     if (entry.folded !== text) {
-      this.count++;
+      this.count += entry.folds;
       if (entry.narrow) this.narrow = true;
     }
     return entry.folded;
   }
 
-  /** The string's fold, or the string itself when it holds no JSON worth folding. */
-  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean } {
-    const kept = { folded: text, narrow: false };
-    const candidates = findJson(text);
+  /**
+   * The string's fold, or the string itself when it holds no JSON worth folding, with what the
+   * fold brings to the document: the strings it folds (itself and those inside its JSON) and
+   * whether any of them won narrowly. A fold that is not kept leaves the document's counts as
+   * they were, so a string's effect is the same whether it is folded here or found in the cache.
+   */
+  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean; folds: number } {
+    const kept = { folded: text, narrow: false, folds: 0 };
+    const candidates = (this.options.scan ?? findJson)(text);
     if (candidates.length === 0) return kept;
+    const outer = { count: this.count, narrow: this.narrow, escaped: this.escaped };
+    this.count = 0;
+    this.narrow = false;
     const parts: JsonValue[] = [];
     let pos = 0;
     for (const candidate of candidates) {
@@ -236,16 +254,22 @@ class Folder {
       parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
       pos = span.end;
     }
+    const inner = { folds: this.count, narrow: this.narrow };
+    this.count = outer.count;
+    this.narrow = outer.narrow;
     if (parts.length === 0) return kept;
     if (pos < text.length) parts.push(text.slice(pos));
     const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
     // Worth it only when the folded form costs fewer tokens than the string written as KTOF.
     const written = encode(folded, this.encodeOptions);
     const saved = this.countTokens(encode(text, this.encodeOptions)) - this.countTokens(written);
-    if (saved <= 0) return kept;
+    if (saved <= 0) {
+      this.escaped = outer.escaped; // keys escaped inside the JSON are not in the document
+      return kept;
+    }
     // Nested deeper, each line may cost a token of indentation more; written inline (a table
     // cell) the fold drops the quotes and escapes the string needed, less its few wrapper tokens.
-    return { folded, narrow: saved <= lineCount(written) + CONTEXT_TOKENS };
+    return { folded, narrow: inner.narrow || saved <= lineCount(written) + CONTEXT_TOKENS, folds: inner.folds + 1 };
   }
 }
 

@@ -5,6 +5,7 @@
 import { encode, stringifyJson, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isChatRequest, isPlainObject, mapChatStrings, type StringSite } from './chat.js';
 import { decodeText, escapeLiteral } from './fragment.js';
+import type { JsonCandidate } from './scan.js';
 import { encodeText, type EncodedText } from './text.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
 
@@ -35,6 +36,8 @@ export interface EncodePromptOptions {
    * Strings guided by a schema bypass it.
    */
   textCache?: EncodedTextCache;
+  /** Finds the JSON in a string (default: findJson); encodePromptForms shares one scan per string between both forms. */
+  scan?: (text: string) => JsonCandidate[];
 }
 
 /** Where encodePrompt keeps and finds earlier encodeText results (see EncodePromptOptions.textCache). */
@@ -61,12 +64,7 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
   const detections: Detection[] = [];
   const schemasUsed = new Set<string>();
 
-  if (typeof prompt !== 'string' && !isChatRequest(prompt)) {
-    const ktof = encode(prompt, options.encodeOptions);
-    const originalTokens = countTokens(stringifyJson(prompt)); // exact numbers with their own digits
-    detections.push({ path: '', kind: 'value', originalTokens, encodedTokens: countTokens(ktof) });
-    return { prompt: ktof, ktof, detections, schemasUsed: [], tokensSaved: originalTokens - countTokens(ktof) };
-  }
+  if (!isContentPrompt(prompt)) return valuePrompt(prompt, encode(prompt, options.encodeOptions), countTokens);
 
   const visit = (text: string, site: StringSite): string => {
     const schemaName = findSchema(options.schemas, site);
@@ -77,6 +75,7 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
     if (!encoded) {
       encoded = encodeText(text, {
         countTokens,
+        ...(options.scan && { scan: options.scan }),
         ...(options.encodeOptions && { encodeOptions: options.encodeOptions }),
         ...(schema !== undefined && { accept: (value: JsonValue) => matchesSchemaType(value, schema) }),
       });
@@ -91,6 +90,22 @@ export function encodePrompt(prompt: JsonValue, options: EncodePromptOptions = {
   const result = typeof prompt === 'string' ? visit(prompt, { path: '', key: '' }) : mapChatStrings(prompt, visit);
   const tokensSaved = detections.reduce((sum, d) => sum + (d.originalTokens ?? 0) - (d.encodedTokens ?? 0), 0);
   return new LazyKtofPrompt(result, detections, [...schemasUsed], tokensSaved, prompt, options.encodeOptions);
+}
+
+/** A chat request or a string: encodePrompt rewrites the JSON inside its strings; any other value becomes one KTOF text. */
+export function isContentPrompt(prompt: JsonValue): boolean {
+  return typeof prompt === 'string' || isChatRequest(prompt);
+}
+
+/**
+ * The EncodedPrompt of a value that is neither a chat request nor a string: its KTOF text `ktof`
+ * (encode of the value), one detection of kind "value". `json`: the value's compact JSON with
+ * exact numbers, when the caller has it.
+ */
+export function valuePrompt(prompt: JsonValue, ktof: string, countTokens: TokenCounter, json = stringifyJson(prompt)): EncodedPrompt {
+  const originalTokens = countTokens(json); // exact numbers with their own digits
+  const encodedTokens = countTokens(ktof);
+  return { prompt: ktof, ktof, detections: [{ path: '', kind: 'value', originalTokens, encodedTokens }], schemasUsed: [], tokensSaved: originalTokens - encodedTokens };
 }
 
 /**

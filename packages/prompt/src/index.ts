@@ -1,11 +1,12 @@
 /**
- * @kaizen/prompt — prompt-aware KTOF. @kaizen/core calls encodePromptDocument (`result` of
- * optimize.request and prompts.encode: one KTOF string of the whole prompt), encodePrompt (their
- * `prompt`: the vendor-ready request), and decodePromptDocument / decodeReply (prompts.decode
- * inline, optimize.response).
+ * @kaizen/prompt — prompt-aware KTOF. @kaizen/core calls encodePromptForms (both forms of
+ * optimize.request and prompts.encode at once: `result`, one KTOF string of the whole prompt, as
+ * encodePromptDocument writes it, and `prompt`, the vendor-ready request, as encodePrompt writes
+ * it), and decodePromptDocument / decodeReply (prompts.decode inline, optimize.response).
  */
+export { encodePromptForms, type PromptForms, type PromptFormsOptions, type PromptDocumentCache } from './forms.js';
 export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt, type EncodedTextCache } from './encode.js';
-export { decodeReply, ReplyStreamDecoder, type DecodedReply, type ReplyStreamEvent } from './reply.js';
+export { decodeReply, readReply, ReplyStreamDecoder, type DecodedReply, type KnownDecode, type ReplyStreamEvent } from './reply.js';
 export { PROMPT_PRIMER, FRAGMENT_NOTE, REPLY_IN_KTOF, addPrimer } from './primer.js';
 export { encodeText, type EncodedText, type TextFragment, type EncodeTextOptions } from './text.js';
 export { decodeText, FENCE_OPEN } from './fragment.js';

@@ -16,13 +16,27 @@ const KTOF_FENCE = /(?:^|\n)[ \t]*```ktof\b[^\n]*\n/g;
 
 /** Decodes a model reply that holds KTOF (whole text or a ```ktof block); otherwise returns the text. */
 export function decodeReply(text: string, options: DecodeOptions = {}): DecodedReply {
+  return readReply(text, options);
+}
+
+/** What decoding a text gave: its value, or undefined when it is not KTOF. */
+export interface KnownDecode {
+  text: string;
+  value: JsonValue | undefined;
+}
+
+/**
+ * decodeReply, for a caller that has already decoded some text with the same options (`known`):
+ * when the reply's trimmed text is that text, its outcome is used instead of decoding it again.
+ */
+export function readReply(text: string, options: DecodeOptions = {}, known?: KnownDecode): DecodedReply {
   for (const body of ktofBlocks(text)) {
     const value = tryDecode(body, options);
     if (value !== undefined) return { isKtof: true, value, source: 'fenced' };
   }
   const trimmed = text.trim();
   if (trimmed !== '' && !trimmed.startsWith('```')) {
-    const value = tryDecode(trimmed, options);
+    const value = known?.text === trimmed ? known.value : tryDecode(trimmed, options);
     // Only a structure counts: any prose would otherwise "decode" as one string.
     if (value !== undefined && typeof value === 'object' && value !== null) return { isKtof: true, value, source: 'whole' };
   }

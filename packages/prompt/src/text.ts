@@ -22,6 +22,8 @@ export interface EncodeTextOptions {
   countTokens: TokenCounter;
   /** Only candidates this accepts are encoded (schema checks live here). */
   accept?: (value: JsonValue) => boolean;
+  /** Finds the JSON in the text (default: findJson); a caller that scans the same text for another purpose passes its scan. */
+  scan?: (text: string) => JsonCandidate[];
 }
 
 export interface EncodedText {
@@ -36,7 +38,7 @@ interface Planned extends TextFragment {
 /** Re-expresses the JSON inside `text` as KTOF fragments (or returns it escaped and unchanged). */
 export function encodeText(text: string, options: EncodeTextOptions): EncodedText {
   const planned: Planned[] = [];
-  for (const candidate of findJson(text)) {
+  for (const candidate of (options.scan ?? findJson)(text)) {
     if (options.accept && !options.accept(candidate.value)) continue;
     const plan = planFragment(text, candidate, options);
     if (plan) planned.push(plan);

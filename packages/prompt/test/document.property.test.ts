@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { encode, type JsonValue } from '@kaizen/ktof';
-import { decodePromptDocument, encodePromptDocument, PromptDocumentError } from '../src/index.js';
+import { encode, stringifyJson, type JsonValue } from '@kaizen/ktof';
+import { decodePromptDocument, encodePrompt, encodePromptDocument, encodePromptForms, PromptDocumentError, type EncodedText, type FoldEntry, type PromptDocument } from '../src/index.js';
 
 // Bounded fuzzing: a fixed run count and a time cap; the seed is printed so a failure can be replayed.
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -31,7 +31,7 @@ const layouts = fc.constantFrom<(v: JsonValue) => string>(
 const records = fc.array(fc.record({ id: fc.integer(), name: fc.string({ maxLength: 10 }), ok: fc.boolean() }), { minLength: 1, maxLength: 6 });
 
 /** Any JSON value whose strings may themselves hold JSON (of any shape, nested again) or only look like it. */
-const { value: promptValue } = fc.letrec<{ value: JsonValue; text: string; leaf: JsonValue }>((tie) => ({
+const { value: promptValue, text: promptText } = fc.letrec<{ value: JsonValue; text: string; leaf: JsonValue }>((tie) => ({
   leaf: fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), looksLikeJson),
   text: fc
     .array(
@@ -52,7 +52,7 @@ const { value: promptValue } = fc.letrec<{ value: JsonValue; text: string; leaf:
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(key, tie('value'), { maxKeys: 4 }).map((o) => JSON.parse(JSON.stringify(o)) as JsonValue),
   ),
-})) as unknown as { value: fc.Arbitrary<JsonValue> };
+})) as unknown as { value: fc.Arbitrary<JsonValue>; text: fc.Arbitrary<string> };
 
 describe('prompt document (one KTOF string of the whole prompt)', () => {
   it('decode(encode(x)) is x for any prompt, embedded JSON of any shape and strings that only look like JSON', () => {
@@ -129,5 +129,36 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
     expect(() => decodePromptDocument('$jsonq: 1')).toThrow(PromptDocumentError);
     expect(() => decodePromptDocument('$text: 1')).toThrow(/list of strings/);
     expect(() => decodePromptDocument('$text[1]: 5')).toThrow(/part must be a string/);
+  });
+
+  it('encodePromptForms gives exactly what encodePrompt and encodePromptDocument give, caches shared or not; `plain` means the document is encode(prompt)', () => {
+    const chat = fc.array(fc.record({ role: fc.constantFrom('user', 'tool', 'system'), content: promptText }), { minLength: 1, maxLength: 3 }).map((messages) => ({ model: 'm', messages }) as JsonValue);
+    // Caches kept across runs, as the server keeps them across requests: one pair per counter.
+    const cachesFor = () => {
+      const texts = new Map<string, EncodedText>();
+      const folds = new Map<string, FoldEntry>();
+      const documents = new Map<string, PromptDocument>();
+      return {
+        textCache: { get: (t: string) => texts.get(t), set: (t: string, e: EncodedText) => void texts.set(t, e) },
+        foldCache: { get: (t: string) => folds.get(t), set: (t: string, e: FoldEntry) => void folds.set(t, e) },
+        documentCache: { get: (k: string) => documents.get(k), set: (k: string, d: PromptDocument) => void documents.set(k, d) },
+      };
+    };
+    const caches = { exact: cachesFor(), estimate: cachesFor() };
+    fc.assert(
+      fc.property(fc.oneof(promptValue, chat, promptText), fc.boolean(), fc.boolean(), fc.boolean(), (prompt, exact, cached, autoDetectJson) => {
+        const options = { ...(exact ? { countTokens } : {}), encodeOptions: { maxDepth: 64 }, autoDetectJson };
+        // Twice when cached: the second answer comes from the caches (the document by the prompt's JSON).
+        const run = () => encodePromptForms(prompt, { ...options, ...(cached && { ...caches[exact ? 'exact' : 'estimate'], json: stringifyJson(prompt) }) });
+        const forms = cached ? (run(), run()) : run();
+        const alone = { prompt: encodePrompt(prompt, options), document: encodePromptDocument(prompt, options) };
+        same(forms.prompt.prompt, alone.prompt.prompt);
+        expect(forms.prompt.detections).toEqual(alone.prompt.detections);
+        expect(forms.prompt.tokensSaved).toBe(alone.prompt.tokensSaved);
+        expect(forms.document).toEqual(alone.document);
+        if (forms.document.plain) expect(forms.document.ktof).toBe(encode(prompt, options.encodeOptions));
+      }),
+      runs,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComputations, parseRequest } from '@kaizen/core';
 import { createServerComputations } from '../src/compute/computations.js';
+import { encode, parseJson } from '@kaizen/ktof';
 import { createOffloadedComputations } from '../src/compute/offload.js';
 import { removeTempDirs, startTestServer, type TestServer } from './helpers.js';
 
@@ -45,6 +46,20 @@ describe('large requests on the compute worker', () => {
     const stored = await onWorker.call('/v1/prompts/encode', { prompt: { messages: [{ role: 'user', content: JSON.stringify(orders) }] } });
     const replayed = await onWorker.call('/v1/prompts/decode', { ktof: stored.body.meta.payload_id });
     expect(replayed.body.data).toEqual({ messages: [{ role: 'user', content: JSON.stringify(orders) }] });
+  });
+
+  it('decompress answers the same bytes from the event loop (the JSON text written for its stats) as from the worker, exact numbers included', async () => {
+    const json = '{"big":12345678901234567890,"neg":-0,"rows":[{"a":1,"b":"x"},{"a":2.5,"b":"y, z"}],"note":"\u00e9 \\" \\\\"}';
+    const ktof = encode(parseJson(json, { numbers: 'text' }));
+    const raw = async (t: TestServer) => {
+      const response = await fetch(t.url + '/v1/decompress', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': t.key }, body: JSON.stringify({ data: ktof }) });
+      return (await response.text()).replace(/"request_id":"[^"]*"/, '');
+    };
+    const [worker, loop] = await Promise.all([raw(onWorker), raw(onLoop)]);
+    expect(loop).toBe(worker);
+    const exact = '{"big":12345678901234567890,"neg":-0,"rows":[{"a":1,"b":"x"},{"a":2.5,"b":"y, z"}],"note":"\u00e9 \\" \\\\"}'.replace('\\u00e9', 'é');
+    expect(loop).toContain(`"result":${exact}`);
+    expect(loop).toContain(`"data":${exact}`);
   });
 
   it('stops the worker once it has been idle, and starts it again for the next large request', async () => {

@@ -16,7 +16,7 @@
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, KaizenProblem, type Limits } from '@kaizen/core';
 import type { ComputeContext, ServerComputations } from './computations.js';
-import { carryRequest, computeRequest, unpackResult, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
+import { carryRequest, computeRequest, unpackResult, withRawJson, type ComputeOp, type ComputeReply, type ComputeRequest } from './protocol.js';
 
 // From dist the worker is the sibling file; under a test runner this module runs from src, and
 // the worker from the build (workspace packages resolve to their builds either way).
@@ -202,7 +202,7 @@ export function createOffloadedComputations({ local, aboveCost, workerUrl = WORK
   return {
     encodeData: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodeData', request }, context) : local.encodeData(request, context)),
     encodePrompt: (request, context) => (costly(context, request.token_models) ? run({ op: 'encodePrompt', request }, context) : local.encodePrompt(request, context)),
-    decode: (request, context) => (costly(context) ? run({ op: 'decode', request }, context) : local.decode(request, context)),
+    decode: (request, context) => (costly(context) ? run({ op: 'decode', request }, context) : local.decode(request, context).then(withRawJson)),
     // One tokenizer counts every text (before and after), as an encode for one model does.
     rewriteGatewayBody: (request, context) => (costly(context) ? run({ op: 'rewriteGatewayBody', request }, context) : local.rewriteGatewayBody(request, context)),
     get workerRunning() {

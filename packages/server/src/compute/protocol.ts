@@ -45,8 +45,17 @@ export function carryRequest(op: ComputeOp, exactNumbers: boolean | undefined): 
  */
 export function carryResult(op: ComputeOp['op'], result: ComputeResult): Carried<ComputeResult> {
   if (op !== 'decode') return carry(result);
-  const { value, json, ...rest } = result as DecodeComputation;
-  return { value: { ...rest, value: null }, json: json ?? stringifyJson(value) } as unknown as Carried<ComputeResult>;
+  const { value, ...rest } = result as DecodeComputation;
+  return { value: { ...rest, value: null }, json: stringifyJson(value) } as unknown as Carried<ComputeResult>;
+}
+
+/**
+ * A decoding computed on the event loop, answered as the worker's are: its JSON text written
+ * once and embedded in the response as it is (RawJson), instead of serialising the value for
+ * `result` and again for `data`.
+ */
+export function withRawJson(result: DecodeComputation): DecodeComputation {
+  return { ...result, value: new RawJson(stringifyJson(result.value)) as unknown as JsonValue };
 }
 
 export function unpackResult(carried: Carried<ComputeResult>): ComputeResult {
