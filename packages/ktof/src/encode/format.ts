@@ -68,8 +68,22 @@ export function writtenCost(v: JsonPrimitive, text: string): number {
  * `stringBits(v)` for a string (computed once by the caller, who usually prices two positions).
  */
 export function primitiveCost(v: JsonPrimitive, bits: number, unsafe: number): number {
-  if (typeof v === 'string') return (bits & unsafe) === 0 ? stringCost(v) : stringCost(v) + QUOTES;
+  return bareCost(v) + quotesCost(bits, unsafe);
+}
+
+/**
+ * Estimated tokens of a primitive written bare: the part of primitiveCost that is the same at
+ * every position, so a caller pricing two positions computes it once (a number's digit count is
+ * not free) and adds quotesCost for each.
+ */
+export function bareCost(v: JsonPrimitive): number {
+  if (typeof v === 'string') return stringCost(v);
   return isEncodedNumber(v) ? numberValueCost(v) : 1;
+}
+
+/** The quotes a primitive whose bits are `bits` (bitsOf) takes at a position whose unsafe bits are `unsafe`. */
+export function quotesCost(bits: number, unsafe: number): number {
+  return (bits & unsafe) === 0 ? 0 : QUOTES;
 }
 
 /** `stringBits(v)` for a string, 0 for other primitives (which need no quoting). */

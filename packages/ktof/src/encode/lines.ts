@@ -6,12 +6,14 @@
  */
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { quote, stringBits } from '../shared/quoting.js';
-import { delimiterCost, nestedCost } from './cost.js';
+import { delimiterCost, nestedCost, QUOTES, stringCost } from './cost.js';
 import { bitsOf, type Format, INLINE_UNSAFE, keyOf, primitiveCost, primitiveText, writtenCost } from './format.js';
 import type { Column, TablePlan } from './table.js';
 
 /** The keys of an absent row (or group). */
 const NO_KEYS: readonly string[] = [];
+/** ...and its values. */
+const NO_VALUES: readonly JsonValue[] = [];
 
 /** A line of cells with its estimated tokens: the line as written, and its cells in inline JSON. */
 export interface CellLine {
@@ -34,11 +36,18 @@ export function cellLine(f: Format, prefix: string, values: readonly JsonValue[]
     if (i > 0) text += f.delimiter;
     if (typeof v === 'string') {
       const bits = stringBits(v);
-      text += (bits & f.cellUnsafe) === 0 ? v : quote(v);
-      cost += primitiveCost(v, bits, f.cellUnsafe);
-      // A string the cell quotes (a `|` or `;` in it) is priced quoted inline too: one token at
-      // most, and what the layout choices have always been made with.
-      inline += primitiveCost(v, bits, f.cellUnsafe | INLINE_UNSAFE);
+      const c = stringCost(v);
+      if ((bits & f.cellUnsafe) === 0) {
+        text += v;
+        cost += c;
+        inline += (bits & INLINE_UNSAFE) === 0 ? c : c + QUOTES;
+      } else {
+        text += quote(v);
+        cost += c + QUOTES;
+        // A string the cell quotes (a `|` or `;` in it) is priced quoted inline too: one token at
+        // most, and what the layout choices have always been made with.
+        inline += c + QUOTES;
+      }
     } else if (v === null || typeof v !== 'object') {
       const cell = primitiveText(v, 0); // numbers, booleans and null are never quoted
       text += cell;
@@ -99,24 +108,34 @@ class RowTally {
 /** Appends the cells of `row` (absent: undefined) under `columns` to `text`. */
 function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], text: string, tally: RowTally): string {
   // A row's keys come in header order (the header is their union in an order every row agrees
-  // with), so one walk along them finds the present cells without a lookup per column.
+  // with), so one walk along them finds the present cells without a lookup per column, and the
+  // values come in the same order: `values[at]` is the value of `keys[at]`. (Reading `row[key]`
+  // instead is a keyed load over rows of many shapes, which V8 serves from its slowest cache.)
   const keys = row === undefined ? NO_KEYS : Object.keys(row);
+  const values = row === undefined ? NO_VALUES : Object.values(row);
   let at = 0;
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i] as Column;
     const present = keys[at] === c.key;
-    if (present) at++; // constants and sub-tables are keys of the row too
+    const v = present ? (values[at++] as JsonValue) : null; // constants and sub-tables are keys of the row too
     if (c.table || c.constant) continue; // sub-table rows follow the row line; constants are in the header
     if (c.children) {
-      text = rowCells(f, present ? (row![c.key] as JsonObject) : undefined, c.children, text, tally);
+      text = rowCells(f, present ? (v as JsonObject) : undefined, c.children, text, tally);
       continue;
     }
     if (tally.written > 0) text += f.delimiter;
     tally.written++;
     if (!present) continue;
-    const v = row![c.key] as JsonValue;
-    if (v === null || typeof v !== 'object') {
-      const cell = primitiveText(v, f.cellUnsafe);
+    if (typeof v === 'string') {
+      if ((stringBits(v) & f.cellUnsafe) === 0) {
+        text += v;
+        tally.cost += stringCost(v);
+      } else {
+        text += quote(v);
+        tally.cost += stringCost(v) + QUOTES;
+      }
+    } else if (v === null || typeof v !== 'object') {
+      const cell = primitiveText(v, 0); // numbers, booleans and null are never quoted
       text += cell;
       tally.cost += writtenCost(v, cell);
     } else {

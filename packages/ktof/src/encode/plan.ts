@@ -6,7 +6,7 @@
  */
 import { bracketCost, nestedCost, NEVER } from './cost.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
-import { bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, primitiveCost, type Written } from './format.js';
+import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
 import { cellLine, headerCost, headerText, keyedRows, tableRows } from './lines.js';
 import { planTable, type TablePlan } from './table.js';
 
@@ -116,8 +116,9 @@ export class Planner {
       const value = v[name] as JsonValue;
       if (value === null || typeof value !== 'object') {
         const bits = bitsOf(value);
-        block += fieldLineCost(k, depth) + primitiveCost(value, bits, FIELD_UNSAFE);
-        inline += k.cost + 1 + primitiveCost(value, bits, INLINE_UNSAFE);
+        const bare = bareCost(value);
+        block += fieldLineCost(k, depth) + bare + quotesCost(bits, FIELD_UNSAFE);
+        inline += k.cost + 1 + bare + quotesCost(bits, INLINE_UNSAFE);
         layouts.push(typeof value === 'string' && (bits & FIELD_UNSAFE) === 0 ? value : null);
       } else {
         const layout = this.field(k, value, depth);
@@ -225,13 +226,15 @@ export class Planner {
       }
       let lines = 1; // the first field shares the dash line
       let rowInline = 2 + keys.length - 1;
-      for (const name of keys) {
-        const value = row[name] as JsonValue;
+      const values = Object.values(row); // in the order of keys, without a keyed load per field
+      for (let i = 0; i < keys.length; i++) {
+        const value = values[i] as JsonValue;
         if (value !== null && typeof value === 'object') return null;
         const bits = bitsOf(value);
-        const k = keyOf(name);
-        lines += fieldLineCost(k, depth + 2) + primitiveCost(value, bits, FIELD_UNSAFE);
-        rowInline += k.cost + 1 + primitiveCost(value, bits, INLINE_UNSAFE);
+        const bare = bareCost(value);
+        const k = keyOf(keys[i] as string);
+        lines += fieldLineCost(k, depth + 2) + bare + quotesCost(bits, FIELD_UNSAFE);
+        rowInline += k.cost + 1 + bare + quotesCost(bits, INLINE_UNSAFE);
       }
       block += Math.min(lines, itemLine + rowInline);
       inline += nestedCost(row, rowInline);
@@ -247,8 +250,9 @@ export class Planner {
     for (const item of v) {
       if (item === null || typeof item !== 'object') {
         const bits = bitsOf(item);
-        cost += itemLineCost(depth + 1) + primitiveCost(item, bits, ITEM_UNSAFE);
-        inline += primitiveCost(item, bits, INLINE_UNSAFE);
+        const bare = bareCost(item);
+        cost += itemLineCost(depth + 1) + bare + quotesCost(bits, ITEM_UNSAFE);
+        inline += bare + quotesCost(bits, INLINE_UNSAFE);
         items.push(typeof item === 'string' && (bits & ITEM_UNSAFE) === 0 ? item : null);
       } else {
         const layout = this.item(item, depth + 1);
