@@ -40,9 +40,10 @@ export interface PromptDocumentOptions {
   /** Decides whether a fold pays (the codec's token model picks the layout, as in compress); an estimate when absent. */
   countTokens?: TokenCounter;
   /**
-   * Deepest nesting a fold may create, in containers as the codec counts them (default: the
-   * codec's DEFAULT_MAX_DEPTH, 1000, which is also the API's MAX_DEPTH): a document deeper than
-   * its reader's maxDepth could not be decoded, so the fold is skipped and the string stays text.
+   * Deepest nesting a fold may create, in containers as the codec counts them (default:
+   * `encodeOptions.maxDepth`, else the codec's DEFAULT_MAX_DEPTH, 1000, which is also the API's
+   * MAX_DEPTH): a document deeper than its reader's maxDepth could not be decoded, and one deeper
+   * than the encoder's could not be written, so the fold is skipped and the string stays text.
    */
   maxDepth?: number;
   /**
@@ -176,7 +177,7 @@ class Folder {
     private readonly countTokens: TokenCounter,
     private readonly encodeOptions: EncodeOptions | undefined,
   ) {
-    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#maxDepth = options.maxDepth ?? encodeOptions?.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
 
   fold(value: JsonValue, key: string, depth: number): JsonValue {

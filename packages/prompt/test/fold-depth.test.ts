@@ -23,4 +23,14 @@ describe('prompt document folds and the codec depth limit', () => {
       expect(decodePromptDocument(ktof, { maxDepth: DEFAULT_MAX_DEPTH })).toStrictEqual(prompt);
     }
   });
+
+  it("folds no deeper than the encoder's own maxDepth when only encodeOptions sets it", () => {
+    const maxDepth = 50;
+    for (const [levels, folds] of [[maxDepth - 5, true], [maxDepth - 2, false]] as const) {
+      const prompt = nestedIn(levels, jsonText);
+      const { ktof, folded } = encodePromptDocument(prompt, { encodeOptions: { maxDepth } });
+      expect(folded > 0, `a string under ${levels} objects`).toBe(folds);
+      expect(decodePromptDocument(ktof, { maxDepth })).toStrictEqual(prompt);
+    }
+  });
 });
