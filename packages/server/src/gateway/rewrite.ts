@@ -50,8 +50,13 @@ interface Candidate {
 
 /** Characters of encoded texts remembered per tokenizer: an agent loop resends its history every turn. */
 const ENCODE_CACHE_CHARS = 2_000_000;
-/** Shorter strings are not remembered: too short to hold JSON worth a fragment. */
-const MIN_CACHED_TEXT = 24;
+/**
+ * Characters each remembered text is charged on top of its own (the map entry and result
+ * object), so the budget also bounds memory when most texts are short. Short texts are worth
+ * remembering: a tool call's arguments ('{"day":"today"}') are JSON the engine tries to encode
+ * on every request otherwise, and an agent loop resends every earlier call on every turn.
+ */
+const ENTRY_OVERHEAD_CHARS = 64;
 const encodeCaches = new Map<string, EncodedTextCache>();
 /**
  * What each cached encoding is sent as, built once per encoding rather than once per request
@@ -88,9 +93,7 @@ function encodeCache(encoding: string): EncodedTextCache {
     const texts = new TextCache<EncodedText>(ENCODE_CACHE_CHARS);
     cache = {
       get: (text) => texts.get(text),
-      set: (text, encoded) => {
-        if (text.length >= MIN_CACHED_TEXT) texts.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
-      },
+      set: (text, encoded) => texts.set(text, encoded, ENTRY_OVERHEAD_CHARS + (encoded.text === text ? 0 : encoded.text.length)),
     };
     encodeCaches.set(encoding, cache);
   }
