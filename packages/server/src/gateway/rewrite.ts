@@ -50,8 +50,13 @@ interface Candidate {
 
 /** Characters of encoded texts remembered per tokenizer: an agent loop resends its history every turn. */
 const ENCODE_CACHE_CHARS = 2_000_000;
-/** Shorter strings are not remembered: too short to hold JSON worth a fragment. */
-const MIN_CACHED_TEXT = 24;
+/**
+ * Characters each remembered text is charged on top of its own (the map entry and result
+ * object), so the budget also bounds memory when most texts are short. Short texts are worth
+ * remembering: a tool call's arguments ('{"day":"today"}') are JSON the engine tries to encode
+ * on every request otherwise, and an agent loop resends every earlier call on every turn.
+ */
+const ENTRY_OVERHEAD_CHARS = 64;
 const encodeCaches = new Map<string, EncodedTextCache>();
 /**
  * What each cached encoding is sent as, built once per encoding rather than once per request
@@ -63,7 +68,14 @@ interface SentForms {
   primed?: string;
   literal?: string;
   primedLiteral?: string;
+  /** The original text as a JSON literal (see ExpectedLiterals), for texts of EXPECTED_LITERAL_CHARS or more. */
+  source?: string;
 }
+/**
+ * Texts this long are looked for in the body by their expected literal (spliceJsonLiterals)
+ * once they were seen before; shorter ones cost less to scan than to remember twice.
+ */
+const EXPECTED_LITERAL_CHARS = 1024;
 const sentForms = new WeakMap<EncodedText, SentForms>();
 
 function formsOf(entry: EncodedText): SentForms {
@@ -82,6 +94,12 @@ function literalOf(entry: EncodedText, withPrimer: boolean): string {
   return withPrimer ? (forms.primedLiteral ??= JSON.stringify(primed(entry))) : (forms.literal ??= JSON.stringify(entry.text));
 }
 
+/** `text` (the cache key of `entry`) as most clients write it in JSON, written once per encoding. */
+function sourceLiteralOf(entry: EncodedText, text: string): string {
+  const forms = formsOf(entry);
+  return (forms.source ??= JSON.stringify(text));
+}
+
 function encodeCache(encoding: string): EncodedTextCache {
   let cache = encodeCaches.get(encoding);
   if (!cache) {
@@ -89,7 +107,8 @@ function encodeCache(encoding: string): EncodedTextCache {
     cache = {
       get: (text) => texts.get(text),
       set: (text, encoded) => {
-        if (text.length >= MIN_CACHED_TEXT) texts.set(text, encoded, encoded.text === text ? 0 : encoded.text.length);
+        const forms = (encoded.text === text ? 0 : encoded.text.length) + (text.length >= EXPECTED_LITERAL_CHARS ? text.length : 0);
+        texts.set(text, encoded, ENTRY_OVERHEAD_CHARS + forms);
       },
     };
     encodeCaches.set(encoding, cache);
@@ -142,6 +161,7 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
   let tokensOriginal = 0;
   let seq = 0;
   let estimated = counter.estimated;
+  const expected = new Map<string, string>();
   mapChatStrings(request, (text, site) => {
     if (text.length > MAX_EXACT_COUNT_STRING) estimated = true;
     const originalTokens = count(text);
@@ -150,7 +170,7 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
     if (!encoded) {
       encoded = encodeText(text, { countTokens: count });
       cache.set(text, encoded);
-    }
+    } else if (text.length >= EXPECTED_LITERAL_CHARS) expected.set(site.path, sourceLiteralOf(encoded, text));
     if (encoded.fragments.length > 0) {
       const root = site.path.slice(1).split('/', 1)[0]!;
       const rank = order.indexOf(root);
@@ -176,5 +196,5 @@ export function rewriteRequest(raw: string, request: { [key: string]: JsonValue 
     tokensSent += after - before;
   }
   if (literals.size === 0) return { body: raw, tokensOriginal, tokensSent, estimated, textsRewritten: 0 };
-  return { body: spliceJsonLiterals(raw, literals), tokensOriginal, tokensSent, estimated, textsRewritten: literals.size };
+  return { body: spliceJsonLiterals(raw, literals, expected), tokensOriginal, tokensSent, estimated, textsRewritten: literals.size };
 }

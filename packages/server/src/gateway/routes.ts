@@ -64,10 +64,12 @@ export function mountGateway(app: Hono<AppEnv>, deps: GatewayDependencies): void
   }
 
   const upstreamBases = new Map(VENDORS.flatMap((vendor) => vendor.routes.map((route) => [route, vendor.upstream(deps.config) + vendor.upstreamPath(route.path)] as const)));
+  const plainUrls = new Map([...upstreamBases].map(([route, base]) => [route, new URL(base)] as const));
   /** The upstream URL of a call: the route's base, plus the caller's query string (Azure's api-version). */
   function upstreamUrl(route: GatewayRoute, requestUrl: string): URL {
     const query = requestUrl.indexOf('?');
-    return new URL(upstreamBases.get(route)! + (query < 0 ? '' : requestUrl.slice(query)));
+    // Without a query string (nearly every call) the route's own URL, parsed once: only read from.
+    return query < 0 ? plainUrls.get(route)! : new URL(upstreamBases.get(route)! + requestUrl.slice(query));
   }
 
   async function call(c: Context<AppEnv>, vendor: Vendor, route: GatewayRoute): Promise<Response> {

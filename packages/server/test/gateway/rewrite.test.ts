@@ -61,6 +61,25 @@ describe('spliceJsonLiterals', () => {
     );
   });
 
+  it('finds the same spans with expected literals, whether the text holds them or not', () => {
+    // A literal as JSON.stringify writes it, one with other escapes, or one that is wrong outright.
+    const guess = fc.constantFrom('stringify', 'escaped', 'wrong');
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(0, 2), fc.infiniteStream(fc.boolean()), fc.infiniteStream(guess), (value, indent, picks, guesses) => {
+        // Some strings written with \u escapes, as other JSON writers do.
+        const text = JSON.stringify({ wrap: value }, null, indent).replace(/"(\w)/g, (match, c: string) => (picks.next().value ? `"\\u00${c.charCodeAt(0).toString(16)}` : match));
+        const strings = stringsOf(JSON.parse(text));
+        const pointers = new Set(strings.filter(() => picks.next().value).map(([pointer]) => pointer));
+        const expected = new Map<string, string>();
+        for (const [pointer, original] of strings) {
+          const kind = guesses.next().value;
+          expected.set(pointer, kind === 'stringify' ? JSON.stringify(original) : kind === 'escaped' ? JSON.stringify(original).replace(/\w/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : JSON.stringify(`${original}"`));
+        }
+        expect(locateStrings(text, pointers, expected)).toEqual(locateStrings(text, pointers));
+      }),
+    );
+  });
+
   it('keeps number spellings, escapes and duplicate keys (the last one is replaced, as JSON.parse reads it)', () => {
     const text = '{"a": 1.0e0, "s": "caf\\u00e9", "m": [{"content": "x"}, {"content": "old", "content": "last"}]}';
     const out = replaceStrings(text, new Map([['/m/1/content', 'new']]));
