@@ -176,9 +176,14 @@ function cachedCounter(encoding: string, count: Counter, split: (text: string) =
     };
     cached = (text) => {
       if (text.length <= PIECEWISE_CHARS) return counted(text);
-      let total = 0;
-      for (const piece of split(text)) total += counted(piece);
-      return total;
+      // A long text sent again exactly (a retry, the same prompt from many callers) is one lookup.
+      let n = seen.get(text);
+      if (n === undefined) {
+        n = 0;
+        for (const piece of split(text)) n += counted(piece);
+        seen.set(text, n);
+      }
+      return n;
     };
     caches.set(encoding, cached);
   }

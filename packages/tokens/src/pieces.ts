@@ -38,19 +38,25 @@
  * Where to cut is content-defined: a rolling (gear) hash of the last 32 characters arms the cut
  * when its low bits are zero, and the next safe place after that is cut. So two texts cut the
  * same way wherever they agree, and a change early on (a count in a header) stops mattering a
- * few pieces later. Pieces are at least MIN_PIECE characters; after MAX_PIECE characters the
+ * few pieces later (the hash sees only the last 32 characters; only MIN_PIECE ties a cut to the
+ * one before it). Pieces are at least MIN_PIECE characters; after MAX_PIECE characters the
  * next safe place is cut whatever the hash says.
  */
 
-/** Pieces shorter than this are not cut off (a cache entry per few characters costs more than it saves). */
-export const MIN_PIECE = 512;
-/** Past this many characters the next safe place is cut, hash or not. */
-export const MAX_PIECE = 8 * 1024;
 /**
- * A hash arms the cut when these bits are zero: about one place in 1024. The high bits, as
- * each of them depends on the last 22 to 32 characters (the low bit on the last one only).
+ * Pieces shorter than this are not cut off (a cache entry per few characters costs more than it
+ * saves). Pieces are small because the first and the last piece of a text are the ones that
+ * change (a header's count, the new turn): the smaller they are, the less is counted again.
  */
-const HASH_MASK = 0xffc00000 | 0;
+export const MIN_PIECE = 128;
+/** Past this many characters the next safe place is cut, hash or not. */
+export const MAX_PIECE = 4 * 1024;
+/**
+ * A hash arms the cut when these bits are zero: about one place in 256, so pieces are about
+ * 400 characters on average. The high bits, as each of them depends on the last 24 to 32
+ * characters (the low bit on the last one only).
+ */
+const HASH_MASK = 0xff000000 | 0;
 
 /** Gear table: a fixed pseudo-random 32-bit value per byte (xorshift from a constant seed). */
 const GEAR = (() => {
