@@ -36,11 +36,16 @@
  * JSON and KTOF.
  *
  * Where to cut is content-defined: a rolling (gear) hash of the last 32 characters arms the cut
- * when its low bits are zero, and the next safe place after that is cut. So two texts cut the
+ * when its high bits are zero, and the next safe place after that is cut. So two texts cut the
  * same way wherever they agree, and a change early on (a count in a header) stops mattering a
  * few pieces later (the hash sees only the last 32 characters; only MIN_PIECE ties a cut to the
  * one before it). Pieces are at least MIN_PIECE characters; after MAX_PIECE characters the
  * next safe place is cut whatever the hash says.
+ *
+ * With the long-run guard (long-runs.ts), which counters apply to each text they are given:
+ * a piece never ends inside a run of letters or of punctuation (it ends with a letter or digit
+ * followed by punctuation), so the guard cuts the pieces exactly where it cuts the whole text,
+ * and a guarded count of the pieces sums to the guarded count of the whole.
  */
 
 /**
