@@ -62,6 +62,8 @@ export const MAX_PIECE = 4 * 1024;
  * characters (the low bit on the last one only).
  */
 const HASH_MASK = 0xff000000 | 0;
+/** Characters the hash depends on (its 32 bits shift one place per character). */
+const HASH_WINDOW = 32;
 
 /** Gear table: a fixed pseudo-random 32-bit value per byte (xorshift from a constant seed). */
 const GEAR = (() => {
@@ -88,7 +90,12 @@ function isCutPunctuation(c: number): boolean {
 
 /** True when a cut between `text[at - 1]` and `text[at]` keeps every encoding's count exact (see above). */
 export function isSafeCut(text: string, at: number): boolean {
-  return at > 0 && isAsciiWordChar(text.charCodeAt(at - 1)) && isCutPunctuation(text.charCodeAt(at));
+  return at > 0 && safeBetween(text.charCodeAt(at - 1), text.charCodeAt(at));
+}
+
+/** The cut rule on the two characters beside the cut: an ASCII letter or digit, then punctuation. */
+function safeBetween(before: number, after: number): boolean {
+  return isAsciiWordChar(before) && isCutPunctuation(after);
 }
 
 /**
@@ -97,18 +104,28 @@ export function isSafeCut(text: string, at: number): boolean {
  */
 export function pieceCuts(text: string): number[] {
   const cuts: number[] = [];
+  const length = text.length;
   let last = 0;
+  // The hash at i covers the characters before i; only its last 32 count, so each piece starts
+  // hashing 32 characters before it may first be cut (the same hash as hashing all along).
+  let i = MIN_PIECE - HASH_WINDOW;
   let hash = 0;
-  let armed = false;
-  for (let i = 1; i < text.length; i++) {
-    const prev = text.charCodeAt(i - 1);
-    hash = ((hash << 1) + GEAR[prev & 0xff]!) | 0;
-    if (!armed && i - last >= MIN_PIECE && ((hash & HASH_MASK) === 0 || i - last >= MAX_PIECE)) armed = true;
-    if (armed && isSafeCut(text, i)) {
-      cuts.push(i);
-      last = i;
-      armed = false;
+  while (i < length) {
+    hash = ((hash << 1) + GEAR[text.charCodeAt(i) & 0xff]!) | 0;
+    i++;
+    if (i - last < MIN_PIECE || ((hash & HASH_MASK) !== 0 && i - last < MAX_PIECE)) continue;
+    // Armed: cut at the next safe place.
+    let prev = text.charCodeAt(i - 1);
+    for (; i < length; i++) {
+      const next = text.charCodeAt(i);
+      if (safeBetween(prev, next)) break;
+      prev = next;
     }
+    if (i >= length) break;
+    cuts.push(i);
+    last = i;
+    i += MIN_PIECE - HASH_WINDOW;
+    hash = 0;
   }
   return cuts;
 }
