@@ -149,16 +149,40 @@ const caches = new Map<string, Counter>();
 let tokens: typeof import('@kaizen/tokens') | undefined;
 
 /**
- * The counter of an encoding behind a shared cache of recent strings (4 M characters per
- * encoding): each distinct system prompt, tool result or earlier turn is counted once.
+ * Texts longer than this are counted as the sum of their pieces (@kaizen/tokens
+ * `splitIntoPieces`), each piece through the cache: exact, as the pieces are cut only where the
+ * tokenizers' pre-tokenizers always split. A conversation's JSON and KTOF grow by a turn per
+ * request and differ as wholes every time, but their pieces up to the new turn are the previous
+ * request's pieces, so only the new part is counted. Shorter texts are looked up whole.
  */
-function cachedCounter(encoding: string, count: Counter): Counter {
+export const PIECEWISE_CHARS = 2048;
+
+/**
+ * The counter of an encoding behind a shared cache of recent strings (4 M characters per
+ * encoding): each distinct system prompt, tool result, earlier turn or piece of a long text is
+ * counted once. `count` is the tokens package's counter, whose long-run guard applies per piece
+ * as it did per text (a piece never ends inside a run of letters or of punctuation, so the guard
+ * cuts the pieces where it cut the whole); a sampled request (withinCountBudget) calls this
+ * counter on its windows, which are no longer than PIECEWISE_CHARS and so are counted whole.
+ */
+function cachedCounter(encoding: string, count: Counter, split: (text: string) => string[]): Counter {
   let cached = caches.get(encoding);
   if (!cached) {
     const seen = new TextCache<number>(4_000_000);
-    cached = (text) => {
+    const counted = (text: string): number => {
       let n = seen.get(text);
       if (n === undefined) seen.set(text, (n = count(text)));
+      return n;
+    };
+    cached = (text) => {
+      if (text.length <= PIECEWISE_CHARS) return counted(text);
+      // A long text sent again exactly (a retry, the same prompt from many callers) is one lookup.
+      let n = seen.get(text);
+      if (n === undefined) {
+        n = 0;
+        for (const piece of split(text)) n += counted(piece);
+        seen.set(text, n);
+      }
       return n;
     };
     caches.set(encoding, cached);
@@ -173,7 +197,7 @@ function cachedCounter(encoding: string, count: Counter): Counter {
 export async function loadCounters(models: readonly string[] | null | undefined): Promise<ModelCounter[]> {
   if (!models || models.length === 0) return [];
   tokens ??= await import('@kaizen/tokens');
-  const { resolveModel, tokenCounter, UnknownModelError } = tokens;
+  const { resolveModel, tokenCounter, UnknownModelError, splitIntoPieces } = tokens;
   const unique = [...new Set(models)];
   const problems = [];
   for (const [index, model] of models.entries()) {
@@ -188,7 +212,7 @@ export async function loadCounters(models: readonly string[] | null | undefined)
   return Promise.all(
     unique.map(async (model) => {
       const { estimated, encoding } = resolveModel(model);
-      return { model, count: cachedCounter(encoding, await tokenCounter(model)), estimated, encoding };
+      return { model, count: cachedCounter(encoding, await tokenCounter(model), splitIntoPieces), estimated, encoding };
     }),
   );
 }

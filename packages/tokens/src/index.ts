@@ -26,3 +26,4 @@ export async function countTokens(model: string, text: string): Promise<TokenCou
   const counter = loadedEncoding(encoding) ?? (await loadEncoding(encoding));
   return { count: counter(text), estimated, encoding };
 }
+export { isSafeCut, pieceCuts, splitIntoPieces, MIN_PIECE, MAX_PIECE } from './pieces.js';
