@@ -24,6 +24,7 @@ import { isPlainObject } from './chat.js';
 import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
 import { findJson, type JsonCandidate } from './scan.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
+import type { TextKeyedCache } from './types.js';
 
 export const JSON_KEY = '$json';
 export const TEXT_KEY = '$text';
@@ -57,10 +58,7 @@ export interface PromptDocumentOptions {
 }
 
 /** Where encodePromptDocument keeps each string's fold (see PromptDocumentOptions.foldCache). */
-export interface FoldCache {
-  get(text: string): FoldEntry | undefined;
-  set(text: string, entry: FoldEntry): void;
-}
+export type FoldCache = TextKeyedCache<FoldEntry>;
 
 /** How one string folds: the folded value (the string itself when folding did not pay). */
 export interface FoldEntry {

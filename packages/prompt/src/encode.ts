@@ -8,6 +8,7 @@ import { decodeText, escapeLiteral } from './fragment.js';
 import type { JsonCandidate } from './scan.js';
 import { encodeText, type EncodedText } from './text.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
+import type { TextKeyedCache } from './types.js';
 
 export interface Detection {
   /** JSON-pointer-like path of the string that held JSON, e.g. "/messages/2/content". */
@@ -41,10 +42,7 @@ export interface EncodePromptOptions {
 }
 
 /** Where encodePrompt keeps and finds earlier encodeText results (see EncodePromptOptions.textCache). */
-export interface EncodedTextCache {
-  get(text: string): EncodedText | undefined;
-  set(text: string, encoded: EncodedText): void;
-}
+export type EncodedTextCache = TextKeyedCache<EncodedText>;
 
 export interface EncodedPrompt {
   /** The prompt with JSON re-expressed as KTOF (same shape as the input when it was a chat request). */

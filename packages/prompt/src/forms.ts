@@ -11,6 +11,7 @@ import { encodePromptDocument, type PromptDocument, type PromptDocumentOptions }
 import { encodePrompt, isContentPrompt, valuePrompt, type EncodedPrompt, type EncodePromptOptions } from './encode.js';
 import { findJson, type JsonCandidate } from './scan.js';
 import { estimateTokens } from './tokens.js';
+import type { TextKeyedCache } from './types.js';
 
 export interface PromptFormsOptions extends Omit<EncodePromptOptions, 'scan'>, Omit<PromptDocumentOptions, 'scan'> {
   /** The prompt's compact JSON with exact numbers, when the caller has it (spares serialising it again; keys `documentCache`). */
@@ -26,10 +27,7 @@ export interface PromptFormsOptions extends Omit<EncodePromptOptions, 'scan'>, O
 }
 
 /** Where encodePromptForms keeps documents by prompt (see PromptFormsOptions.documentCache). */
-export interface PromptDocumentCache {
-  get(key: string): PromptDocument | undefined;
-  set(key: string, document: PromptDocument): void;
-}
+export type PromptDocumentCache = TextKeyedCache<PromptDocument>;
 
 export interface PromptForms {
   /** encodePrompt(prompt): the vendor-ready request. */

@@ -4,6 +4,7 @@
  * encodePromptDocument writes it, and `prompt`, the vendor-ready request, as encodePrompt writes
  * it), and decodePromptDocument / decodeReply (prompts.decode inline, optimize.response).
  */
+export type { TextKeyedCache } from './types.js';
 export { encodePromptForms, type PromptForms, type PromptFormsOptions, type PromptDocumentCache } from './forms.js';
 export { encodePrompt, decodePrompt, type Detection, type EncodePromptOptions, type EncodedPrompt, type EncodedTextCache } from './encode.js';
 export { decodeReply, readReply, ReplyStreamDecoder, type DecodedReply, type KnownDecode, type ReplyStreamEvent } from './reply.js';
