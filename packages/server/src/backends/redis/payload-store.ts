@@ -5,7 +5,7 @@
  * by tenant: another tenant's id is simply a key that does not exist.
  */
 import { MAX_REPLAY_BYTES_PER_PAYLOAD, MAX_REPLAYS_PER_PAYLOAD } from '@kaizen/core';
-import { parseJson, stringifyJson } from '@kaizen/ktof';
+import { parseJson, RawJson, stringifyJson } from '@kaizen/ktof';
 import type { PayloadLookup, PayloadReplay, PayloadStore, StoredPayload } from '../types.js';
 import { replayRecordBytes, replayTexts } from '../replay-size.js';
 import { guarded, type RedisClient } from './connection.js';
@@ -87,8 +87,13 @@ export class RedisPayloadStore implements PayloadStore {
   /** Resolves once Redis acknowledged both keys (and, with `waitReplicas`, that many replicas did). */
   async put(payload: StoredPayload): Promise<void> {
     const { tenant, id, expiresAt } = payload;
-    const { json: _serialised, ...record } = payload;
-    const body = stringifyJson(record);
+    const { json, ...record } = payload;
+    // The JSON the engine already wrote (to measure the prompt) goes in as it is, as SQLite's store does.
+    const body = stringifyJson({
+      ...record,
+      ...(json?.encoded !== undefined && { encoded: new RawJson(json.encoded) }),
+      ...(json?.original !== undefined && { original: new RawJson(json.original) }),
+    });
     await guarded('put', async () => {
       const results = await this.#redis
         .multi()
