@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../shared/types.js';
 import { quote, stringBits } from '../shared/quoting.js';
 import { delimiterCost, nestedCost, QUOTES, stringCost } from './cost.js';
 import { bitsOf, type Format, INLINE_UNSAFE, keyOf, primitiveCost, primitiveText, writtenCost } from './format.js';
+import { holdsContainer } from './primitives.js';
 import type { Column, TablePlan } from './table.js';
 
 /** The keys of an absent row (or group). */
@@ -93,8 +94,23 @@ export function headerCost(f: Format, columns: Column[]): number {
   return cost;
 }
 
-/** What writing one row's cells found; reset by rowLine for each row. */
-class RowTally {
+/**
+ * Estimated tokens of the keys under `columns` if every row named its own, as field lines do:
+ * each key times the rows holding it (group and sub-table keys included). A table writes them
+ * once, in its header.
+ */
+export function namedKeysCost(columns: Column[]): number {
+  let cost = 0;
+  for (const c of columns) {
+    cost += keyOf(c.key).cost * c.count;
+    if (c.table) cost += namedKeysCost(c.table.columns);
+    else if (c.children) cost += namedKeysCost(c.children);
+  }
+  return cost;
+}
+
+/** What writing one row's cells found; reset by rowLine for each row (but `nested`). */
+export class RowTally {
   /** Estimated tokens of the cells' values. */
   cost = 0;
   /** Cells holding a value. */
@@ -103,6 +119,11 @@ class RowTally {
   kept = 0;
   /** Cells written so far (each but the first preceded by a delimiter). */
   written = 0;
+  /**
+   * Estimated tokens (as inline JSON) of the cells holding a container that itself holds one (see
+   * holdsContainer), over every row written with this tally: what a block layout could save on.
+   */
+  nested = 0;
 }
 
 /** Appends the cells of `row` (absent: undefined) under `columns` to `text`. */
@@ -142,6 +163,7 @@ function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], tex
       const form = f.inline(v);
       text += form.text;
       tally.cost += form.cost;
+      if (holdsContainer(v)) tally.nested += form.cost;
     }
     tally.present++;
     tally.kept = tally.written;
@@ -192,9 +214,8 @@ export function tableRows(f: Format, rows: readonly JsonObject[], plan: TablePla
 }
 
 /** The rows of a keyed table at `depth`: `key: cells`, appended to `lines`; returns their estimated tokens. */
-export function keyedRows(f: Format, keys: readonly string[], rows: readonly JsonObject[], plan: TablePlan, depth: number, lines: string[]): number {
+export function keyedRows(f: Format, keys: readonly string[], rows: readonly JsonObject[], plan: TablePlan, depth: number, lines: string[], tally = new RowTally()): number {
   const pad = f.pad(depth);
-  const tally = new RowTally();
   let cost = 0;
   for (let i = 0; i < keys.length; i++) {
     const k = keyOf(keys[i] as string);

@@ -7,13 +7,14 @@
 import { bracketCost, nestedCost, NEVER } from './cost.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
-import { cellLine, headerCost, headerText, keyedRows, tableRows } from './lines.js';
+import { cellLine, headerCost, headerText, keyedRows, namedKeysCost, RowTally, tableRows } from './lines.js';
 import { planTable, type TablePlan } from './table.js';
 
 /*
  * When a table is written without weighing it against a list or inline JSON. A table names each
  * key once in its header instead of once per row, so a well-filled table of a few rows or more
- * always wins, and pricing the alternatives would only cost time.
+ * wins, and pricing the alternatives would only cost time; unless its cells hold containers
+ * costly enough that writing them as blocks could save more than that (see blocksMayPay).
  */
 /** A table fuller than this (share of header cells holding a value)... */
 const DENSE_TABLE = 0.6;
@@ -140,9 +141,11 @@ export class Planner {
     const keys = Object.keys(v);
     if (keys.length === 0) return { form: 'fields', value: v, keys, fields: [], cost: lineCost, inline: 1 };
     const keyed = this.keyedTable(k.cost, v, keys, depth);
-    if (keyed) return preferInline(keyed, lineCost, v);
+    if (keyed && !keyed.rival) return preferInline(keyed.layout, lineCost, v);
     const fields: Planned[] = [];
     const costs = this.fields(v, keys, depth + 1, fields);
+    // A keyed table whose cells may be cheaper as blocks was priced against these field lines; a tie goes to the table.
+    if (keyed && keyed.layout.cost <= lineCost + costs.block) return preferInline(keyed.layout, lineCost, v);
     return preferInline({ form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline }, lineCost, v);
   }
 
@@ -187,7 +190,12 @@ export class Planner {
   /** An array of objects that can be a table: the table, unless a list costs less. */
   private tableOrList(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number): Layout {
     if ((plan.density > DENSE_TABLE && rows.length >= DENSE_TABLE_MIN_ROWS) || rows.length > LONG_TABLE_ROWS) {
-      return this.table(keyCost, rows, plan, depth, NEVER);
+      const tally = new RowTally();
+      const table = this.table(keyCost, rows, plan, depth, NEVER, tally);
+      if (!blocksMayPay(this.f, plan, tally.nested)) return table;
+      // A tie goes to the table, as it always has here.
+      const list = this.list(keyCost, rows, depth);
+      return list.cost < table.cost ? list : table;
     }
     // Rows of primitives only are priced as a list without planning one (the common case); a tie
     // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
@@ -202,10 +210,10 @@ export class Planner {
   }
 
   /** `key[N]{header}:` and a row line per object (`inline`: what the array costs as inline JSON). */
-  private table(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, inline: number): LinesLayout {
+  private table(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number, inline: number, tally?: RowTally): LinesLayout {
     const f = this.f;
     const lines: string[] = [];
-    const cost = this.headCost(keyCost, rows.length, depth) + headerCost(f, plan.columns) + tableRows(f, rows, plan, f.rowDepth(depth), lines);
+    const cost = this.headCost(keyCost, rows.length, depth) + headerCost(f, plan.columns) + tableRows(f, rows, plan, f.rowDepth(depth), lines, tally);
     return { form: 'lines', head: f.bracket(rows.length) + headerText(f, plan.columns) + ':', lines, cost, inline };
   }
 
@@ -283,8 +291,12 @@ export class Planner {
     return { form: 'lines', head: f.bracket(v.length) + '[]:', lines, cost, inline };
   }
 
-  /** An object whose values are all non-empty objects, as `key[N:]{fields}:` + `entry: cells`; null when it cannot be one. */
-  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): LinesLayout | null {
+  /**
+   * An object whose values are all non-empty objects, as `key[N:]{fields}:` + `entry: cells`;
+   * null when it cannot be one. `rival`: its cells hold containers that nested field lines might
+   * write for less (blocksMayPay), so the caller must price those too.
+   */
+  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): { layout: LinesLayout; rival: boolean } | null {
     if (keys.length < KEYED_TABLE_MIN_ENTRIES) return null;
     const rows: JsonObject[] = [];
     for (const k of keys) {
@@ -299,7 +311,8 @@ export class Planner {
     if (!plan) return null;
     const f = this.f;
     const lines: string[] = [];
-    const cost = this.headCost(keyCost, keys.length, depth) + headerCost(f, plan.columns) + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines);
+    const tally = new RowTally();
+    const cost = this.headCost(keyCost, keys.length, depth) + headerCost(f, plan.columns) + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines, tally);
     // Like a dense table, a dense keyed table always wins: its inline form is not even priced.
     let inline = NEVER;
     if (!(plan.density > DENSE_TABLE && keys.length >= DENSE_TABLE_MIN_ROWS)) {
@@ -309,8 +322,22 @@ export class Planner {
         inline += keyOf(keys[i] as string).cost + 1 + nestedCost(row, inlineCost(row));
       }
     }
-    return { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
+    const layout: LinesLayout = { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
+    return { layout, rival: blocksMayPay(f, plan, tally.nested) };
   }
+}
+
+/**
+ * Whether rows written as field lines (a list, or an object's nested fields) might cost less than
+ * the table just priced, whose container cells cost `nested` tokens as inline JSON. Field lines
+ * name every key in every row, which the table's header does once; they can only win back what
+ * the table's container cells cost, where a block may lay out a container for less than inline
+ * JSON (an array of records becomes a table instead of repeating its keys per record). Until
+ * those cells cost more than the keys field lines would add, the table wins and the rival is
+ * never priced: rows of primitives and small containers, the common case, pay nothing more.
+ */
+function blocksMayPay(f: Format, plan: TablePlan, nested: number): boolean {
+  return nested > 0 && nested > namedKeysCost(plan.columns) - headerCost(f, plan.columns);
 }
 
 /** `layout` of `value`, or `value` as inline JSON after its head when that costs fewer tokens. */

@@ -20,6 +20,26 @@ export function isObject(v: JsonValue): v is JsonObject {
 }
 
 /**
+ * True when a container holds another container. One of primitives only costs no fewer tokens in
+ * any block form (field lines, `key[N]: a,b`) than as inline JSON, so only these can gain from a
+ * layout that takes them out of a table cell.
+ */
+export function holdsContainer(v: JsonValue[] | JsonObject): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i] as JsonValue;
+      if (item !== null && typeof item === 'object') return true;
+    }
+    return false;
+  }
+  for (const k in v) {
+    const value = v[k] as JsonValue;
+    if (value !== null && typeof value === 'object' && Object.hasOwn(v, k)) return true;
+  }
+  return false;
+}
+
+/**
  * Relaxed JSON, the inline form any KTOF value position accepts: `{key:value,...}` / `[a,b]`,
  * keys and strings bare when safe, JSON-quoted otherwise. Recursion depth is bounded by the
  * normalizer's maxDepth. With `json`, everything is quoted: compact JSON that keeps `-0`.
