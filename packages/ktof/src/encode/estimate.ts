@@ -59,3 +59,27 @@ export function estimateTokens(s: string): number {
   }
   return tokens;
 }
+
+/**
+ * Tokens the structural model (cost.ts) counts in relaxed inline JSON (`{id:1,tags:[a,b]}`) that
+ * BPE tokenizers such as o200k and cl100k merge away: a closing bracket joins the `,` or bracket
+ * after it (`},{`, `}]`, `]}`), and a `,` joins the key or word after it about every other time
+ * (`,status` and `,id` are one token, `, created` two). The model counts each mark on its own.
+ */
+export function inlineMerges(s: string): number {
+  let closers = 0;
+  let joins = 0;
+  for (let i = 0; i + 1 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c === COMMA || c === OPEN_BRACE) {
+      if (classOf(next) === C.Word) joins++;
+    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && (next === COMMA || next === CLOSE_BRACE || next === CLOSE_BRACKET)) closers++;
+  }
+  return closers + joins;
+}
+
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;

@@ -63,7 +63,7 @@ export function encode(value: unknown, options?: EncodeOptions): string {
     const json = normalize(value, o.maxDepth, o.maxKeys);
     if (json === null || typeof json !== 'object') return primitiveText(json, ITEM_UNSAFE);
     const format = new Format(o);
-    const layout = new Planner(format).root(json);
+    const layout = new Planner(format, o.countTokens).root(json);
     const count = o.countTokens;
     if (count === undefined && layout.inline < layout.cost) return format.inline(json).text;
     const lines = render(format, layout);

@@ -124,6 +124,8 @@ export class RowTally {
    * holdsContainer), over every row written with this tally: what a block layout could save on.
    */
   nested = 0;
+  /** The inline text of those cells, when the caller wants them (see Planner.tableOrList). */
+  nestedTexts: string[] | undefined = undefined;
 }
 
 /** Appends the cells of `row` (absent: undefined) under `columns` to `text`. */
@@ -163,7 +165,10 @@ function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], tex
       const form = f.inline(v);
       text += form.text;
       tally.cost += form.cost;
-      if (holdsContainer(v)) tally.nested += form.cost;
+      if (holdsContainer(v)) {
+        tally.nested += form.cost;
+        tally.nestedTexts?.push(form.text);
+      }
     }
     tally.present++;
     tally.kept = tally.written;

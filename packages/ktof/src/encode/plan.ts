@@ -8,7 +8,9 @@ import { bracketCost, nestedCost, NEVER } from './cost.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
 import { cellLine, headerCost, headerText, keyedRows, namedKeysCost, RowTally, tableRows } from './lines.js';
+import { renderBlock } from './render.js';
 import { planTable, type TablePlan } from './table.js';
+import { inlineMerges } from './estimate.js';
 
 /*
  * When a table is written without weighing it against a list or inline JSON. A table names each
@@ -26,6 +28,12 @@ const LONG_TABLE_ROWS = 200;
 const KEYED_TABLE_MIN_DENSITY = 0.5;
 /** One entry is no table. */
 const KEYED_TABLE_MIN_ENTRIES = 2;
+/**
+ * A table and its rival (tableOrRival) whose model costs differ by at most this share of the
+ * table's are counted with the caller's tokenizer when there is one. The model leans to the
+ * table on these choices (repriced); within this share it can still be wrong either way.
+ */
+const CLOSE_CALL = 0.3;
 
 /** No rows under a head line. */
 const NO_LINES: readonly string[] = [];
@@ -90,7 +98,8 @@ interface Costs {
 
 /** Chooses the layout of every container in a document. */
 export class Planner {
-  constructor(private readonly f: Format) {}
+  /** `count`: the caller's tokenizer (the countTokens option), if any: close choices between a table and its rival are counted. */
+  constructor(private readonly f: Format, private readonly count?: (text: string) => number) {}
 
   /** The document's layout; a root object's fields sit at depth 0 without a head line. */
   root(v: JsonValue & object): Layout {
@@ -144,9 +153,9 @@ export class Planner {
     if (keyed && !keyed.rival) return preferInline(keyed.layout, lineCost, v);
     const fields: Planned[] = [];
     const costs = this.fields(v, keys, depth + 1, fields);
-    // A keyed table whose cells may be cheaper as blocks was priced against these field lines; a tie goes to the table.
-    if (keyed && keyed.layout.cost <= lineCost + costs.block) return preferInline(keyed.layout, lineCost, v);
-    return preferInline({ form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline }, lineCost, v);
+    const lines: FieldsLayout = { form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline };
+    // A keyed table whose cells may be cheaper as blocks is weighed against these field lines.
+    return preferInline(keyed ? this.tableOrRival(keyed.layout, keyed.cost, lines, depth) : lines, lineCost, v);
   }
 
   /** A list item holding a container at `depth`: `- [inline]`, `-` (empty object), field lines, or `- {inline}`. */
@@ -190,12 +199,10 @@ export class Planner {
   /** An array of objects that can be a table: the table, unless a list costs less. */
   private tableOrList(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number): Layout {
     if ((plan.density > DENSE_TABLE && rows.length >= DENSE_TABLE_MIN_ROWS) || rows.length > LONG_TABLE_ROWS) {
-      const tally = new RowTally();
+      const tally = rivalTally();
       const table = this.table(keyCost, rows, plan, depth, NEVER, tally);
       if (!blocksMayPay(this.f, plan, tally.nested)) return table;
-      // A tie goes to the table, as it always has here.
-      const list = this.list(keyCost, rows, depth);
-      return list.cost < table.cost ? list : table;
+      return this.tableOrRival(table, repriced(table.cost, tally), this.list(keyCost, rows, depth), depth);
     }
     // Rows of primitives only are priced as a list without planning one (the common case); a tie
     // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
@@ -207,6 +214,21 @@ export class Planner {
     const list = this.list(keyCost, rows, depth);
     const table = this.table(keyCost, rows, plan, depth, list.inline);
     return table.cost < list.cost ? table : list;
+  }
+
+  /**
+   * A table whose container cells might be cheaper as blocks (blocksMayPay), or `rival`, the same
+   * value as a list or field lines; `tableCost` is the table's cost for this choice (repriced). A
+   * tie goes to the table. With the caller's tokenizer, a choice the model calls close is counted:
+   * both texts are written here, which only happens where those cells are large.
+   */
+  private tableOrRival(table: LinesLayout, tableCost: number, rival: Layout, depth: number): Layout {
+    const count = this.count;
+    if (count !== undefined && Math.abs(rival.cost - tableCost) <= CLOSE_CALL * tableCost) {
+      const f = this.f;
+      return count(renderBlock(f, rival, depth).join('\n')) < count(renderBlock(f, table, depth).join('\n')) ? rival : table;
+    }
+    return rival.cost < tableCost ? rival : table;
   }
 
   /** `key[N]{header}:` and a row line per object (`inline`: what the array costs as inline JSON). */
@@ -296,7 +318,7 @@ export class Planner {
    * null when it cannot be one. `rival`: its cells hold containers that nested field lines might
    * write for less (blocksMayPay), so the caller must price those too.
    */
-  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): { layout: LinesLayout; rival: boolean } | null {
+  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): { layout: LinesLayout; rival: boolean; cost: number } | null {
     if (keys.length < KEYED_TABLE_MIN_ENTRIES) return null;
     const rows: JsonObject[] = [];
     for (const k of keys) {
@@ -311,7 +333,7 @@ export class Planner {
     if (!plan) return null;
     const f = this.f;
     const lines: string[] = [];
-    const tally = new RowTally();
+    const tally = rivalTally();
     const cost = this.headCost(keyCost, keys.length, depth) + headerCost(f, plan.columns) + keyedRows(f, keys, rows, plan, f.rowDepth(depth), lines, tally);
     // Like a dense table, a dense keyed table always wins: its inline form is not even priced.
     let inline = NEVER;
@@ -323,7 +345,7 @@ export class Planner {
       }
     }
     const layout: LinesLayout = { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
-    return { layout, rival: blocksMayPay(f, plan, tally.nested) };
+    return { layout, rival: blocksMayPay(f, plan, tally.nested), cost: repriced(cost, tally) };
   }
 }
 
@@ -338,6 +360,26 @@ export class Planner {
  */
 function blocksMayPay(f: Format, plan: TablePlan, nested: number): boolean {
   return nested > 0 && nested > namedKeysCost(plan.columns) - headerCost(f, plan.columns);
+}
+
+/** A row tally that keeps the text of the container cells blocksMayPay weighs, for repriced(). */
+function rivalTally(): RowTally {
+  const tally = new RowTally();
+  tally.nestedTexts = [];
+  return tally;
+}
+
+/**
+ * A table's cost `cost` with its container cells priced from their text (estimateInlineTokens)
+ * instead of by the structural model, for the choice against its rival only. The model prices
+ * inline JSON mark by mark, while tokenizers merge `},{` and join a `,` or `{` to the key after
+ * it (`,user`): about a token per field of an array of records. That bias never mattered for a
+ * table written outright, but would sway this choice to lists that are not cheaper. The cells'
+ * text is already written, so this is one scan of it, and only here, where those cells are large.
+ */
+function repriced(cost: number, tally: RowTally): number {
+  for (const text of tally.nestedTexts as string[]) cost -= inlineMerges(text);
+  return cost;
 }
 
 /** `layout` of `value`, or `value` as inline JSON after its head when that costs fewer tokens. */
@@ -372,3 +414,4 @@ function shapeOf(v: JsonValue[]): Shape {
   }
   return primitives ? Shape.Primitives : objects ? Shape.Objects : arrays ? Shape.Arrays : Shape.Mixed;
 }
+

@@ -15,6 +15,13 @@ export function render(f: Format, layout: Layout): string[] {
   return out;
 }
 
+/** The lines of a container planned as `layout` at `depth`, after its indentation (the planner counts them to weigh close layouts). */
+export function renderBlock(f: Format, layout: Layout, depth: number): string[] {
+  const out: string[] = [];
+  new Renderer(f, out).block(f.pad(depth), layout, depth);
+  return out;
+}
+
 class Renderer {
   constructor(private readonly f: Format, private readonly out: string[]) {}
 
