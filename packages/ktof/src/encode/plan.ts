@@ -7,10 +7,10 @@
 import { bracketCost, nestedCost, NEVER } from './cost.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
 import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
+import { inlineMerges } from './estimate.js';
 import { cellLine, headerCost, headerText, keyedRows, namedKeysCost, RowTally, tableRows } from './lines.js';
 import { renderBlock } from './render.js';
 import { planTable, type TablePlan } from './table.js';
-import { inlineMerges } from './estimate.js';
 
 /*
  * When a table is written without weighing it against a list or inline JSON. A table names each
@@ -345,7 +345,8 @@ export class Planner {
       }
     }
     const layout: LinesLayout = { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
-    return { layout, rival: blocksMayPay(f, plan, tally.nested), cost: repriced(cost, tally) };
+    const rival = blocksMayPay(f, plan, tally.nested);
+    return { layout, rival, cost: rival ? repriced(cost, tally) : cost };
   }
 }
 
@@ -370,12 +371,13 @@ function rivalTally(): RowTally {
 }
 
 /**
- * A table's cost `cost` with its container cells priced from their text (estimateInlineTokens)
- * instead of by the structural model, for the choice against its rival only. The model prices
- * inline JSON mark by mark, while tokenizers merge `},{` and join a `,` or `{` to the key after
- * it (`,user`): about a token per field of an array of records. That bias never mattered for a
- * table written outright, but would sway this choice to lists that are not cheaper. The cells'
- * text is already written, so this is one scan of it, and only here, where those cells are large.
+ * A table's cost `cost` for the choice against its rival only, less what tokenizers merge in its
+ * container cells (inlineMerges). The model prices inline JSON mark by mark, while tokenizers
+ * merge `},{` and often join a `,` to the key after it (`,status`): a token or more per record of
+ * an array of records. That bias never mattered for a table written outright, but would sway
+ * this choice to lists that are not cheaper; taking off every merge the cells could have leans
+ * the choice to the table, which the planner always wrote before. The cells' text is already
+ * written, so this is one scan of it, and only here, where those cells are large.
  */
 function repriced(cost: number, tally: RowTally): number {
   for (const text of tally.nestedTexts as string[]) cost -= inlineMerges(text);
@@ -414,4 +416,3 @@ function shapeOf(v: JsonValue[]): Shape {
   }
   return primitives ? Shape.Primitives : objects ? Shape.Objects : arrays ? Shape.Arrays : Shape.Mixed;
 }
-
