@@ -21,16 +21,11 @@
  */
 import { decode, DEFAULT_MAX_DEPTH, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isPlainObject } from './chat.js';
+import { escapeConstructKeys, escapeKey, JSON_KEY, RESERVED_KEY, setOwn, TEXT_KEY } from './constructs.js';
 import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
 import { findJson, type JsonCandidate } from './scan.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
 import type { TextKeyedCache } from './types.js';
-
-export const JSON_KEY = '$json';
-export const TEXT_KEY = '$text';
-
-/** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
-const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
 
 export interface PromptDocumentOptions {
   /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
@@ -98,9 +93,9 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
   if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped };
   // A fold made its string cheaper on its own by less than where it sits may add back: the
   // whole document must still beat the value unfolded.
-  folder.escaped = false; // now: whether the unfolded value escapes a key
-  const unfolded = encode(folder.escapeOnly(prompt), options.encodeOptions);
-  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: !folder.escaped } : { ktof, folded: folder.count, plain: false };
+  const escaped = escapeConstructKeys(prompt);
+  const unfolded = encode(escaped, options.encodeOptions);
+  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: escaped === prompt } : { ktof, folded: folder.count, plain: false };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
@@ -108,21 +103,45 @@ export function decodePromptDocument(text: string, options: DecodeOptions = {}):
   return unfold(decode(text, options));
 }
 
-/** Undoes the folding of a decoded document (a value that never held constructs comes back as it is). */
+/**
+ * Undoes the folding of a decoded document. Copies only the containers on the way to a construct
+ * or an escaped key: a value that holds neither comes back as the same object.
+ */
 export function unfold(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(unfold);
+  if (Array.isArray(value)) {
+    let copy: JsonValue[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      const unfolded = unfold(item);
+      if (unfolded !== item && copy === undefined) copy = value.slice(0, i);
+      copy?.push(unfolded);
+    }
+    return copy ?? value;
+  }
   if (!isPlainObject(value)) return value;
   const keys = Object.keys(value);
   const only = keys.length === 1 ? keys[0]! : undefined;
   if (only !== undefined && RESERVED_KEY.test(only)) {
     const inner = value[only] as JsonValue;
-    if (only.startsWith('$$')) return { [only.slice(1)]: unfold(inner) };
+    if (only.startsWith('$$')) {
+      const out: { [key: string]: JsonValue } = {};
+      setOwn(out, only.slice(1), unfold(inner));
+      return out;
+    }
     if (only === TEXT_KEY) return unfoldText(inner);
     return formatJson(unfold(inner), layoutOf(only), true);
   }
-  const out: { [key: string]: JsonValue } = {};
-  for (const key of keys) Object.defineProperty(out, key, { value: unfold(value[key] as JsonValue), enumerable: true, writable: true, configurable: true });
-  return out;
+  let copy: { [key: string]: JsonValue } | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const item = value[keys[i]!] as JsonValue;
+    const unfolded = unfold(item);
+    if (unfolded !== item && copy === undefined) {
+      copy = {};
+      for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, value[keys[j]!]);
+    }
+    if (copy !== undefined) setOwn(copy, keys[i]!, unfolded);
+  }
+  return copy ?? value;
 }
 
 function unfoldText(parts: JsonValue): string {
@@ -152,11 +171,6 @@ function jsonKey(layout: JsonLayout): string {
   return code === '0' ? JSON_KEY : JSON_KEY + code;
 }
 
-/** One-key object with a reserved-looking key: one more `$`. */
-function escapeKey(key: string): string {
-  return RESERVED_KEY.test(key) ? '$' + key : key;
-}
-
 /**
  * Folding a prompt's strings. Each string is folded on its own, and kept folded only when that
  * costs fewer tokens; where it then sits (a list item, a table cell written inline) can add a
@@ -183,12 +197,6 @@ class Folder {
     return this.#walk(value, depth, (child, childKey, childDepth) => this.fold(child, childKey, childDepth));
   }
 
-  /** The value with reserved-looking keys escaped and nothing folded. */
-  escapeOnly(value: JsonValue): JsonValue {
-    const walk = (node: JsonValue, depth: number): JsonValue => this.#walk(node, depth, (child, _key, d) => walk(child, d));
-    return walk(value, 0);
-  }
-
   #walk(value: JsonValue, depth: number, child: (value: JsonValue, key: string, depth: number) => JsonValue): JsonValue {
     if (Array.isArray(value)) return value.map((item) => child(item, '', depth + 1));
     if (!isPlainObject(value)) return value;
@@ -199,9 +207,7 @@ class Folder {
       const name = escape ? escapeKey(key) : key;
       if (name !== key) this.escaped = true;
       const folded = child(value[key] as JsonValue, key, depth + 1);
-      // "__proto__" stays plain data (an own property), as in the decoder's output.
-      if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
-      else out[name] = folded;
+      setOwn(out, name, folded);
     }
     return out;
   }

@@ -19,10 +19,9 @@ export {
   decodePromptDocument,
   unfold,
   PromptDocumentError,
-  JSON_KEY,
-  TEXT_KEY,
   type PromptDocument,
   type PromptDocumentOptions,
   type FoldCache,
   type FoldEntry,
 } from './document.js';
+export { JSON_KEY, TEXT_KEY, RESERVED_KEY, escapeKey, escapeConstructKeys, mayHoldConstructKeys } from './constructs.js';
