@@ -22,7 +22,7 @@ import {
   type TokenStats,
 } from '@kaizen/protocol';
 import { decodeFailure, decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
-import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
+import { DEFAULT_MAX_KEYS, maxUnfoldedChars, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, jsonByteLength, loadCounters, measure, promptTokenText, sizeStats, utf8Length, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './types.js';
 import { TextCache } from './text-cache.js';
@@ -253,7 +253,7 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       // Read as a prompt document, so the output of compress, optimize and prompts.encode alike
       // comes back as the value sent; a text without a construct key is the value it decodes to.
       const decoded = decodeStrict(text, options);
-      const value = mayHoldConstructKeys(text) ? unfoldDocument(decoded, await loadPrompt()) : decoded;
+      const value = mayHoldConstructKeys(text) ? unfoldDocument(decoded, text, await loadPrompt()) : decoded;
       // The JSON's size, counted without writing it (a worker writes it only to send the value).
       return { isKtof: true, value, source: 'whole', stats: sizeStats(jsonByteLength(value), utf8Length(text)) };
     }
@@ -287,13 +287,16 @@ function readKtof(text: string, options: DecodeOptions, prompts: PromptModule): 
   // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
   // reply rules give back unchanged. Only a quoted string is a KTOF string value.
   if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return { reply: readReply(text, options, { text, value: decoded }), whole };
-  return { reply: { isKtof: true, value: unfoldDocument(decoded, prompts), source: 'whole' }, whole };
+  return { reply: { isKtof: true, value: unfoldDocument(decoded, text, prompts), source: 'whole' }, whole };
 }
 
-/** A decoded prompt document's constructs turned back into their strings; a malformed one is a 400 that says how to mean such a key literally. */
-function unfoldDocument(decoded: JsonValue, { unfold, PromptDocumentError }: PromptModule): JsonValue {
+/**
+ * A decoded prompt document's constructs turned back into their strings, within the unfolding
+ * bound of its text; a malformed construct is a 400 that says how to mean such a key literally.
+ */
+function unfoldDocument(decoded: JsonValue, text: string, { unfold, PromptDocumentError }: PromptModule): JsonValue {
   try {
-    return unfold(decoded);
+    return unfold(decoded, { maxChars: maxUnfoldedChars(text.length) });
   } catch (error) {
     if (error instanceof PromptDocumentError) {
       throw new KaizenProblem(

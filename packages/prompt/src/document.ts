@@ -99,63 +99,92 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
-export function decodePromptDocument(text: string, options: DecodeOptions = {}): JsonValue {
-  return unfold(decode(text, options));
+export function decodePromptDocument(text: string, options: DecodeOptions & UnfoldOptions = {}): JsonValue {
+  return unfold(decode(text, options), options);
+}
+
+export interface UnfoldOptions {
+  /**
+   * Most characters of text the constructs may unfold to, counted over every string built (a
+   * construct inside another is counted at each level, as it is built at each): past it,
+   * PromptDocumentError. Each level of `$json` inside a `$json` escapes the quotes and
+   * backslashes of the one inside again, so a few hundred bytes nested 30 deep would build
+   * gigabytes; a caller decoding untrusted text sets this bound. Default: no bound.
+   */
+  maxChars?: number;
 }
 
 /**
  * Undoes the folding of a decoded document. Copies only the containers on the way to a construct
  * or an escaped key: a value that holds neither comes back as the same object.
  */
-export function unfold(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) {
-    let copy: JsonValue[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i]!;
-      const unfolded = unfold(item);
-      if (unfolded !== item && copy === undefined) copy = value.slice(0, i);
-      copy?.push(unfolded);
+export function unfold(value: JsonValue, options: UnfoldOptions = {}): JsonValue {
+  return new Unfolder(options.maxChars ?? Infinity).unfold(value);
+}
+
+class Unfolder {
+  #left: number;
+
+  constructor(private readonly maxChars: number) {
+    this.#left = maxChars;
+  }
+
+  unfold(value: JsonValue): JsonValue {
+    if (Array.isArray(value)) {
+      let copy: JsonValue[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        const unfolded = this.unfold(item);
+        if (unfolded !== item && copy === undefined) copy = value.slice(0, i);
+        copy?.push(unfolded);
+      }
+      return copy ?? value;
+    }
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    const only = keys.length === 1 ? keys[0]! : undefined;
+    if (only !== undefined && RESERVED_KEY.test(only)) {
+      const inner = value[only] as JsonValue;
+      if (only.startsWith('$$')) {
+        const out: { [key: string]: JsonValue } = {};
+        setOwn(out, only.slice(1), this.unfold(inner));
+        return out;
+      }
+      return this.#built(only === TEXT_KEY ? this.#text(inner) : formatJson(this.unfold(inner), layoutOf(only), true));
+    }
+    let copy: { [key: string]: JsonValue } | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const item = value[keys[i]!] as JsonValue;
+      const unfolded = this.unfold(item);
+      if (unfolded !== item && copy === undefined) {
+        copy = {};
+        for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, value[keys[j]!]);
+      }
+      if (copy !== undefined) setOwn(copy, keys[i]!, unfolded);
     }
     return copy ?? value;
   }
-  if (!isPlainObject(value)) return value;
-  const keys = Object.keys(value);
-  const only = keys.length === 1 ? keys[0]! : undefined;
-  if (only !== undefined && RESERVED_KEY.test(only)) {
-    const inner = value[only] as JsonValue;
-    if (only.startsWith('$$')) {
-      const out: { [key: string]: JsonValue } = {};
-      setOwn(out, only.slice(1), unfold(inner));
-      return out;
-    }
-    if (only === TEXT_KEY) return unfoldText(inner);
-    return formatJson(unfold(inner), layoutOf(only), true);
-  }
-  let copy: { [key: string]: JsonValue } | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const item = value[keys[i]!] as JsonValue;
-    const unfolded = unfold(item);
-    if (unfolded !== item && copy === undefined) {
-      copy = {};
-      for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, value[keys[j]!]);
-    }
-    if (copy !== undefined) setOwn(copy, keys[i]!, unfolded);
-  }
-  return copy ?? value;
-}
 
-function unfoldText(parts: JsonValue): string {
-  if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'string') out += part;
-    else {
-      const key = isPlainObject(part) ? Object.keys(part) : [];
-      if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
-      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!), true);
+  #text(parts: JsonValue): string {
+    if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') out += part;
+      else {
+        const key = isPlainObject(part) ? Object.keys(part) : [];
+        if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
+        out += this.#built(formatJson(this.unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!), true));
+      }
     }
+    return out;
   }
-  return out;
+
+  /** A string just built, counted against the bound. */
+  #built(text: string): string {
+    this.#left -= text.length;
+    if (this.#left < 0) throw new PromptDocumentError(`its constructs unfold to more than ${this.maxChars} characters of text, the most this decoder builds`);
+    return text;
+  }
 }
 
 /** The layout a `$json…` key names. */

@@ -18,6 +18,7 @@ export {
   encodePromptDocument,
   decodePromptDocument,
   unfold,
+  type UnfoldOptions,
   PromptDocumentError,
   type PromptDocument,
   type PromptDocumentOptions,

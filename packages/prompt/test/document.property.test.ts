@@ -202,4 +202,14 @@ describe('construct keys (what compress and decompress share with the document)'
     expect(mayHoldConstructKeys('"\\u0024json": 1')).toBe(true);
     expect(mayHoldConstructKeys('price: $5\nnote: JSON text')).toBe(false);
   });
+
+  it('unfold stops at maxChars: $json nested in $json doubles its escapes at each level', () => {
+    let bomb: JsonValue = 1;
+    for (let i = 0; i < 40; i++) bomb = { a: { $json: bomb } };
+    expect(() => unfold(bomb, { maxChars: 100_000 })).toThrow(PromptDocumentError);
+    expect(() => decodePromptDocument(JSON.stringify(bomb), { maxChars: 100_000 })).toThrow(/more than 100000 characters/);
+    let small: JsonValue = { id: 1 };
+    for (let i = 0; i < 3; i++) small = { a: { $json: small } };
+    expect(unfold(small, { maxChars: 100_000 })).toEqual(unfold(small));
+  });
 });

@@ -153,6 +153,23 @@ describe('decompress gives back what every producer was sent', () => {
   });
 });
 
+describe('unfolding is bounded', () => {
+  it('a few hundred bytes of $json nested in $json (which would unfold to gigabytes) are a 400 on every route that unfolds', async () => {
+    let bomb: unknown = 1;
+    for (let i = 0; i < 40; i++) bomb = { a: { $json: bomb } };
+    const text = JSON.stringify(bomb);
+    for (const [path, field] of [['/v1/decompress', 'data'], ['/v1/prompts/decode', 'ktof'], ['/v1/optimize/response', 'ktof']] as const) {
+      const answer = await t.call(path, { [field]: text });
+      expectError(answer, 400, 'invalid_payload');
+      expect(answer.body.detail).toMatch(/unfold to more than 1048576 characters/);
+    }
+    // Nested a little, as real prompts nest JSON in JSON, it unfolds.
+    let [nested, expected]: [unknown, unknown] = [{ id: 1 }, { id: 1 }];
+    for (let i = 0; i < 3; i++) [nested, expected] = [{ a: { $json: nested } }, { a: JSON.stringify(expected) }];
+    same((await decompress(JSON.stringify(nested))).data, expected);
+  });
+});
+
 describe('decompress by payload id', () => {
   it('returns the stored prompt with its stats and records the read in the replay log', async () => {
     const prompt = { messages: [{ role: 'user', content: 'Rows: [{"id":1,"ok":true},{"id":2,"ok":false},{"id":3,"ok":true}]' }] };
