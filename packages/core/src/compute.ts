@@ -218,7 +218,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       return encodeFailure(error);
     }
     const encoded = forms.prompt;
-    const document = unambiguous(request.prompt, forms.document.ktof);
+    // Every `result` must read back inline: a document whose folds would unfold past the bound the
+    // decoding routes read inline text with (real prompts come nowhere near it) is written unfolded.
+    const document =
+      forms.document.unfoldedChars > maxUnfoldedChars(forms.document.ktof.length) ? dataText(request.prompt, request.options) : unambiguous(request.prompt, forms.document.ktof);
     const measured = measure(originalJson, document, counters);
     // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
     // A value that became one KTOF text is measured as that text against its JSON: when the text

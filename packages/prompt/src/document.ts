@@ -64,6 +64,8 @@ export interface FoldEntry {
   narrow: boolean;
   /** Strings the fold folds: this one and those inside its JSON (0 when not folded). */
   folds: number;
+  /** Characters unfolding it builds, at most: the string (twice for a `$text`: its `$json` parts, then the whole) and those of the folds inside its JSON (0 when not folded). */
+  chars: number;
 }
 
 export interface PromptDocument {
@@ -73,6 +75,8 @@ export interface PromptDocument {
   folded: number;
   /** True when `ktof` is exactly `encode(prompt, encodeOptions)`: nothing folded, no key escaped. */
   plain: boolean;
+  /** Characters of text decodePromptDocument builds unfolding it, at most (what its `maxChars` counts; 0 when nothing folded). */
+  unfoldedChars: number;
 }
 
 /** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
@@ -90,12 +94,12 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
   const folded = folder.fold(prompt, '', 0);
   // Written as compress writes a value (the codec's token model picks the layout).
   const ktof = encode(folded, options.encodeOptions);
-  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped };
+  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped, unfoldedChars: folder.chars };
   // A fold made its string cheaper on its own by less than where it sits may add back: the
   // whole document must still beat the value unfolded.
   const escaped = escapeConstructKeys(prompt);
   const unfolded = encode(escaped, options.encodeOptions);
-  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: escaped === prompt } : { ktof, folded: folder.count, plain: false };
+  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: escaped === prompt, unfoldedChars: 0 } : { ktof, folded: folder.count, plain: false, unfoldedChars: folder.chars };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
@@ -207,6 +211,8 @@ function jsonKey(layout: JsonLayout): string {
  */
 class Folder {
   count = 0;
+  /** Characters unfolding the folds so far builds (see FoldEntry.chars). */
+  chars = 0;
   /** A fold won by less than its context could add back: compare the whole document. */
   narrow = false;
   /** A key that looks like a construct was escaped (the document is not the value's plain KTOF). */
@@ -260,6 +266,7 @@ class Folder {
     }
     if (entry.folded !== text) {
       this.count += entry.folds;
+      this.chars += entry.chars;
       if (entry.narrow) this.narrow = true;
     }
     return entry.folded;
@@ -271,13 +278,14 @@ class Folder {
    * whether any of them won narrowly. A fold that is not kept leaves the document's counts as
    * they were, so a string's effect is the same whether it is folded here or found in the cache.
    */
-  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean; folds: number } {
-    const kept = { folded: text, narrow: false, folds: 0 };
+  #fold(text: string, depth: number): Omit<FoldEntry, 'brackets'> {
+    const kept = { folded: text, narrow: false, folds: 0, chars: 0 };
     const candidates = (this.options.scan ?? findJson)(text);
     if (candidates.length === 0) return kept;
-    const outer = { count: this.count, narrow: this.narrow, escaped: this.escaped };
+    const outer = { count: this.count, narrow: this.narrow, escaped: this.escaped, chars: this.chars };
     this.count = 0;
     this.narrow = false;
+    this.chars = 0;
     const parts: JsonValue[] = [];
     let pos = 0;
     for (const candidate of candidates) {
@@ -288,9 +296,10 @@ class Folder {
       parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
       pos = span.end;
     }
-    const inner = { folds: this.count, narrow: this.narrow };
+    const inner = { folds: this.count, narrow: this.narrow, chars: this.chars };
     this.count = outer.count;
     this.narrow = outer.narrow;
+    this.chars = outer.chars;
     if (parts.length === 0) return kept;
     if (pos < text.length) parts.push(text.slice(pos));
     const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
@@ -303,7 +312,8 @@ class Folder {
     }
     // Nested deeper, each line may cost a token of indentation more; written inline (a table
     // cell) the fold drops the quotes and escapes the string needed, less its few wrapper tokens.
-    return { folded, narrow: inner.narrow || saved <= lineCount(written) + CONTEXT_TOKENS, folds: inner.folds + 1 };
+    const chars = inner.chars + (parts.length === 1 ? text.length : 2 * text.length);
+    return { folded, narrow: inner.narrow || saved <= lineCount(written) + CONTEXT_TOKENS, folds: inner.folds + 1, chars };
   }
 }
 

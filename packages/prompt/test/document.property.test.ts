@@ -62,7 +62,9 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
         const doc = encodePromptDocument(prompt, exact ? { countTokens } : {});
         folded += doc.folded;
         expect(typeof doc.ktof).toBe('string');
-        same(decodePromptDocument(doc.ktof), prompt);
+        // unfoldedChars bounds what decoding builds: the document decodes within it.
+        same(decodePromptDocument(doc.ktof, { maxChars: doc.unfoldedChars }), prompt);
+        if (doc.folded === 0) expect(doc.unfoldedChars).toBe(0);
       }),
       runs,
     );
