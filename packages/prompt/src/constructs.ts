@@ -3,9 +3,9 @@
  * value apart from them: a one-key object whose key looks like a construct key, with any number
  * of leading `$`, gets one more `$` when written and loses it when read.
  *
- * This module is small (it needs only chat.ts and the codec), so @kaizen/core can check texts and values against
- * the rule (compress, decompress) without loading the rest of the package: it is also exported on
- * its own as `@kaizen/prompt/constructs`.
+ * This module is small (it needs only chat.ts and the codec), so @kaizen/core can check texts and
+ * values against the rule (compress, decompress) without loading the rest of the package: it is
+ * also exported on its own as `@kaizen/prompt/constructs`.
  */
 import { isPlainObject } from './chat.js';
 
