@@ -1,8 +1,8 @@
 /**
  * npm run bench:prompt-encode — the CPU time one request costs in the engine, in-process (no HTTP,
  * a store that keeps nothing): prompts.encode on the chats of bench:server (cycled, so the per-string caches are
- * warm as in its cached row, and every prompt new) and of bench:prompts, and decompress on the
- * bench:speed datasets. The engine of the working tree is timed against the engine at
+ * warm as in its cached row, and every prompt new) and of bench:prompts, compress and decompress on
+ * the bench:speed datasets, and decompress of prompts.encode results. The engine of the working tree is timed against the engine at
  * BENCH_BASELINE (default: where this branch left main), both bundled alike (engine-bundle.ts),
  * each sample a child process timing one engine, the sides alternating over BENCH_ROUNDS rounds
  * (default 6): other load on a shared CPU only adds time, so each side's fastest sample is its

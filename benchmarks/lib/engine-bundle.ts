@@ -36,9 +36,10 @@ export async function bundleEngine(ref: string | undefined, dir: string): Promis
     name: 'workspace-sources',
     setup(b) {
       b.onResolve({ filter: /^@kaizen\// }, (args) => {
-        const name = args.path.slice('@kaizen/'.length);
+        // `@kaizen/prompt` is src/index.ts; a subpath export such as `@kaizen/prompt/constructs` is src/constructs.ts.
+        const [name, module = 'index'] = args.path.slice('@kaizen/'.length).split(/\/(.*)/s) as [string, string?];
         if (!BUNDLED.includes(name)) throw new Error(`${args.path} is not bundled`);
-        return { path: join(root, 'packages', name, 'src', 'index.ts') };
+        return { path: join(root, 'packages', name, 'src', `${module}.ts`) };
       });
       b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@kaizen/') ? undefined : { path: args.path, external: true }));
     },

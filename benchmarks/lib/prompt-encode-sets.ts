@@ -4,6 +4,7 @@ import { chatPrompt, encodeBody } from './chat-prompts.js';
 import { promptScenarios } from './prompt-scenarios.js';
 import { datasets } from '../data/index.js';
 import { encode } from '@kaizen/ktof';
+import { encodePromptDocument } from '@kaizen/prompt';
 
 export interface RequestSet {
   name: string;
@@ -36,12 +37,18 @@ function conversationBody(i: number): string {
 export function requestSets(): RequestSet[] {
   const server = Array.from({ length: SERVER_PROMPTS }, (_, i) => encodeBody(chatPrompt(i + 1)));
   const chats = promptScenarios().map((c) => JSON.stringify({ prompt: c.request, token_models: ['gpt-4o'] }));
-  const documents = datasets(42).map((d) => JSON.stringify({ data: encode(d.value) }));
+  const values = datasets(42).map((d) => d.value);
+  const documents = values.map((value) => JSON.stringify({ data: encode(value) }));
+  const data = values.map((value) => JSON.stringify({ data: value }));
+  // What prompts.encode returns for them: JSON folded out of their strings, which decompress unfolds.
+  const results = promptScenarios().map((c) => JSON.stringify({ data: encodePromptDocument(c.request).ktof }));
   return [
     { name: 'prompts.encode, bench:server chats (128, cycled: per-string caches warm)', request: (i) => ({ op: 'promptsEncode', body: server[i % server.length]! }) },
     { name: 'prompts.encode, bench:server chats, every prompt new', request: (i) => ({ op: 'promptsEncode', body: encodeBody(chatPrompt(1_000_000 + i)) }) },
     { name: `prompts.encode, conversations of ${TURNS} turns, each request one turn longer`, request: (i) => ({ op: 'promptsEncode', body: conversationBody(i) }) },
     { name: 'prompts.encode, bench:prompts chats (15, cycled), gpt-4o', request: (i) => ({ op: 'promptsEncode', body: chats[i % chats.length]! }) },
+    { name: 'compress, bench:speed datasets (cycled)', request: (i) => ({ op: 'compress', body: data[i % data.length]! }) },
     { name: 'decompress, bench:speed datasets (cycled)', request: (i) => ({ op: 'decompress', body: documents[i % documents.length]! }) },
+    { name: 'decompress, prompts.encode results of the bench:prompts chats (15, cycled)', request: (i) => ({ op: 'decompress', body: results[i % results.length]! }) },
   ];
 }

@@ -115,10 +115,13 @@ describe('numbers keep every digit', () => {
       const decoded = await postText(url, '/v1/prompts/decode', JSON.stringify({ ktof: id }), key);
       expect(decoded.status).toBe(200);
       expect(decoded.text).toContain('"seed":12345678901234567890');
-      // The prompt document (`result`) read back inline, by both routes that read KTOF.
+      const byDecompress = await postText(url, '/v1/decompress', JSON.stringify({ data: id }), key);
+      expect(byDecompress.status).toBe(200);
+      expect(byDecompress.text).toContain('"seed":12345678901234567890');
+      // The prompt document (`result`) read back inline, by every route that reads KTOF.
       const document = JSON.parse(encoded.text).result as string;
-      for (const path of ['/v1/prompts/decode', '/v1/optimize/response']) {
-        const inline = await postText(url, path, JSON.stringify({ ktof: document }), key);
+      for (const [path, field] of [['/v1/prompts/decode', 'ktof'], ['/v1/optimize/response', 'ktof'], ['/v1/decompress', 'data']] as const) {
+        const inline = await postText(url, path, JSON.stringify({ [field]: document }), key);
         expect(inline.status).toBe(200);
         expect(inline.text).toContain('"result":{"messages":[{"role":"user","content":"hi"}],"seed":12345678901234567890}');
       }

@@ -6,6 +6,7 @@
  */
 import { decode, encode, KTOF_VERSION, stringifyJson, type DecodeOptions, type JsonValue } from '@kaizen/ktof';
 import type { DecodedReply, Detection, EncodedText, EncodedTextCache, FoldCache, FoldEntry, PromptDocument, PromptDocumentCache, PromptForms } from '@kaizen/prompt';
+import { escapeConstructKeys, mayHoldConstructKeys } from '@kaizen/prompt/constructs';
 import {
   ErrorCode,
   KaizenProblem,
@@ -21,14 +22,15 @@ import {
   type TokenStats,
 } from '@kaizen/protocol';
 import { decodeFailure, decodeStrict, encodeFailure, requireNonEmptyPrompt, requireValue, toEncodeOptions } from './codec.js';
-import { DEFAULT_MAX_KEYS, type Limits } from './limits.js';
+import { DEFAULT_MAX_KEYS, maxUnfoldedChars, type Limits } from './limits.js';
 import { asText, countedWith, decisionCounter, jsonByteLength, loadCounters, measure, promptTokenText, sizeStats, utf8Length, withinCountBudget, type Measurement, type ModelCounter } from './measure.js';
 import type { OperationContext } from './types.js';
 import { TextCache } from './text-cache.js';
 
 /**
- * @kaizen/prompt, loaded by the first prompt-aware operation: compress and decompress never use
- * it, and a process that only runs them (the CLI's encode and decode) does not pay for loading it.
+ * @kaizen/prompt, loaded by the first prompt-aware operation: compress and decompress need only its
+ * small `constructs` module (imported above) unless a text holds a construct key, and a process
+ * that only runs them (the CLI's encode and decode) does not pay for loading the rest.
  */
 type PromptModule = typeof import('@kaizen/prompt');
 let promptModule: PromptModule | undefined;
@@ -160,16 +162,27 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
     }
   }
 
-  /** The prompt document's KTOF (`result`); a root string is quoted when its KTOF would read as a payload id, which prompts.decode looks up. */
-  function resultText(prompt: JsonValue, document: PromptDocument): string {
-    return typeof prompt === 'string' && PAYLOAD_ID_SHAPE.test(document.ktof.trim()) ? JSON.stringify(prompt) : document.ktof;
+  /**
+   * compress/optimize's `result`: a prompt document with nothing folded, which decompress reads
+   * as every producer's output. On data where no one-key object has a key like `$json…`/`$text`
+   * that is exactly the codec's text; the search for such a key is three substring searches of the
+   * text already written (a key appears in it as written), and only a text that holds one of those
+   * words has its value walked, and written again when a key was escaped.
+   */
+  function dataText(data: unknown, options: ParsedEncodeRequest['options']): string {
+    let ktof = ktofOf(data, options);
+    if (mayHoldConstructKeys(ktof)) {
+      const escaped = escapeConstructKeys(data);
+      if (escaped !== data) ktof = ktofOf(escaped, options);
+    }
+    return unambiguous(data, ktof);
   }
 
   async function encodeData(request: ParsedOptimizeRequest): Promise<DataComputation> {
     requireValue(request.data, 'data');
     const models = await loadCounters(request.token_models);
     // Encoding first: its depth guard refuses what JSON.stringify would overflow the stack on.
-    const ktof = ktofOf(request.data, request.options);
+    const ktof = dataText(request.data, request.options);
     // Without token counts only the JSON's size is needed: counted, not written.
     if (models.length === 0) return { ktof, stats: sizeStats(jsonByteLength(request.data), utf8Length(ktof)), token_stats: {} };
     const json = stringifyJson(request.data);
@@ -205,7 +218,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
       return encodeFailure(error);
     }
     const encoded = forms.prompt;
-    const document = resultText(request.prompt as JsonValue, forms.document);
+    // Every `result` must read back inline: a document whose folds would unfold past the bound the
+    // decoding routes read inline text with (real prompts come nowhere near it) is written unfolded.
+    const document =
+      forms.document.unfoldedChars > maxUnfoldedChars(forms.document.ktof.length) ? dataText(request.prompt, request.options) : unambiguous(request.prompt, forms.document.ktof);
     const measured = measure(originalJson, document, counters);
     // `prompt` keeps a chat request's shape: measured over its strings, the text the model reads.
     // A value that became one KTOF text is measured as that text against its JSON: when the text
@@ -237,7 +253,10 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
 
   async function decodeText({ text, as, options }: DecodeRequest): Promise<DecodeComputation> {
     if (as === 'document') {
-      const value = decodeStrict(text, options);
+      // Read as a prompt document, so the output of compress, optimize and prompts.encode alike
+      // comes back as the value sent; a text without a construct key is the value it decodes to.
+      const decoded = decodeStrict(text, options);
+      const value = mayHoldConstructKeys(text) ? unfoldDocument(decoded, text, await loadPrompt()) : decoded;
       // The JSON's size, counted without writing it (a worker writes it only to send the value).
       return { isKtof: true, value, source: 'whole', stats: sizeStats(jsonByteLength(value), utf8Length(text)) };
     }
@@ -259,7 +278,8 @@ export function createComputations(limits: Partial<Pick<Limits, 'maxKeys'>> = {}
  * A reply that is a lone KTOF value (`42`, `true`, a quoted string) decodes to that value.
  * The whole text is decoded once: `whole` is what that gave (prompts.decode reports its error).
  */
-function readKtof(text: string, options: DecodeOptions, { readReply, unfold, PromptDocumentError }: PromptModule): { reply: DecodedReply; whole: { value: JsonValue } | { error: unknown } } {
+function readKtof(text: string, options: DecodeOptions, prompts: PromptModule): { reply: DecodedReply; whole: { value: JsonValue } | { error: unknown } } {
+  const { readReply } = prompts;
   let decoded: JsonValue;
   try {
     decoded = decode(text, options);
@@ -270,10 +290,31 @@ function readKtof(text: string, options: DecodeOptions, { readReply, unfold, Pro
   // One unquoted line decodes as a string: that is prose (a reply such as "Sure.\n"), which the
   // reply rules give back unchanged. Only a quoted string is a KTOF string value.
   if (typeof decoded === 'string' && !text.trimStart().startsWith('"')) return { reply: readReply(text, options, { text, value: decoded }), whole };
+  return { reply: { isKtof: true, value: unfoldDocument(decoded, text, prompts), source: 'whole' }, whole };
+}
+
+/**
+ * A decoded prompt document's constructs turned back into their strings, within the unfolding
+ * bound of its text; a malformed construct is a 400 that says how to mean such a key literally.
+ */
+function unfoldDocument(decoded: JsonValue, text: string, { unfold, PromptDocumentError }: PromptModule): JsonValue {
   try {
-    return { reply: { isKtof: true, value: unfold(decoded), source: 'whole' }, whole };
+    return unfold(decoded, { maxChars: maxUnfoldedChars(text.length) });
   } catch (error) {
-    if (error instanceof PromptDocumentError) throw new KaizenProblem(ErrorCode.INVALID_PAYLOAD, `The KTOF parsed, but ${error.message}.`);
+    if (error instanceof PromptDocumentError) {
+      throw new KaizenProblem(
+        ErrorCode.INVALID_PAYLOAD,
+        `The KTOF parsed, but ${error.message}. A one-key object whose key is $json… or $text stands for a string holding JSON; for the key itself write one more $ ($$json, $$text), as compress does.`,
+      );
+    }
     throw error;
   }
+}
+
+/**
+ * A KTOF text that no decoder reads as a payload id: a root string whose KTOF would look like
+ * one (decompress, prompts.decode and optimize.response look such text up) is written quoted.
+ */
+function unambiguous(value: unknown, ktof: string): string {
+  return typeof value === 'string' && PAYLOAD_ID_SHAPE.test(ktof.trim()) ? JSON.stringify(value) : ktof;
 }

@@ -18,9 +18,9 @@ import {
 import { requireText, toDecodeOptions } from './codec.js';
 import { createComputations, FORMAT, type Computations } from './compute.js';
 import { DEFAULT_MAX_METADATA_BYTES, type Limits } from './limits.js';
-import { utf8Length } from './measure.js';
+import { jsonByteLength, sizeStats, utf8Length } from './measure.js';
 import { newPayloadId } from './payload-id.js';
-import type { PayloadStore, StoredPayload } from './store.js';
+import type { PayloadReplay, PayloadStore, StoredPayload } from './store.js';
 import type { OperationContext } from './types.js';
 
 export interface EngineConfig {
@@ -95,6 +95,14 @@ export function createEngine(config: EngineConfig): Engine {
     return lookup.payload;
   }
 
+  /** The stored payload of an id read by a caller, that read recorded in the payload's replay log (its audit of who read it when). */
+  async function readStored(id: string, context: OperationContext, replay: Pick<PayloadReplay, 'replayMeta' | 'metadata'> = { replayMeta: null, metadata: null }): Promise<StoredPayload> {
+    const now = context.now ?? clock();
+    const stored = await storedPayload(id, context.tenant, now);
+    await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, ...replay });
+    return stored;
+  }
+
   return {
     health() {
       return {
@@ -117,9 +125,20 @@ export function createEngine(config: EngineConfig): Engine {
     },
 
     async decompress(request, context) {
+      const id = request.data.trim();
+      if (PAYLOAD_ID_SHAPE.test(id)) {
+        // A payload id from prompts.encode: the stored prompt, exactly as prompts.decode gives it.
+        // The read is recorded as optimize.response's are, with no replay_meta to keep: the replay
+        // log is the payload's audit of who read the stored prompt when, and a read through
+        // decompress left out of it would make that audit incomplete.
+        const stored = await readStored(id, context);
+        const encoded = typeof stored.encoded === 'string' ? stored.encoded : stringifyJson(stored.encoded);
+        const stats = sizeStats(jsonByteLength(stored.original), utf8Length(encoded));
+        return { operation: 'decompress', status: 'ok', result: stored.original, data: stored.original, stats, meta: { ...FORMAT, source: 'payload', payload_id: id } };
+      }
       // No blank check here: the empty document is the KTOF of {} and must round-trip.
       const { value, stats } = await compute.decode({ text: request.data, as: 'document', options: toDecodeOptions(request.options, limits) }, context);
-      return { operation: 'decompress', status: 'ok', result: value, data: value, stats: stats!, meta: FORMAT };
+      return { operation: 'decompress', status: 'ok', result: value, data: value, stats: stats!, meta: { ...FORMAT, source: 'inline' } };
     },
 
     async optimizeRequest(request, context) {
@@ -132,9 +151,7 @@ export function createEngine(config: EngineConfig): Engine {
       const id = request.ktof.trim();
       if (PAYLOAD_ID_SHAPE.test(id)) {
         // A payload id from prompts.encode: the stored prompt, exactly as prompts.decode gives it.
-        const now = context.now ?? clock();
-        const stored = await storedPayload(id, context.tenant, now);
-        await config.store.recordReplay(context.tenant, id, { at: now, requestId: context.requestId, replayMeta: null, metadata: null });
+        const stored = await readStored(id, context);
         return { operation: 'optimize.response', status: 'ok', result: stored.original, data: stored.original, meta: { ...FORMAT, is_ktof: true, source: 'payload' } };
       }
       const reply = await compute.decode({ text: request.ktof, as: 'reply', options: toDecodeOptions(request.options, limits) }, context);
@@ -188,16 +205,9 @@ export function createEngine(config: EngineConfig): Engine {
       if (PAYLOAD_ID_SHAPE.test(text)) {
         checkStoredSize('metadata', request.metadata);
         checkStoredSize('replay_meta', request.replay_meta);
-        const now = context.now ?? clock();
-        const stored = await storedPayload(text, context.tenant, now);
+        const stored = await readStored(text, context, { replayMeta: request.replay_meta ?? null, metadata: clientMetadata(request.metadata) });
         // Stored fields win: audit fields and encode-time metadata are never overwritten.
         const metadata = { ...clientMetadata(request.metadata), ...stored.metadata };
-        await config.store.recordReplay(context.tenant, text, {
-          at: now,
-          requestId: context.requestId,
-          replayMeta: request.replay_meta ?? null,
-          metadata: clientMetadata(request.metadata),
-        });
         return {
           operation: 'prompts.decode',
           status: 'ok',

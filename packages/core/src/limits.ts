@@ -46,3 +46,20 @@ export const DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
  */
 export const MAX_REPLAYS_PER_PAYLOAD = 100;
 export const MAX_REPLAY_BYTES_PER_PAYLOAD = 1024 * 1024;
+
+/**
+ * Most characters of text the constructs of a prompt document (`$json`, `$text`) may unfold to
+ * when decompress, prompts.decode or optimize.response read inline KTOF of `n` characters:
+ * max(MIN_UNFOLD_CHARS, UNFOLD_RATIO x n). Unfolding is the one step of decoding whose output can
+ * outgrow its input without bound: each `$json` inside a `$json` escapes every quote and backslash
+ * of the one inside again, so 400 bytes nested 24 deep build 67 MB (1.8 s), and a small request is
+ * decoded on the request thread. A real prompt's embedded JSON is a few times its document at
+ * most; a document past the bound is a 400, and its payload id still gives the prompt back.
+ */
+export const MIN_UNFOLD_CHARS = 1024 * 1024;
+export const UNFOLD_RATIO = 64;
+
+/** The unfolding bound of a KTOF text of `textLength` characters (see MIN_UNFOLD_CHARS). */
+export function maxUnfoldedChars(textLength: number): number {
+  return Math.max(MIN_UNFOLD_CHARS, UNFOLD_RATIO * textLength);
+}

@@ -90,6 +90,23 @@ describe('result: one KTOF string of the whole prompt', () => {
     expect([quoted.result, quoted.meta.is_ktof]).toEqual([' padded ', true]);
   });
 
+  it('a result whose folds would unfold past the inline bound is written unfolded, so it still decodes inline', async () => {
+    const { engine } = setup();
+    // Arrays nested 120 deep, indented by 8: 115 K characters of JSON text a 250-character fold stands for.
+    let nested: unknown = 1;
+    for (let i = 0; i < 120; i++) nested = [nested];
+    const content = JSON.stringify(nested, null, 8);
+    const prompt = { messages: Array.from({ length: 10 }, (_, i) => ({ role: 'tool', content: `${i}: ${content}` })) };
+    const encoded = await engine.promptsEncode(parseRequest('promptsEncode', { prompt }), ctx);
+    const compressed = await engine.compress(parseRequest('compress', { data: prompt }), ctx);
+    expect(encoded.result).toBe(compressed.result);
+    same((await engine.decompress(parseRequest('decompress', { data: encoded.result }), ctx)).result, prompt);
+    // One such message alone stays under the bound: folded.
+    const one = await engine.promptsEncode(parseRequest('promptsEncode', { prompt: { messages: [prompt.messages[0]!] } }), ctx);
+    expect(one.result).toContain('$json8');
+    same((await engine.decompress(parseRequest('decompress', { data: one.result }), ctx)).result, { messages: [prompt.messages[0]] });
+  });
+
   it('a string prompt that reads like a payload id is written quoted, so decoding it never looks it up', async () => {
     const { engine } = setup();
     for (const id of ['kz_abc', 'KZ_' + 'x'.repeat(22), 'kz_']) {

@@ -21,16 +21,11 @@
  */
 import { decode, DEFAULT_MAX_DEPTH, encode, type DecodeOptions, type EncodeOptions, type JsonValue } from '@kaizen/ktof';
 import { isPlainObject } from './chat.js';
+import { escapeConstructKeys, escapeKey, JSON_KEY, RESERVED_KEY, setOwn, TEXT_KEY } from './constructs.js';
 import { formatJson, layoutCode, parseLayoutCode, type JsonLayout } from './layout.js';
 import { findJson, type JsonCandidate } from './scan.js';
 import { estimateTokens, type TokenCounter } from './tokens.js';
 import type { TextKeyedCache } from './types.js';
-
-export const JSON_KEY = '$json';
-export const TEXT_KEY = '$text';
-
-/** Keys of the construct family, with any number of leading `$` (one `$`: a construct; more: an escaped literal key). */
-const RESERVED_KEY = /^\$+(?:json[0-9a-z]*|text)$/;
 
 export interface PromptDocumentOptions {
   /** Fold JSON found in strings (default true); when false only strings under a key named in `schemas` are folded. */
@@ -69,6 +64,8 @@ export interface FoldEntry {
   narrow: boolean;
   /** Strings the fold folds: this one and those inside its JSON (0 when not folded). */
   folds: number;
+  /** Characters unfolding it builds, at most: the string (twice for a `$text`: its `$json` parts, then the whole) and those of the folds inside its JSON (0 when not folded). */
+  chars: number;
 }
 
 export interface PromptDocument {
@@ -78,6 +75,8 @@ export interface PromptDocument {
   folded: number;
   /** True when `ktof` is exactly `encode(prompt, encodeOptions)`: nothing folded, no key escaped. */
   plain: boolean;
+  /** Characters of text decodePromptDocument builds unfolding it, at most (what its `maxChars` counts; 0 when nothing folded). */
+  unfoldedChars: number;
 }
 
 /** Thrown by decodePromptDocument when a construct is malformed (the KTOF itself parsed). */
@@ -95,48 +94,101 @@ export function encodePromptDocument(prompt: JsonValue, options: PromptDocumentO
   const folded = folder.fold(prompt, '', 0);
   // Written as compress writes a value (the codec's token model picks the layout).
   const ktof = encode(folded, options.encodeOptions);
-  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped };
+  if (!folder.narrow) return { ktof, folded: folder.count, plain: folder.count === 0 && !folder.escaped, unfoldedChars: folder.chars };
   // A fold made its string cheaper on its own by less than where it sits may add back: the
   // whole document must still beat the value unfolded.
-  folder.escaped = false; // now: whether the unfolded value escapes a key
-  const unfolded = encode(folder.escapeOnly(prompt), options.encodeOptions);
-  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: !folder.escaped } : { ktof, folded: folder.count, plain: false };
+  const escaped = escapeConstructKeys(prompt);
+  const unfolded = encode(escaped, options.encodeOptions);
+  return count(unfolded) <= count(ktof) ? { ktof: unfolded, folded: 0, plain: escaped === prompt, unfoldedChars: 0 } : { ktof, folded: folder.count, plain: false, unfoldedChars: folder.chars };
 }
 
 /** Decodes a prompt document: the KTOF, then every construct back into the string it stands for. */
-export function decodePromptDocument(text: string, options: DecodeOptions = {}): JsonValue {
-  return unfold(decode(text, options));
+export function decodePromptDocument(text: string, options: DecodeOptions & UnfoldOptions = {}): JsonValue {
+  return unfold(decode(text, options), options);
 }
 
-/** Undoes the folding of a decoded document (a value that never held constructs comes back as it is). */
-export function unfold(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(unfold);
-  if (!isPlainObject(value)) return value;
-  const keys = Object.keys(value);
-  const only = keys.length === 1 ? keys[0]! : undefined;
-  if (only !== undefined && RESERVED_KEY.test(only)) {
-    const inner = value[only] as JsonValue;
-    if (only.startsWith('$$')) return { [only.slice(1)]: unfold(inner) };
-    if (only === TEXT_KEY) return unfoldText(inner);
-    return formatJson(unfold(inner), layoutOf(only), true);
+export interface UnfoldOptions {
+  /**
+   * Most characters of text the constructs may unfold to, counted over every string built (a
+   * construct inside another is counted at each level, as it is built at each): past it,
+   * PromptDocumentError. Each level of `$json` inside a `$json` escapes the quotes and
+   * backslashes of the one inside again, so a few hundred bytes nested 30 deep would build
+   * gigabytes; a caller decoding untrusted text sets this bound. Default: no bound.
+   */
+  maxChars?: number;
+}
+
+/**
+ * Undoes the folding of a decoded document. Copies only the containers on the way to a construct
+ * or an escaped key: a value that holds neither comes back as the same object.
+ */
+export function unfold(value: JsonValue, options: UnfoldOptions = {}): JsonValue {
+  return new Unfolder(options.maxChars ?? Infinity).unfold(value);
+}
+
+class Unfolder {
+  #left: number;
+
+  constructor(private readonly maxChars: number) {
+    this.#left = maxChars;
   }
-  const out: { [key: string]: JsonValue } = {};
-  for (const key of keys) Object.defineProperty(out, key, { value: unfold(value[key] as JsonValue), enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
-function unfoldText(parts: JsonValue): string {
-  if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'string') out += part;
-    else {
-      const key = isPlainObject(part) ? Object.keys(part) : [];
-      if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
-      out += formatJson(unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!), true);
+  unfold(value: JsonValue): JsonValue {
+    if (Array.isArray(value)) {
+      let copy: JsonValue[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        const unfolded = this.unfold(item);
+        if (unfolded !== item && copy === undefined) copy = value.slice(0, i);
+        copy?.push(unfolded);
+      }
+      return copy ?? value;
     }
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    const only = keys.length === 1 ? keys[0]! : undefined;
+    if (only !== undefined && RESERVED_KEY.test(only)) {
+      const inner = value[only] as JsonValue;
+      if (only.startsWith('$$')) {
+        const out: { [key: string]: JsonValue } = {};
+        setOwn(out, only.slice(1), this.unfold(inner));
+        return out;
+      }
+      return this.#built(only === TEXT_KEY ? this.#text(inner) : formatJson(this.unfold(inner), layoutOf(only), true));
+    }
+    let copy: { [key: string]: JsonValue } | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const item = value[keys[i]!] as JsonValue;
+      const unfolded = this.unfold(item);
+      if (unfolded !== item && copy === undefined) {
+        copy = {};
+        for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, value[keys[j]!]);
+      }
+      if (copy !== undefined) setOwn(copy, keys[i]!, unfolded);
+    }
+    return copy ?? value;
   }
-  return out;
+
+  #text(parts: JsonValue): string {
+    if (!Array.isArray(parts)) throw new PromptDocumentError(`${TEXT_KEY} must hold a list of strings and ${JSON_KEY} objects`);
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') out += part;
+      else {
+        const key = isPlainObject(part) ? Object.keys(part) : [];
+        if (key.length !== 1 || !key[0]!.startsWith(JSON_KEY)) throw new PromptDocumentError(`a ${TEXT_KEY} part must be a string or a ${JSON_KEY} object`);
+        out += this.#built(formatJson(this.unfold((part as Record<string, JsonValue>)[key[0]!]!), layoutOf(key[0]!), true));
+      }
+    }
+    return out;
+  }
+
+  /** A string just built, counted against the bound. */
+  #built(text: string): string {
+    this.#left -= text.length;
+    if (this.#left < 0) throw new PromptDocumentError(`its constructs unfold to more than ${this.maxChars} characters of text, the most this decoder builds`);
+    return text;
+  }
 }
 
 /** The layout a `$json…` key names. */
@@ -152,11 +204,6 @@ function jsonKey(layout: JsonLayout): string {
   return code === '0' ? JSON_KEY : JSON_KEY + code;
 }
 
-/** One-key object with a reserved-looking key: one more `$`. */
-function escapeKey(key: string): string {
-  return RESERVED_KEY.test(key) ? '$' + key : key;
-}
-
 /**
  * Folding a prompt's strings. Each string is folded on its own, and kept folded only when that
  * costs fewer tokens; where it then sits (a list item, a table cell written inline) can add a
@@ -164,6 +211,8 @@ function escapeKey(key: string): string {
  */
 class Folder {
   count = 0;
+  /** Characters unfolding the folds so far builds (see FoldEntry.chars). */
+  chars = 0;
   /** A fold won by less than its context could add back: compare the whole document. */
   narrow = false;
   /** A key that looks like a construct was escaped (the document is not the value's plain KTOF). */
@@ -183,12 +232,6 @@ class Folder {
     return this.#walk(value, depth, (child, childKey, childDepth) => this.fold(child, childKey, childDepth));
   }
 
-  /** The value with reserved-looking keys escaped and nothing folded. */
-  escapeOnly(value: JsonValue): JsonValue {
-    const walk = (node: JsonValue, depth: number): JsonValue => this.#walk(node, depth, (child, _key, d) => walk(child, d));
-    return walk(value, 0);
-  }
-
   #walk(value: JsonValue, depth: number, child: (value: JsonValue, key: string, depth: number) => JsonValue): JsonValue {
     if (Array.isArray(value)) return value.map((item) => child(item, '', depth + 1));
     if (!isPlainObject(value)) return value;
@@ -199,9 +242,7 @@ class Folder {
       const name = escape ? escapeKey(key) : key;
       if (name !== key) this.escaped = true;
       const folded = child(value[key] as JsonValue, key, depth + 1);
-      // "__proto__" stays plain data (an own property), as in the decoder's output.
-      if (name === '__proto__') Object.defineProperty(out, name, { value: folded, enumerable: true, writable: true, configurable: true });
-      else out[name] = folded;
+      setOwn(out, name, folded);
     }
     return out;
   }
@@ -225,6 +266,7 @@ class Folder {
     }
     if (entry.folded !== text) {
       this.count += entry.folds;
+      this.chars += entry.chars;
       if (entry.narrow) this.narrow = true;
     }
     return entry.folded;
@@ -236,13 +278,14 @@ class Folder {
    * whether any of them won narrowly. A fold that is not kept leaves the document's counts as
    * they were, so a string's effect is the same whether it is folded here or found in the cache.
    */
-  #fold(text: string, depth: number): { folded: JsonValue; narrow: boolean; folds: number } {
-    const kept = { folded: text, narrow: false, folds: 0 };
+  #fold(text: string, depth: number): Omit<FoldEntry, 'brackets'> {
+    const kept = { folded: text, narrow: false, folds: 0, chars: 0 };
     const candidates = (this.options.scan ?? findJson)(text);
     if (candidates.length === 0) return kept;
-    const outer = { count: this.count, narrow: this.narrow, escaped: this.escaped };
+    const outer = { count: this.count, narrow: this.narrow, escaped: this.escaped, chars: this.chars };
     this.count = 0;
     this.narrow = false;
+    this.chars = 0;
     const parts: JsonValue[] = [];
     let pos = 0;
     for (const candidate of candidates) {
@@ -253,9 +296,10 @@ class Folder {
       parts.push({ [jsonKey(candidate.layout)]: this.fold(candidate.value, '', depth + 2) });
       pos = span.end;
     }
-    const inner = { folds: this.count, narrow: this.narrow };
+    const inner = { folds: this.count, narrow: this.narrow, chars: this.chars };
     this.count = outer.count;
     this.narrow = outer.narrow;
+    this.chars = outer.chars;
     if (parts.length === 0) return kept;
     if (pos < text.length) parts.push(text.slice(pos));
     const folded: JsonValue = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0]! : { [TEXT_KEY]: parts };
@@ -268,7 +312,8 @@ class Folder {
     }
     // Nested deeper, each line may cost a token of indentation more; written inline (a table
     // cell) the fold drops the quotes and escapes the string needed, less its few wrapper tokens.
-    return { folded, narrow: inner.narrow || saved <= lineCount(written) + CONTEXT_TOKENS, folds: inner.folds + 1 };
+    const chars = inner.chars + (parts.length === 1 ? text.length : 2 * text.length);
+    return { folded, narrow: inner.narrow || saved <= lineCount(written) + CONTEXT_TOKENS, folds: inner.folds + 1, chars };
   }
 }
 

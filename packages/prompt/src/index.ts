@@ -18,11 +18,11 @@ export {
   encodePromptDocument,
   decodePromptDocument,
   unfold,
+  type UnfoldOptions,
   PromptDocumentError,
-  JSON_KEY,
-  TEXT_KEY,
   type PromptDocument,
   type PromptDocumentOptions,
   type FoldCache,
   type FoldEntry,
 } from './document.js';
+export { JSON_KEY, TEXT_KEY, RESERVED_KEY, escapeKey, escapeConstructKeys, mayHoldConstructKeys } from './constructs.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { encode, stringifyJson, type JsonValue } from '@kaizen/ktof';
-import { decodePromptDocument, encodePrompt, encodePromptDocument, encodePromptForms, PromptDocumentError, type EncodedText, type FoldEntry, type PromptDocument } from '../src/index.js';
+import { decode, encode, stringifyJson, type JsonValue } from '@kaizen/ktof';
+import { decodePromptDocument, encodePrompt, encodePromptDocument, encodePromptForms, escapeConstructKeys, mayHoldConstructKeys, PromptDocumentError, unfold, type EncodedText, type FoldEntry, type PromptDocument } from '../src/index.js';
 
 // Bounded fuzzing: a fixed run count and a time cap; the seed is printed so a failure can be replayed.
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -62,7 +62,9 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
         const doc = encodePromptDocument(prompt, exact ? { countTokens } : {});
         folded += doc.folded;
         expect(typeof doc.ktof).toBe('string');
-        same(decodePromptDocument(doc.ktof), prompt);
+        // unfoldedChars bounds what decoding builds: the document decodes within it.
+        same(decodePromptDocument(doc.ktof, { maxChars: doc.unfoldedChars }), prompt);
+        if (doc.folded === 0) expect(doc.unfoldedChars).toBe(0);
       }),
       runs,
     );
@@ -160,5 +162,56 @@ describe('prompt document (one KTOF string of the whole prompt)', () => {
       }),
       runs,
     );
+  });
+});
+
+describe('construct keys (what compress and decompress share with the document)', () => {
+  it('escapeConstructKeys is the document with nothing folded, and the value itself when no key needed escaping', () => {
+    fc.assert(
+      fc.property(promptValue, (value) => {
+        const escaped = escapeConstructKeys(value);
+        const unfoldedDocument = encodePromptDocument(value, { autoDetectJson: false });
+        expect(encode(escaped)).toBe(unfoldedDocument.ktof);
+        expect(escaped === value).toBe(unfoldedDocument.plain);
+        same(unfold(decode(encode(escaped))), value);
+      }),
+      runs,
+    );
+  });
+
+  it('unfold returns a value without constructs as the same object, and mayHoldConstructKeys never misses a text whose value holds one', () => {
+    const changes = (decoded: JsonValue) => {
+      try {
+        return unfold(decoded) !== decoded || escapeConstructKeys(decoded) !== decoded;
+      } catch {
+        return true; // a malformed construct
+      }
+    };
+    let held = 0;
+    fc.assert(
+      fc.property(promptValue, fc.boolean(), (value, folded) => {
+        const text = folded ? encodePromptDocument(value).ktof : encode(value);
+        const decoded = decode(text);
+        if (changes(decoded)) {
+          held++;
+          expect(mayHoldConstructKeys(text)).toBe(true);
+        }
+        if (!/\$(json|text)/.test(JSON.stringify(value))) expect(unfold(value)).toBe(value);
+      }),
+      runs,
+    );
+    expect(held, 'the generator must produce construct keys').toBeGreaterThan(0);
+    expect(mayHoldConstructKeys('"\\u0024json": 1')).toBe(true);
+    expect(mayHoldConstructKeys('price: $5\nnote: JSON text')).toBe(false);
+  });
+
+  it('unfold stops at maxChars: $json nested in $json doubles its escapes at each level', () => {
+    let bomb: JsonValue = 1;
+    for (let i = 0; i < 40; i++) bomb = { a: { $json: bomb } };
+    expect(() => unfold(bomb, { maxChars: 100_000 })).toThrow(PromptDocumentError);
+    expect(() => decodePromptDocument(JSON.stringify(bomb), { maxChars: 100_000 })).toThrow(/more than 100000 characters/);
+    let small: JsonValue = { id: 1 };
+    for (let i = 0; i < 3; i++) small = { a: { $json: small } };
+    expect(unfold(small, { maxChars: 100_000 })).toEqual(unfold(small));
   });
 });

@@ -74,10 +74,18 @@ export interface OptimizeResponse extends EnvelopeBase<'optimize', string> {
 }
 
 export interface DecompressResponse extends EnvelopeBase<'decompress', unknown> {
-  /** The decoded value (same as `result`). */
+  /** The decoded value (same as `result`): the JSON compress/optimize were given, or the prompt prompts.encode was given. */
   data: unknown;
+  /** Inline: the decoded JSON's bytes vs the KTOF's. By payload id: the stored prompt's vs its `result`'s. */
   stats: Stats;
-  meta: FormatMeta;
+  meta: DecompressMeta;
+}
+
+export interface DecompressMeta extends FormatMeta {
+  /** `inline`: `data` was KTOF text; `payload`: it was a payload id from prompts.encode, and the stored prompt came back. */
+  source: 'inline' | 'payload';
+  /** The payload id read (source `payload` only). */
+  payload_id?: string;
 }
 
 export interface PromptMeta extends FormatMeta {

@@ -3,6 +3,7 @@
  * validate requests, so the contract and the validation can never drift apart.
  */
 import * as z from 'zod'; // namespace import: lets bundlers drop zod's locales (~360 KB) from browser builds
+import type { Operation } from './envelope.js';
 import { RESPONSE_COMPONENTS, responseSchemaName } from './responses.js';
 import { BODY_OPERATION_NAMES, OPERATION_NAMES, OPERATIONS, type RouteSpec } from './routes.js';
 
@@ -63,6 +64,9 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
 });
 
+/** The operations that read a payload id from prompts.encode, and the field they read it from. */
+const PAYLOAD_ID_FIELDS: Partial<Record<Operation, string>> = { decompress: 'data', 'optimize.response': 'ktof', 'prompts.decode': 'ktof' };
+
 function operationId(name: string, spec: RouteSpec): string {
   const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   return `${snake}_${spec.path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'root'}_${spec.method.toLowerCase()}`;
@@ -101,9 +105,10 @@ export function generateOpenApi(options: { version?: string; serverUrl?: string 
         '422': { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } },
         '429': errorResponse('Rate limit exceeded; see Retry-After'),
       });
-      if (spec.operation === 'prompts.decode' || spec.operation === 'optimize.response') {
+      const idField = PAYLOAD_ID_FIELDS[spec.operation];
+      if (idField) {
         Object.assign(responses, {
-          '404': errorResponse('A `ktof` value shaped like a payload id (kz_ + id characters, any length or letter case) that names no payload of this account'),
+          '404': errorResponse(`A \`${idField}\` value shaped like a payload id (kz_ + id characters, any length or letter case) that names no payload of this account`),
           '410': errorResponse('Payload id past its retention window'),
         });
       }

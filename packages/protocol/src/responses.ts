@@ -112,10 +112,14 @@ export const RESPONSE_COMPONENTS: Record<string, Schema> = {
   DecompressResponse: object('DecompressResponse', ['operation', 'status', 'result', 'data', 'stats', 'meta'], {
     operation: operation('decompress'),
     status,
-    result: { ...anyJson, description: 'The decoded value' },
+    result: { ...anyJson, description: 'The decoded value: the JSON given to compress/optimize, or the prompt given to prompts.encode (inline result or payload id)' },
     data: { ...anyJson, description: 'The decoded value (same as result)' },
-    stats: ref('Stats'),
-    meta: ref('FormatMeta'),
+    stats: { ...ref('Stats'), description: "Inline: the decoded JSON's bytes vs the KTOF's. By payload id: the stored prompt's vs its result's." },
+    meta: object('DecompressMeta', ['format', 'version', 'source'], {
+      ...formatFields,
+      source: { type: 'string', enum: ['inline', 'payload'], description: 'payload: data was a payload id and the stored prompt came back' },
+      payload_id: { type: 'string', description: 'The payload id read (source payload only)' },
+    }),
   }),
   OptimizeRequestResponse: object('OptimizeRequestResponse', promptEncodingRequired, {
     operation: operation('optimize.request'),

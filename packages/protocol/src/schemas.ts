@@ -58,10 +58,13 @@ export const OptimizeRequestSchema = z
   })
   .meta({ id: 'OptimizeRequest', title: 'OptimizeRequest' });
 
-/** `POST /v1/decompress`: KTOF text back to JSON. */
+/** `POST /v1/decompress`: KTOF text (what compress, optimize or prompts.encode returned), or a payload id, back to JSON. */
 export const DecodeRequestSchema = z
   .strictObject({
-    data: z.string().meta({ title: 'Data' }),
+    data: z.string().meta({
+      title: 'Data',
+      description: 'KTOF text returned by compress, optimize, optimize.request or prompts.encode (result), or a payload id (kz_...) from prompts.encode; either gives back the exact JSON or prompt that was sent.',
+    }),
     options: DecodeOptionsSchema.nullish(),
   })
   .meta({ id: 'DecodeRequest', title: 'DecodeRequest' });

@@ -51,6 +51,24 @@ describe('KaizenClient.local()', () => {
     expect(missing).toMatchObject({ statusCode: 404, code: 'payload_not_found' });
   });
 
+  it('decompress reads every producer as the server does: compress with construct-like keys, prompts.encode result, payload id, 404/410', async () => {
+    await using kz = KaizenClient.local({ payloadTtlSeconds: 0.05 });
+    const data = { wrapper: { $json: { kept: 'as sent' } }, note: '{"a":1}' };
+    const packed = await kz.compress({ data });
+    expect(JSON.stringify((await kz.decompress({ data: packed.result })).data)).toBe(JSON.stringify(data));
+    const prompt = { messages: [{ role: 'tool', content: JSON.stringify(ORDERS, null, 2) }] };
+    const encoded = await kz.promptsEncode({ prompt });
+    expect((await kz.decompress({ data: encoded.result })).data).toEqual(prompt);
+    const byId = await kz.decompress({ data: encoded.meta.payload_id });
+    expect(byId.data).toEqual(prompt);
+    expect(byId.meta).toMatchObject({ source: 'payload', payload_id: encoded.meta.payload_id });
+    const missing = await kz.decompress({ data: 'kz_AAAAAAAAAAAAAAAAAAAAAA' }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(KaizenNotFoundError);
+    await new Promise((r) => setTimeout(r, 80));
+    const gone = await kz.decompress({ data: encoded.meta.payload_id }).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(KaizenGoneError);
+  });
+
   it('answers 410 once the retention window has passed', async () => {
     await using kz = KaizenClient.local({ payloadTtlSeconds: 0.05 });
     const { meta } = await kz.promptsEncode({ prompt: 'hello' });

@@ -89,10 +89,23 @@ describe('GET /openapi.json matches what each route answers', () => {
     expectValid('/v1/optimize/response', 'post', await server.call('/v1/optimize/response', { ktof: encoded.body.meta.payload_id }));
   });
 
+  it('decompress of a prompts.encode result and of its payload id', async () => {
+    const encoded = await server.call('/v1/prompts/encode', { prompt: chatPrompt });
+    const inline = await server.call('/v1/decompress', { data: encoded.body.result });
+    expect(inline.body.meta.source).toBe('inline');
+    expectValid('/v1/decompress', 'post', inline);
+    const byId = await server.call('/v1/decompress', { data: encoded.body.meta.payload_id });
+    expect(byId.body.meta).toMatchObject({ source: 'payload', payload_id: encoded.body.meta.payload_id });
+    expectValid('/v1/decompress', 'post', byId);
+    // A meta without its source must not pass.
+    expect(declared('/v1/decompress', 'post', '200')({ ...byId.body, meta: { format: 'ktof', version: '1' } })).toBe(false);
+  });
+
   it('errors: each status a route answers is declared with its body', async () => {
     expectValid('/v1/prompts/decode', 'post', await server.call('/v1/prompts/decode', { ktof: 'kz_nope' }));
     expectValid('/v1/optimize/response', 'post', await server.call('/v1/optimize/response', { ktof: 'kz_nope' }));
     expectValid('/v1/decompress', 'post', await server.call('/v1/decompress', { data: 'a: [' }));
+    expectValid('/v1/decompress', 'post', await server.call('/v1/decompress', { data: 'kz_nope' }));
     expectValid('/v1/compress', 'post', await server.call('/v1/compress', { data: 1 }, { key: null }));
     expectValid('/v1/optimize', 'post', await server.call('/v1/optimize', { data: 1, token_models: 'gpt-4o' }));
   });

@@ -104,6 +104,46 @@ describe('method pages', () => {
     expect(decoded.data).toEqual({ list: [1, 2, 3] });
   });
 
+  it('decompress: data may be what compress, optimize or prompts_encode returned; each gives the JSON sent back', async () => {
+    const data = { foo: 'bar', rows: [{ id: 1, note: '{"a":1}' }, { id: 2, note: null }], $json: { literal: true } };
+    same((await decompress({ data: (await compress({ data })).result })).data, data);
+    same((await decompress({ data: (await optimize({ data, token_models: ['gpt-4o-mini'] })).result })).data, data);
+    const prompt = { messages: [{ role: 'tool', content: JSON.stringify({ rows: data.rows }, null, 2) }] };
+    const encoded = await promptsEncode({ prompt });
+    same((await decompress({ data: encoded.result })).data, prompt);
+  });
+
+  it('decompress: a payload_id instead of inline data gives the stored prompt back', async () => {
+    const prompt = { messages: [{ role: 'user', content: 'Stored for later' }] };
+    const encoded = await promptsEncode({ prompt });
+    const decoded = await decompress({ data: encoded.meta.payload_id });
+    same(decoded.data, prompt);
+    same(decoded.result, prompt);
+  });
+
+  it('decompress errors: 400 for data that is not valid KTOF, 410 for a payload_id past its retention', async () => {
+    const malformed = await original('/v1/decompress', { data: 'a:\n  b: [\n}}{{' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: 'malformed_ktof', line: expect.any(Number), column: expect.any(Number) });
+    // Missing `data` fails validation, answered in the FastAPI shape the error reference documents (422).
+    const missing = await original('/v1/decompress', {});
+    expect(missing.status).toBe(422);
+    expect(missing.body.detail[0].loc).toEqual(['body', 'data']);
+    let now = Date.now();
+    const short = await startTestServer({ payloadTtlSeconds: 60, now: () => now });
+    try {
+      const call = (path: string, body: unknown) =>
+        fetch(short.url + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${short.key}` }, body: JSON.stringify(body) }).then(answerOf);
+      const encoded = await call('/v1/prompts/encode', { prompt: { messages: [{ role: 'user', content: 'x' }] } });
+      now += 61_000;
+      const expired = await call('/v1/decompress', { data: encoded.body.meta.payload_id });
+      expect(expired.status).toBe(410);
+      expect(expired.body).toMatchObject({ code: 'payload_expired' });
+    } finally {
+      await short.server.close();
+    }
+  });
+
   it('optimize: byte stats plus token counts for each model asked for', async () => {
     const body = await optimize({
       data: { messages: [{ role: 'user', content: 'Check this JSON document' }], metadata: { team: 'platform' } },
