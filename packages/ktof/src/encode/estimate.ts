@@ -61,10 +61,11 @@ export function estimateTokens(s: string): number {
 }
 
 /**
- * Tokens the structural model (cost.ts) counts in relaxed inline JSON (`{id:1,tags:[a,b]}`) that
- * BPE tokenizers such as o200k and cl100k merge away: a closing bracket joins the `,` or bracket
- * after it (`},{`, `}]`, `]}`), and a `,` joins the key or word after it about every other time
- * (`,status` and `,id` are one token, `, created` two). The model counts each mark on its own.
+ * At most how many of the tokens the structural model (cost.ts) counts in relaxed inline JSON
+ * (`{id:1,tags:[a,b]}`) BPE tokenizers such as o200k and cl100k merge away: a closing bracket
+ * joins the `,` or bracket after it (`},{`, `}]`, `]}`), and a `,` or `{` may join the word after
+ * it (`,status` is one token, `, created` two: about half of them do). The model counts each
+ * mark on its own; this counts every merge that could happen.
  */
 export function inlineMerges(s: string): number {
   let closers = 0;

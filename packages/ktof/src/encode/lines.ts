@@ -109,7 +109,7 @@ export function namedKeysCost(columns: Column[]): number {
   return cost;
 }
 
-/** What writing one row's cells found; reset by rowLine for each row (but `nested`). */
+/** What writing one row's cells found; reset by rowLine for each row (but `nested` and `nestedTexts`). */
 export class RowTally {
   /** Estimated tokens of the cells' values. */
   cost = 0;
