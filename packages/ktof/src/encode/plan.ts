@@ -34,6 +34,12 @@ const KEYED_TABLE_MIN_ENTRIES = 2;
  * table on these choices (repriced); within this share it can still be wrong either way.
  */
 const CLOSE_CALL = 0.3;
+/**
+ * Close calls counted per document at most: each writes and counts two texts up to the
+ * document's size, so a document made of such tables nested in each other (rare, or hostile)
+ * leaves the rest to the model, and counting never costs more than a few passes over it.
+ */
+const MAX_COUNTED_CALLS = 4;
 
 /** No rows under a head line. */
 const NO_LINES: readonly string[] = [];
@@ -100,6 +106,9 @@ interface Costs {
 export class Planner {
   /** `count`: the caller's tokenizer (the countTokens option), if any: close choices between a table and its rival are counted. */
   constructor(private readonly f: Format, private readonly count?: (text: string) => number) {}
+
+  /** Close calls this document may still count (see MAX_COUNTED_CALLS). */
+  private countedCalls = MAX_COUNTED_CALLS;
 
   /** The document's layout; a root object's fields sit at depth 0 without a head line. */
   root(v: JsonValue & object): Layout {
@@ -224,7 +233,8 @@ export class Planner {
    */
   private tableOrRival(table: LinesLayout, tableCost: number, rival: Layout, depth: number): Layout {
     const count = this.count;
-    if (count !== undefined && Math.abs(rival.cost - tableCost) <= CLOSE_CALL * tableCost) {
+    if (count !== undefined && this.countedCalls > 0 && Math.abs(rival.cost - tableCost) <= CLOSE_CALL * tableCost) {
+      this.countedCalls--;
       const f = this.f;
       return count(renderBlock(f, rival, depth).join('\n')) < count(renderBlock(f, table, depth).join('\n')) ? rival : table;
     }
