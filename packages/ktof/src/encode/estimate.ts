@@ -68,19 +68,49 @@ export function estimateTokens(s: string): number {
  * mark on its own; this counts every merge that could happen.
  */
 export function inlineMerges(s: string): number {
-  let closers = 0;
-  let joins = 0;
-  for (let i = 0; i + 1 < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const next = s.charCodeAt(i + 1);
-    if (c === COMMA || c === OPEN_BRACE) {
-      if (classOf(next) === C.Word) joins++;
-    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && (next === COMMA || next === CLOSE_BRACE || next === CLOSE_BRACKET)) closers++;
+  const counter = new MergeCounter();
+  counter.text(s);
+  return counter.merges;
+}
+
+/**
+ * inlineMerges of a text fed in pieces: each merge joins two neighbouring characters, so the
+ * count of a text is the counts of its pieces plus the merges where they meet. A container's
+ * inline text holds its children's; counting it from its own pieces and its children's counts
+ * (Format.inlineMerges) reads each character of a document once, however deep the nesting.
+ */
+export class MergeCounter {
+  merges = 0;
+  /** The last character fed, or -1. */
+  private last = -1;
+
+  /** Feeds `s`. */
+  text(s: string): void {
+    let c = this.last;
+    for (let i = 0; i < s.length; i++) {
+      const next = s.charCodeAt(i);
+      if (c >= 0) this.merges += mergeOf(c, next);
+      c = next;
+    }
+    this.last = c;
   }
-  return closers + joins;
+
+  /** Feeds the text of a nested container, `merges` of them inside it, that begins with `open` and ends with `close`. */
+  nested(open: number, merges: number, close: number): void {
+    if (this.last >= 0) this.merges += mergeOf(this.last, open);
+    this.merges += merges;
+    this.last = close;
+  }
+}
+
+/** 1 when a tokenizer may merge `c` with the `next` character (see inlineMerges), else 0. */
+function mergeOf(c: number, next: number): number {
+  if (c === COMMA || c === OPEN_BRACE) return classOf(next) === C.Word ? 1 : 0;
+  return (c === CLOSE_BRACE || c === CLOSE_BRACKET) && (next === COMMA || next === CLOSE_BRACE || next === CLOSE_BRACKET) ? 1 : 0;
 }
 
 const COMMA = 44;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const CLOSE_BRACKET = 93;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;

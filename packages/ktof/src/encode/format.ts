@@ -7,7 +7,7 @@ import { isEncodedNumber, numberText } from '../shared/exact-number.js';
 import { Bits, delimiterBit, isSafeKey, quote, Slot, stringBits, unsafeBits } from '../shared/quoting.js';
 import type { JsonPrimitive, JsonValue } from '../shared/types.js';
 import { nestedCost, numberCost, numberValueCost, QUOTES, stringCost } from './cost.js';
-import { estimateTokens } from './estimate.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, estimateTokens, MergeCounter, OPEN_BRACE, OPEN_BRACKET } from './estimate.js';
 
 /** Encoder settings after validation. */
 export interface FormatOptions {
@@ -91,28 +91,6 @@ export function bitsOf(v: JsonPrimitive): number {
   return typeof v === 'string' ? stringBits(v) : 0;
 }
 
-/** Estimated tokens of the inline form of `v` (relaxed JSON), without building its text. */
-export function inlineCost(v: JsonValue): number {
-  if (v === null || typeof v !== 'object') return primitiveCost(v, bitsOf(v), INLINE_UNSAFE);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return 1;
-    let cost = 2 + v.length - 1;
-    for (let i = 0; i < v.length; i++) {
-      const item = v[i] as JsonValue;
-      cost += nestedCost(item, inlineCost(item));
-    }
-    return cost;
-  }
-  const keys = Object.keys(v);
-  if (keys.length === 0) return 1;
-  let cost = 2 + keys.length - 1;
-  for (const k of keys) {
-    const value = v[k] as JsonValue;
-    cost += keyOf(k).cost + 1 + nestedCost(value, inlineCost(value));
-  }
-  return cost;
-}
-
 /** The spelling of one encode's options. */
 export class Format {
   readonly delimiter: string;
@@ -128,6 +106,8 @@ export class Format {
   private readonly pads: string[] = [''];
   /** Inline text and cost per container already written inline (a parent reuses its children's). */
   private readonly inlineForms = new Map<object, Written>();
+  /** inlineMerges per container already counted (a parent reuses its children's). */
+  private readonly mergeCounts = new Map<object, number>();
 
   constructor(o: FormatOptions) {
     this.delimiter = o.delimiter;
@@ -213,5 +193,74 @@ export class Format {
     const form = { text: s, cost };
     this.inlineForms.set(v, form);
     return form;
+  }
+
+  /**
+   * Estimated tokens of the inline form of `v` (what inline() returns as its cost), without
+   * building its text; a container already written inline is not walked again, so pricing a
+   * value whose large cells a table holds takes a walk of the value's own level only.
+   */
+  inlineCost(v: JsonValue): number {
+    if (v === null || typeof v !== 'object') return primitiveCost(v, bitsOf(v), INLINE_UNSAFE);
+    const known = this.inlineForms.get(v);
+    if (known !== undefined) return known.cost;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return 1;
+      let cost = 2 + v.length - 1;
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i] as JsonValue;
+        cost += nestedCost(item, this.inlineCost(item));
+      }
+      return cost;
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return 1;
+    let cost = 2 + keys.length - 1;
+    for (const k of keys) {
+      const value = v[k] as JsonValue;
+      cost += keyOf(k).cost + 1 + nestedCost(value, this.inlineCost(value));
+    }
+    return cost;
+  }
+
+  /**
+   * `inlineMerges(this.inline(v).text)`, counted from the pieces inline() writes and the memoised
+   * counts of the containers nested in `v`, never from that text: a parent's inline text is a
+   * rope holding its children's, and reading it would copy the whole subtree. Tables nested in
+   * table cells each weigh their cells' merges (Planner.tableOrList), so reading the text level
+   * by level would make a chain of them quadratic in the document's size; this way each
+   * character of the document is read once per encode.
+   */
+  inlineMerges(v: JsonValue & object): number {
+    const known = this.mergeCounts.get(v);
+    if (known !== undefined) return known;
+    const counter = new MergeCounter();
+    if (Array.isArray(v)) {
+      counter.text('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) counter.text(',');
+        this.countMerges(counter, v[i] as JsonValue);
+      }
+      counter.text(']');
+    } else {
+      counter.text('{');
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) counter.text(',');
+        counter.text(keyOf(keys[i] as string).text);
+        counter.text(':');
+        this.countMerges(counter, v[keys[i] as string] as JsonValue);
+      }
+      counter.text('}');
+    }
+    this.mergeCounts.set(v, counter.merges);
+    return counter.merges;
+  }
+
+  /** Feeds `v` as inline() writes it to `counter`. */
+  private countMerges(counter: MergeCounter, v: JsonValue): void {
+    if (v === null || typeof v !== 'object') counter.text(primitiveText(v, INLINE_UNSAFE));
+    else if (Array.isArray(v)) counter.nested(OPEN_BRACKET, this.inlineMerges(v), CLOSE_BRACKET);
+    else counter.nested(OPEN_BRACE, this.inlineMerges(v), CLOSE_BRACE);
   }
 }

@@ -109,7 +109,7 @@ export function namedKeysCost(columns: Column[]): number {
   return cost;
 }
 
-/** What writing one row's cells found; reset by rowLine for each row (but `nested` and `nestedTexts`). */
+/** What writing one row's cells found; reset by rowLine for each row (but `nested` and `nestedCells`). */
 export class RowTally {
   /** Estimated tokens of the cells' values. */
   cost = 0;
@@ -124,8 +124,8 @@ export class RowTally {
    * holdsContainer), over every row written with this tally: what a block layout could save on.
    */
   nested = 0;
-  /** The inline text of those cells, when the caller wants them (see Planner.tableOrList). */
-  nestedTexts: string[] | undefined = undefined;
+  /** Those cells' values, when the caller wants them (see Planner.tableOrList). */
+  nestedCells: (JsonValue & object)[] | undefined = undefined;
 }
 
 /** Appends the cells of `row` (absent: undefined) under `columns` to `text`. */
@@ -146,9 +146,14 @@ function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], tex
       text = rowCells(f, present ? (v as JsonObject) : undefined, c.children, text, tally);
       continue;
     }
-    if (tally.written > 0) text += f.delimiter;
-    tally.written++;
+    const cell = tally.written++;
     if (!present) continue;
+    // The delimiters before this cell: one after the last cell written (if any) and one per
+    // empty cell since. Writing them only before a value leaves trailing empty cells out without
+    // slicing the line (see rowLine).
+    const gap = tally.kept > 0 ? cell - tally.kept + 1 : cell;
+    if (gap === 1) text += f.delimiter;
+    else if (gap > 1) text += f.delimiter.repeat(gap);
     if (typeof v === 'string') {
       if ((stringBits(v) & f.cellUnsafe) === 0) {
         text += v;
@@ -167,7 +172,7 @@ function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], tex
       tally.cost += form.cost;
       if (holdsContainer(v)) {
         tally.nested += form.cost;
-        tally.nestedTexts?.push(form.text);
+        tally.nestedCells?.push(v);
       }
     }
     tally.present++;
@@ -179,7 +184,10 @@ function rowCells(f: Format, row: JsonObject | undefined, columns: Column[], tex
 /**
  * One row line: `prefix` + its cells, without the trailing empty cells (they can only be absent
  * keys, since an empty string is written `""`, and the decoder reads missing trailing cells as
- * empty). A row with no value keeps one delimiter so that it is not a blank line.
+ * empty). A row with no value keeps one delimiter so that it is not a blank line. rowCells never
+ * writes those trailing delimiters: slicing them off would copy the line, and a cell's inline
+ * text is a rope that may hold a whole subtree (tables nested in table cells), so a copy per
+ * level would make encoding quadratic in the document's size.
  */
 function rowLine(f: Format, row: JsonObject, columns: Column[], prefix: string, tally: RowTally): string {
   tally.cost = 0;
@@ -187,12 +195,9 @@ function rowLine(f: Format, row: JsonObject, columns: Column[], prefix: string, 
   tally.kept = 0;
   tally.written = 0;
   const text = rowCells(f, row, columns, prefix, tally);
-  if (tally.kept === tally.written) return text;
-  const keep = tally.kept > 0 ? tally.kept : Math.min(tally.written, 2);
-  const dropped = tally.written - keep;
-  tally.kept = keep;
-  // Every cell after the kept ones is empty: the rest of the line is their delimiters.
-  return text.slice(0, text.length - dropped * f.delimiter.length);
+  if (tally.kept > 0 || tally.written === 0) return text;
+  tally.kept = Math.min(tally.written, 2);
+  return tally.kept === 2 ? text + f.delimiter : text;
 }
 
 /** Estimated tokens of a row line's cells and delimiters, after rowLine. */

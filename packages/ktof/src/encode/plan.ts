@@ -6,8 +6,7 @@
  */
 import { bracketCost, nestedCost, NEVER } from './cost.js';
 import type { JsonObject, JsonValue } from '../shared/types.js';
-import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, inlineCost, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
-import { inlineMerges } from './estimate.js';
+import { bareCost, bitsOf, FIELD_UNSAFE, type Format, INLINE_UNSAFE, ITEM_UNSAFE, keyOf, quotesCost, type Written } from './format.js';
 import { cellLine, headerCost, headerText, keyedRows, namedKeysCost, RowTally, tableRows } from './lines.js';
 import { renderBlock } from './render.js';
 import { planTable, type TablePlan } from './table.js';
@@ -211,7 +210,7 @@ export class Planner {
       const tally = rivalTally();
       const table = this.table(keyCost, rows, plan, depth, NEVER, tally);
       if (!blocksMayPay(this.f, plan, tally.nested)) return table;
-      return this.tableOrRival(table, repriced(table.cost, tally), this.list(keyCost, rows, depth), depth);
+      return this.tableOrRival(table, repriced(this.f, table.cost, tally), this.list(keyCost, rows, depth), depth);
     }
     // Rows of primitives only are priced as a list without planning one (the common case); a tie
     // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
@@ -351,12 +350,12 @@ export class Planner {
       inline = 2 + keys.length - 1;
       for (let i = 0; i < keys.length; i++) {
         const row = rows[i] as JsonObject;
-        inline += keyOf(keys[i] as string).cost + 1 + nestedCost(row, inlineCost(row));
+        inline += keyOf(keys[i] as string).cost + 1 + nestedCost(row, f.inlineCost(row));
       }
     }
     const layout: LinesLayout = { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
     const rival = blocksMayPay(f, plan, tally.nested);
-    return { layout, rival, cost: rival ? repriced(cost, tally) : cost };
+    return { layout, rival, cost: rival ? repriced(f, cost, tally) : cost };
   }
 }
 
@@ -373,10 +372,10 @@ function blocksMayPay(f: Format, plan: TablePlan, nested: number): boolean {
   return nested > 0 && nested > namedKeysCost(plan.columns) - headerCost(f, plan.columns);
 }
 
-/** A row tally that keeps the text of the container cells blocksMayPay weighs, for repriced(). */
+/** A row tally that keeps the container cells blocksMayPay weighs, for repriced(). */
 function rivalTally(): RowTally {
   const tally = new RowTally();
-  tally.nestedTexts = [];
+  tally.nestedCells = [];
   return tally;
 }
 
@@ -386,11 +385,12 @@ function rivalTally(): RowTally {
  * merge `},{` and often join a `,` to the key after it (`,status`): a token or more per record of
  * an array of records. That bias never mattered for a table written outright, but would sway
  * this choice to lists that are not cheaper; taking off every merge the cells could have leans
- * the choice to the table, which the planner always wrote before. The cells' text is already
- * written, so this is one scan of it, and only here, where those cells are large.
+ * the choice to the table, which the planner always wrote before. The count is memoised per
+ * container and never reads the cells' text (Format.inlineMerges), so tables nested in such
+ * cells, each repriced, still read each character of the document once.
  */
-function repriced(cost: number, tally: RowTally): number {
-  for (const text of tally.nestedTexts as string[]) cost -= inlineMerges(text);
+function repriced(f: Format, cost: number, tally: RowTally): number {
+  for (const cell of tally.nestedCells as (JsonValue & object)[]) cost -= f.inlineMerges(cell);
   return cost;
 }
 
