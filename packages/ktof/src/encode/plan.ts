@@ -40,6 +40,17 @@ const CLOSE_CALL = 0.3;
  */
 const MAX_COUNTED_CALLS = 4;
 
+/**
+ * Lists planned for tables that carry a sub-table, nested in each other, at most; a table deeper
+ * than that is written without planning its list. Such a table writes its sub-tables' rows (and
+ * theirs) while it is priced, and its list plans those rows again as tables of their own: in a
+ * chain of them, each level would write every level below it, work quadratic in the document
+ * (a 1 MB chain of 3-row tables, each holding the next as a sub-table, took seconds). With this
+ * bound, each row is written by at most MAX_SUB_TABLE_LISTS + 1 of the tables holding it. Real
+ * data rarely nests such choices past two; past that a chain is written as nested tables.
+ */
+const MAX_SUB_TABLE_LISTS = 2;
+
 /** No rows under a head line. */
 const NO_LINES: readonly string[] = [];
 
@@ -108,6 +119,8 @@ export class Planner {
 
   /** Close calls this document may still count (see MAX_COUNTED_CALLS). */
   private countedCalls = MAX_COUNTED_CALLS;
+  /** Lists being planned for tables that carry a sub-table, nested (see MAX_SUB_TABLE_LISTS). */
+  private subTableLists = 0;
 
   /** The document's layout; a root object's fields sit at depth 0 without a head line. */
   root(v: JsonValue & object): Layout {
@@ -209,8 +222,8 @@ export class Planner {
     if ((plan.density > DENSE_TABLE && rows.length >= DENSE_TABLE_MIN_ROWS) || rows.length > LONG_TABLE_ROWS) {
       const tally = rivalTally();
       const table = this.table(keyCost, rows, plan, depth, NEVER, tally);
-      if (!blocksMayPay(this.f, plan, tally.nested)) return table;
-      return this.tableOrRival(table, repriced(this.f, table.cost, tally), this.list(keyCost, rows, depth), depth);
+      if (!blocksMayPay(this.f, plan, tally.nested) || !this.mayPlanList(plan)) return table;
+      return this.tableOrRival(table, repriced(this.f, table.cost, tally), this.rowList(keyCost, rows, plan, depth), depth);
     }
     // Rows of primitives only are priced as a list without planning one (the common case); a tie
     // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
@@ -219,9 +232,24 @@ export class Planner {
       const table = this.table(keyCost, rows, plan, depth, flat.inline);
       return table.cost <= flat.block ? table : this.list(keyCost, rows, depth);
     }
-    const list = this.list(keyCost, rows, depth);
+    if (!this.mayPlanList(plan)) return this.table(keyCost, rows, plan, depth, NEVER);
+    const list = this.rowList(keyCost, rows, plan, depth);
     const table = this.table(keyCost, rows, plan, depth, list.inline);
     return table.cost < list.cost ? table : list;
+  }
+
+  /** Whether the rows that `plan` lays out as a table may be planned as a list too (see MAX_SUB_TABLE_LISTS). */
+  private mayPlanList(plan: TablePlan): boolean {
+    return plan.sub === null || this.subTableLists < MAX_SUB_TABLE_LISTS;
+  }
+
+  /** list() of rows that `plan` lays out as a table, counting the lists of tables with a sub-table. */
+  private rowList(keyCost: number, rows: JsonObject[], plan: TablePlan, depth: number): ListLayout {
+    if (plan.sub === null) return this.list(keyCost, rows, depth);
+    this.subTableLists++;
+    const list = this.list(keyCost, rows, depth);
+    this.subTableLists--;
+    return list;
   }
 
   /**
