@@ -5,6 +5,7 @@
  * (`BENCH_ONLY=hostile` runs this part alone, against KAIZEN_BENCH_BIN if set).
  */
 import { randomBytes } from 'node:crypto';
+import { nestedTables } from '@kaizen/testkit';
 
 export interface HostileCase {
   name: string;
@@ -41,6 +42,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'optimize: 60 KB of fresh random text counted for 12 model families',
     path: '/v1/optimize',
     body: () => JSON.stringify({ data: { notes: randomBytes(45_000).toString('base64') }, token_models: MANY_MODELS }),
+  },
+  {
+    // Each table is priced against a list of its rows, which plans the next table: the encoder
+    // must do that without rewriting the levels below at every level (it once took seconds).
+    name: 'optimize: tables nested 490 deep in table cells, 8,000-char strings (3.9 MB)',
+    path: '/v1/optimize',
+    body: () => JSON.stringify({ data: nestedTables(490, 'x'.repeat(8_000), 'cells') }),
   },
 ];
 

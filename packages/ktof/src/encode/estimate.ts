@@ -86,11 +86,18 @@ export class MergeCounter {
 
   /** Feeds `s`. */
   text(s: string): void {
+    if (s.length === 0) return;
     let c = this.last;
-    for (let i = 0; i < s.length; i++) {
-      const next = s.charCodeAt(i);
-      if (c >= 0) this.merges += mergeOf(c, next);
-      c = next;
+    if (MERGING.test(s)) {
+      for (let i = 0; i < s.length; i++) {
+        const next = s.charCodeAt(i);
+        if (c >= 0) this.merges += mergeOf(c, next);
+        c = next;
+      }
+    } else {
+      // Only the pair with the character before `s` can merge (a value after `,`): most strings.
+      if (c >= 0) this.merges += mergeOf(c, s.charCodeAt(0));
+      c = s.charCodeAt(s.length - 1);
     }
     this.last = c;
   }
@@ -102,6 +109,9 @@ export class MergeCounter {
     this.last = close;
   }
 }
+
+/** The characters a merge can start with (see mergeOf). */
+const MERGING = /[,{}\]]/;
 
 /** 1 when a tokenizer may merge `c` with the `next` character (see inlineMerges), else 0. */
 function mergeOf(c: number, next: number): number {
