@@ -112,7 +112,17 @@ interface Costs {
   inline: number;
 }
 
-/** Chooses the layout of every container in a document. */
+/**
+ * Chooses the layout of every container in a document.
+ *
+ * Work is linear in the document, however its containers nest (a request must not hold a thread
+ * for seconds): each container is planned once (a choice plans each alternative once, and a
+ * table writes its container cells inline instead of planning them); inline forms, their costs
+ * and their merge counts are memoised per container (Format), and never read back from text, which
+ * is a rope holding the whole subtree; the one place where a table writes rows that a list would
+ * plan again, sub-tables, is bounded by MAX_SUB_TABLE_LISTS; close calls counted with the
+ * caller's tokenizer, by MAX_COUNTED_CALLS. test/linear.test.ts holds this to account.
+ */
 export class Planner {
   /** `count`: the caller's tokenizer (the countTokens option), if any: close choices between a table and its rival are counted. */
   constructor(private readonly f: Format, private readonly count?: (text: string) => number) {}
