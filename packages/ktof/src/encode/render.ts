@@ -4,7 +4,7 @@
  */
 import type { JsonPrimitive, JsonValue } from '../shared/types.js';
 import { FIELD_UNSAFE, type Format, ITEM_UNSAFE, keyOf, primitiveText } from './format.js';
-import type { FieldsLayout, Layout, Planned } from './plan.js';
+import type { FieldsLayout, Layout, Planned } from './layout.js';
 
 /** The lines of a document planned as `layout` (see Planner.root). */
 export function render(f: Format, layout: Layout): string[] {
