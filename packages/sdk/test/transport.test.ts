@@ -127,7 +127,8 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
     const gap = server.requests[1]!.at - server.requests[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(950);
-    expect(performance.now() - started).toBeLessThan(5000);
+    // The asked 1 s, not a cap of 60 s: room for a loaded machine in between.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(server.requests[0]!.headers['x-request-id']).toBe(server.requests[1]!.headers['x-request-id']);
   });
 
@@ -142,7 +143,7 @@ describe('retries', () => {
     await kz.compress({ data: 1 });
     const gap = server.requests[1]!.at - server.requests[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(900);
-    expect(gap).toBeLessThan(4000); // the date's ~2 s, not the 60 s cap (room for a loaded machine)
+    expect(gap).toBeLessThan(10_000); // the date's ~2 s, not the 60 s cap (room for a loaded machine)
   });
 
   it('gives up at once when Retry-After exceeds the cap, exposing retryAfter', async () => {
