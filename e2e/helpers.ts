@@ -50,8 +50,9 @@ export async function pingWhile<T>(url: string, start: () => Promise<T>): Promis
  * there) and all of the body has been handed to the connection. Tests that leave, or signal the
  * server, while a request runs wait for `sent` instead of a fixed delay, which a busy machine can
  * outlast before the request even connects, or end before the server took the connection.
+ * `holdBody` sends none of the body: the request stays in flight until the test ends it.
  */
-export function postInFlight(url: string, headers: Record<string, string>, body: string): { sent: Promise<void>; answered: Promise<{ status: number; text: string } | Error>; request: ClientRequest } {
+export function postInFlight(url: string, headers: Record<string, string>, body: string, { holdBody = false } = {}): { sent: Promise<void>; answered: Promise<{ status: number; text: string } | Error>; request: ClientRequest } {
   const request = httpRequest(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), expect: '100-continue', ...headers },
@@ -71,7 +72,7 @@ export function postInFlight(url: string, headers: Record<string, string>, body:
   const sent = new Promise<void>((resolve, reject) => {
     request.once('error', reject);
     request.once('response', (response) => reject(new Error(`answered ${response.statusCode} before the body was sent`)));
-    request.once('continue', () => request.end(body, () => resolve()));
+    request.once('continue', () => (holdBody ? resolve() : request.end(body, () => resolve())));
   });
   request.flushHeaders();
   return { sent, answered, request };

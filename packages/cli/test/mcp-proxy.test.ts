@@ -47,7 +47,7 @@ async function session(proxyArgs: string[]) {
   });
   await expect(slow).rejects.toThrow();
   expect(progressSeen).toBeGreaterThan(0);
-  // The cancellation reaches the server through the proxy: wait for it (asserted by the callers) up to a bound a busy machine stays under.
+  // The cancellation reaches the server through the proxy: wait for it (the callers assert it).
   await waitFor('the cancellation to reach the server', () => transport.stderr.includes('fake: slow was cancelled')).catch(() => {});
   await client.close();
   const code = await transport.exited;

@@ -8,7 +8,7 @@ import { openDatabase, openSqliteKeyStore } from '../src/backends/sqlite/index.j
 import { startCheckpointer } from '../src/backends/sqlite/checkpointer.js';
 import { replayRecordBytes } from '../src/backends/replay-size.js';
 import { VERSION_CHECK_MS } from '../src/backends/sqlite/key-store.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { removeTempDirs, tempDir, waitFor } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -227,8 +227,7 @@ describe('SQLite schema and WAL', () => {
     // they get there depends on how much CPU the worker's thread gets, so wait for them rather
     // than a fixed time, up to a bound no busy machine reaches.
     const mainFile = join(dataDir, 'kaizen.db');
-    const copiedBy = Date.now() + 20_000;
-    while (statSync(mainFile).size <= 8 * 1024 * 1024 && Date.now() < copiedBy) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor("the worker's checkpoints in the main file", () => statSync(mainFile).size > 8 * 1024 * 1024, 20_000).catch(() => {});
     expect(statSync(mainFile).size).toBeGreaterThan(8 * 1024 * 1024);
     await backends.close();
     const db = new Database(join(dataDir, 'kaizen.db'), { readonly: true });
