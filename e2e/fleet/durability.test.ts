@@ -37,7 +37,7 @@ function writeLoad(server: KaizenProcess, key: string, writers = 6) {
     acked,
     statuses,
     /** Resolves once `count` writes were acknowledged (or after `capMs`, whichever is first), so a loaded machine still kills mid-load. */
-    async untilAcked(count: number, capMs = 15_000) {
+    async untilAcked(count: number, capMs = 30_000) {
       const deadline = Date.now() + capMs;
       while (acked.length < count && Date.now() < deadline) await sleep(20);
     },

@@ -95,8 +95,8 @@ describe('route request parsing fuzz', () => {
         expect(typeof parsed.request_id).toBe('string');
       }
     });
-    const runs = await fuzz('route parsing', property, 4_000);
-    expect(runs).toBeGreaterThan(50);
+    const runs = await fuzz('route parsing', property, 4_000, 100);
+    expect(runs).toBeGreaterThanOrEqual(100);
     // The fuzz reached both sides: some requests were accepted, some refused.
     expect(seen.get(200) ?? 0).toBeGreaterThan(0);
     expect([...seen.keys()].some((status) => status >= 400)).toBe(true);
@@ -118,7 +118,7 @@ describe('route request parsing fuzz', () => {
         if (!playgroundRedirect && ![200, 204, 400, 401, 404, 405, 413, 415, 422].includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}`);
       },
     );
-    expect(await fuzz('methods and paths', property, 1_500)).toBeGreaterThan(20);
+    expect(await fuzz('methods and paths', property, 1_500, 50)).toBeGreaterThanOrEqual(50);
   });
 
   it('is still healthy afterwards', async () => {

@@ -9,8 +9,8 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, KaizenProcess, postJson, RedisProcess } from '@kaizen/testkit';
-import { pingWhile } from '../helpers.js';
+import { createKey, KaizenProcess, postJson, RedisProcess, waitFor } from '@kaizen/testkit';
+import { pingWhile, postInFlight } from '../helpers.js';
 
 const redis = new RedisProcess();
 const sqliteServer = new KaizenProcess({ args: ['--rate-limit', '1000000', '--max-body', String(4 * 1024 * 1024)] });
@@ -27,7 +27,7 @@ beforeAll(async () => {
   redisKey = await createKey('acme', { redisUrl: redis.url });
   guardKey = await createKey('acme', { dataDir: guardServer.dataDir });
   await Promise.all([sqliteServer.start(), redisServer.start(), guardServer.start()]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all([sqliteServer.dispose(), redisServer?.dispose(), guardServer.dispose()]);
@@ -192,22 +192,24 @@ describe('replay records are bounded', () => {
 
 describe('faults that are not ours', () => {
   it('a client that aborts is counted as 499, never logged as a failure', async () => {
-    const body = JSON.stringify({ data: table(8_000, 40) });
-    const controller = new AbortController();
-    const sent = fetch(sqliteServer.url + '/v1/decompress', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': sqliteKey }, body, signal: controller.signal });
-    setTimeout(() => controller.abort(), 30);
-    await expect(sent).rejects.toThrow();
+    // A 3 MB decode: the client leaves once its body is sent (not after a fixed delay, which a
+    // busy machine can outlast before the request even connects), long before the answer.
+    const costly = postInFlight(sqliteServer.url + '/v1/decompress', { 'x-api-key': sqliteKey }, JSON.stringify({ data: table(8_000, 40) }));
+    await costly.sent;
+    costly.request.destroy();
+    expect(await costly.answered).toBeInstanceOf(Error);
     // Half a body, then gone.
     await new Promise<void>((resolve) => {
       const req = httpRequest(sqliteServer.url + '/v1/compress', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': sqliteKey, 'content-length': '1000' } });
       req.on('error', () => resolve());
       req.write('{"data":"', () => setTimeout(() => { req.destroy(); resolve(); }, 50));
     });
+    // Each 499 is counted once the server notices its client left: polled, with room for a busy machine.
     let metrics = '';
-    for (let i = 0; i < 40 && (metrics.match(/status="499"/g) ?? []).length < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor('two 499s in /metrics', async () => {
       metrics = await (await fetch(sqliteServer.url + '/metrics')).text();
-    }
+      return (metrics.match(/status="499"/g) ?? []).length >= 2;
+    }).catch(() => {});
     expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/v1\/decompress",method="POST",status="499"\} 1/);
     expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/v1\/compress",method="POST",status="499"\} 1/);
     expect(metrics).not.toMatch(/status="500"/);
@@ -236,7 +238,8 @@ describe('faults that are not ours', () => {
       }
       expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/v1\/compress",method="POST",status="408"\} 1/);
       expect(metrics).not.toMatch(/status="(500|499)"/);
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // Logs are flushed within a second: wait for the line (a busy machine's timers run late).
+      await waitFor('the 408 log line', () => /"level":"warn"[^\n]*"status":408/.test(slow.output), 5_000).catch(() => {});
       expect(slow.output).toMatch(/"level":"warn"[^\n]*"status":408/);
       expect(slow.output).not.toMatch(/request failed/);
     } finally {
@@ -308,10 +311,12 @@ describe('the anonymous loopback and other guards', () => {
     expect(back.body.metadata._kaizen.request_id).not.toBe('forged');
   });
 
-  it('writes log lines within a second on a quiet server', async () => {
+  it('writes log lines on a quiet server without waiting for more traffic (flushed every second)', async () => {
     const requestId = `quiet-${Date.now()}`;
     await (await fetch(guardServer.url + '/', { headers: { 'x-request-id': requestId } })).arrayBuffer();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Without the flush timer the line would wait for more traffic (none comes) or for exit.
+    // Polled, with room for a busy machine's late timers, instead of one look after 1.5 s.
+    await waitFor("the quiet request's log line", () => guardServer.output.includes(requestId), 5_000).catch(() => {});
     expect(guardServer.output).toContain(requestId);
   });
 
@@ -338,15 +343,22 @@ describe('shutdown', () => {
       await server.start();
       const child = server.child!;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const running = postJson(server.url, '/v1/decompress', JSON.stringify({ data: table(8_000, 60) }), key, { timeoutMs: 60_000 }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first signal must find requests in flight, so the server drains (for up to 60 s): a
+      // costly decode, and one whose body never comes (however fast the decode, the drain cannot
+      // end by itself). Waited for as events (sent, the 'draining' line), not fixed delays.
+      const body = JSON.stringify({ data: table(8_000, 60) });
+      const running = postInFlight(server.url + '/v1/decompress', { 'x-api-key': key }, body);
+      const held = postInFlight(server.url + '/v1/decompress', { 'x-api-key': key }, body, { holdBody: true });
+      await Promise.all([running.sent, held.sent]);
       child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor('the server to drain the request in flight', () => server.output.includes('draining in-flight requests'));
       const t = performance.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(1);
-      expect(performance.now() - t).toBeLessThan(2_000);
-      await running;
+      // At once: far below the 60 s grace a missed second signal would wait, even on a busy machine.
+      expect(performance.now() - t).toBeLessThan(10_000);
+      await running.answered;
+      await held.answered;
       expect(server.output).toContain('second signal');
     } finally {
       await server.dispose();

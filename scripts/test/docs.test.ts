@@ -213,7 +213,7 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 beforeAll(async () => {
   clone = freshCopy();
   port = await freePort();
-}, 60_000);
+});
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
@@ -283,7 +283,7 @@ describe('the docs, in a fresh copy of the repository', () => {
       expect(run.stderr, `${block!.page}:${block!.line}`).toBe('');
       expect(run.status).toBe(0);
     }
-  }, 60_000);
+  });
 
   it('runs the provider pages against a fake upstream of each vendor', async () => {
     const upstream = await startFakeUpstream();

@@ -30,6 +30,16 @@ describe('the closing line of npm test', () => {
     expect(status).toBe(1);
   });
 
+  it('fails when vitest failed although every test passed (an error left behind), or a setup timed out', () => {
+    const late = summarise({ 'late.test.mjs': 'test("leaves a rejection behind", async () => { Promise.reject(new Error("late")); await new Promise((r) => setTimeout(r, 50)); });\n' });
+    expect(late.line).toBe('Tests: 1 passed, 1 failed');
+    expect(late.stderr).toMatch(/vitest exited with status 1/);
+    expect(late.status).toBe(1);
+    const setup = summarise({ 'setup.test.mjs': 'beforeAll(() => new Promise(() => {}), 200);\ntest("never runs", () => {});\n', 'fine.test.mjs': 'test("fine", () => {});\n' });
+    expect(setup.line).toMatch(/^Tests: 1 passed, [1-9]\d* failed/);
+    expect(setup.status).toBe(1);
+  });
+
   it('passes when every file ran and every test passed', () => {
     const { line, status } = summarise({ 'fine.test.mjs': 'test("fine", () => {});\ntest.skip("later", () => {});\n' });
     expect(line).toBe('Tests: 1 passed, 0 failed, 1 skipped');

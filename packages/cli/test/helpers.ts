@@ -2,7 +2,7 @@
 import { startServer, type RunningServer, type ServerConfig } from '@kaizen/server';
 import { startTestServer as startWith, type TestServer as KitServer } from '@kaizen/testkit';
 
-export { KAIZEN_BIN as BIN, kaizen, removeTempDirs, run, tempDir, type RunResult } from '@kaizen/testkit';
+export { KAIZEN_BIN as BIN, kaizen, removeTempDirs, run, tempDir, waitFor, type RunResult } from '@kaizen/testkit';
 
 export type TestServer = KitServer<RunningServer>;
 

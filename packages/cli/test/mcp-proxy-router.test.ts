@@ -8,6 +8,7 @@ import { decode } from '@kaizen/ktof';
 import { tokenCounter } from '@kaizen/tokens';
 import { runProxy } from '../src/mcp/proxy/proxy.js';
 import type { UpstreamHandlers } from '../src/mcp/proxy/upstream.js';
+import { waitFor } from '@kaizen/testkit';
 
 const count = await tokenCounter('gpt-4o');
 const ROWS = JSON.stringify({ rows: [{ id: 1, name: 'Ada' }, { id: 2, name: 'Lin' }, { id: 3, name: 'Kim' }] }, null, 2);
@@ -52,7 +53,7 @@ function harness(answer: (request: Record<string, unknown>) => unknown) {
   });
   const send = (message: unknown) => input.write(`${JSON.stringify(message)}\n`);
   const next = async (n: number) => {
-    for (let i = 0; i < 200 && received.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(`${n} answers from the proxy`, () => received.length >= n).catch(() => {});
     return received.slice(0, n).map((line) => JSON.parse(line));
   };
   return { send, next, received, end: () => input.end(), done };

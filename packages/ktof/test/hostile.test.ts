@@ -98,12 +98,18 @@ describe('hostile input to the decoder', () => {
       fn();
       return performance.now() - start;
     };
+    // Both sides the best of three: a busy machine can stall any one run by more than the bound,
+    // but not the quadratic cost, which every run pays.
     const baseline = Math.min(...[0, 1, 2].map(() => timed(() => decode(`k: "${long}"`))));
-    const pathological = timed(() => {
-      decodeError(`k: "${long}`);
-      decode(`k: ${long}`);
-      decode(`t[1]{a}:\n  ${long}`);
-    });
+    const pathological = Math.min(
+      ...[0, 1, 2].map(() =>
+        timed(() => {
+          decodeError(`k: "${long}`);
+          decode(`k: ${long}`);
+          decode(`t[1]{a}:\n  ${long}`);
+        }),
+      ),
+    );
     expect(pathological).toBeLessThan(50 * baseline + 100);
   });
 });

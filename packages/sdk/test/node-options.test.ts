@@ -111,7 +111,9 @@ describe('proxy and pool', () => {
     await Promise.all([one.health(), one.health(), one.health()]);
     expect(new Set(target.requests.map((r) => r.remotePort)).size).toBe(1);
 
-    target.script({ status: 200, body: HEALTH, delayMs: 50 });
+    // Each answer held long enough that all three requests are sent before the first returns,
+    // even when a busy machine is slow to open the sockets (else a socket could be reused).
+    target.script({ status: 200, body: HEALTH, delayMs: 500 });
     await using many = new KaizenClient({ baseUrl: target.url, maxConnections: 3, logLevel: 'off' });
     await Promise.all([many.health(), many.health(), many.health()]);
     expect(new Set(target.requests.map((r) => r.remotePort)).size).toBe(3);

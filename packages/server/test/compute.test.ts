@@ -3,7 +3,7 @@ import { createComputations, parseRequest } from '@kaizen/core';
 import { createServerComputations } from '../src/compute/computations.js';
 import { encode, parseJson } from '@kaizen/ktof';
 import { createOffloadedComputations } from '../src/compute/offload.js';
-import { removeTempDirs, startTestServer, type TestServer } from './helpers.js';
+import { removeTempDirs, startTestServer, waitFor, type TestServer } from './helpers.js';
 
 // The same requests against a server that computes everything on its worker thread and one that computes nothing there.
 let onWorker: TestServer;
@@ -73,7 +73,8 @@ describe('large requests on the compute worker', () => {
       // Two at once: the first to finish leaves the other on the worker, which must not be stopped under it.
       expect(await Promise.all([compute.encodeData(request, context), compute.encodeData(request, context)])).toEqual([expected, expected]);
       expect(compute.workerRunning).toBe(true);
-      for (let waited = 0; compute.workerRunning && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      // 200 ms idle, then stopped: polled up to a bound far above that, so a busy machine's late timers still pass.
+      await waitFor('the idle worker to stop', () => !compute.workerRunning, 15_000).catch(() => {});
       expect(compute.workerRunning).toBe(false);
       expect(await compute.encodeData(request, context)).toEqual(expected);
       expect(compute.workerRunning).toBe(true);
@@ -122,9 +123,10 @@ describe('large requests on the compute worker', () => {
       const expected = await Promise.all(requests.map((request) => local.encodeData(request)));
       const context = { tenant: 'acme', requestId: 'r', requestBytes: 1_000_000 };
       const settled = requests.map((request) => compute.encodeData(request, context).then((value) => ({ value }), (error: unknown) => ({ error })));
-      while (!compute.workerRunning) await new Promise((resolve) => setTimeout(resolve, 1));
+      await waitFor('the worker to start', () => compute.workerRunning, 15_000);
       workerUrl.href = 'https://example.invalid/worker.js';
-      const waited = await Promise.race([Promise.all(settled), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+      // A hang is what this guards against; 20 s is far above the few ms the four requests take here.
+      const waited = await Promise.race([Promise.all(settled), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 20_000).unref())]);
       expect(waited).not.toBe('still waiting');
       const [first, ...rest] = waited as { value?: unknown; error?: unknown }[];
       // The one on the worker when it died fails (send it again); the ones behind it are computed here.

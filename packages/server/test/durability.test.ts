@@ -25,18 +25,23 @@ describe('durability', () => {
 
   it('close() drains an in-flight request before closing the store', async () => {
     const t = await startTestServer();
+    // The request is in flight once the server has read its head: wait for that, not a fixed time
+    // (a loaded machine may not have accepted the connection yet when the timer fires).
+    const arrived = new Promise((resolve) => t.server.http.once('request', resolve));
+    let req!: http.ClientRequest;
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${t.url}/v1/prompts/encode`, { method: 'POST', headers: { 'x-api-key': t.key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      req = http.request(`${t.url}/v1/prompts/encode`, { method: 'POST', headers: { 'x-api-key': t.key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
         let body = '';
         res.on('data', (c) => (body += c));
         res.on('end', () => resolve({ status: res.statusCode!, body }));
       });
       req.on('error', reject);
       req.write('{"prompt": {"slow":');
-      setTimeout(() => req.end(' true}}'), 150);
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived;
+    // close() stops listening at once and then drains; the rest of the body comes only after that.
     const closed = t.server.close();
+    req.end(' true}}');
     const r = await response;
     await closed;
     expect(r.status).toBe(200);

@@ -2,7 +2,7 @@
 import { startTestServer as startWith, type TestServer as KitServer } from '@kaizen/testkit';
 import { startServer, type RunningServer, type ServerConfig } from '../src/index.js';
 
-export { answerOf, logCapture, removeTempDirs, tempDir } from '@kaizen/testkit';
+export { answerOf, logCapture, removeTempDirs, tempDir, waitFor } from '@kaizen/testkit';
 
 export type TestServer = KitServer<RunningServer>;
 

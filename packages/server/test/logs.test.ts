@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, startTestServer } from './helpers.js';
+import { removeTempDirs, startTestServer, waitFor } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -10,7 +10,9 @@ describe('logs', () => {
       await t.call('/v1/compress', { data: 1 });
       await t.call('/v1/compress', { data: 1 }, { key: null, headers: { authorization: `Bearer ${t.key}` } });
       await t.call('/v1/compress', { data: 1 }, { key: 'kzk_someone-elses-wrong-key-xxxxxxxxxx' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // One access line per request, written as each response finishes: wait for all three.
+      const accessLines = () => t.logs.lines.filter((line) => /"method":"POST"[^\n]*"status":\d+/.test(line)).length;
+      await waitFor('three access log lines', () => accessLines() >= 3);
       const text = t.logs.text();
       expect(t.logs.lines.length).toBeGreaterThanOrEqual(3);
       expect(text).not.toContain(t.key);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '@kaizen/ktof';
 import { generateOpenApi } from '@kaizen/protocol';
-import { chatPrompt, removeTempDirs, startTestServer, type TestServer } from './helpers.js';
+import { chatPrompt, removeTempDirs, startTestServer, waitFor, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -133,8 +133,7 @@ describe('routes over real HTTP', () => {
   it('logs one JSON line per request with the request id', async () => {
     const r = await t.call('/', undefined, { key: null, headers: { 'x-request-id': 'log-check-1' } });
     expect(r.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const line = t.logs.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'log-check-1');
+    const line = await waitFor('the access log line of log-check-1', () => t.logs.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'log-check-1'));
     expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/', status: 200 });
   });
 });

@@ -115,11 +115,12 @@ export class KaizenProcess {
       onExit = () => reject(new Error(`kaizen serve exited with ${child.exitCode}: ${this.output}`));
       child.once('exit', onExit);
     });
+    // Several replicas starting at once on a loaded machine take seconds each: a wide bound.
     const ready = waitFor(`kaizen serve on ${this.port}`, async () => {
-      const response = await fetch(this.url + '/', { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(this.url + '/', { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
       return response.status === 200;
-    }, 15_000);
+    }, 45_000);
     try {
       await Promise.race([ready, died]);
     } finally {

@@ -2,13 +2,17 @@
 import { connect } from 'node:net';
 import { answerOf, type Answer } from './server.js';
 
-/** POSTs JSON with an API key; returns status, parsed body and headers. */
+/**
+ * POSTs JSON with an API key; returns status, parsed body and headers. The default timeout only
+ * stops a request left hanging: a costly request on a loaded machine was seen taking over 10 s
+ * (the old default), so it leaves the deadline to the test's own timeout.
+ */
 export async function postJson(baseUrl: string, path: string, body: unknown, key?: string, init: { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
   const response = await fetch(baseUrl + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}), ...init.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+    signal: AbortSignal.timeout(init.timeoutMs ?? 60_000),
   });
   return answerOf(response);
 }

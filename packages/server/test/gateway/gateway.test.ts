@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT_PRIMER } from '@kaizen/prompt';
-import { logCapture, startTestServer, removeTempDirs, type TestServer } from '../helpers.js';
+import { logCapture, startTestServer, removeTempDirs, waitFor, type TestServer } from '../helpers.js';
 import { CHAT_COMPLETION, chatChunks, FakeUpstream, gatedChatStream, MESSAGE, sendJson } from './fake-upstream.js';
 import { ANTHROPIC_SDKS, OPENAI_SDKS } from './sdks.js';
 
@@ -174,7 +174,8 @@ for (const sdk of OPENAI_SDKS) {
       const error = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf((await sdk.load()).APIConnectionTimeoutError);
       const waiting = fake.last;
-      for (let i = 0; i < 100 && !waiting.aborted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Polled up to a bound a loaded machine stays far below: a missing abort is never seen at all.
+      await waitFor('the upstream request to be aborted', () => waiting.aborted).catch(() => {});
       expect(waiting.aborted).toBe(true);
       fake.respond(undefined);
     });
@@ -439,8 +440,9 @@ describe('gateway modes and guarantees', () => {
     expect(metrics).toMatch(/kaizen_gateway_requests_total\{tenant="acme",route="\/openai\/v1\/chat\/completions",status="200"\} \d+/);
     expect(metrics).toMatch(/kaizen_gateway_input_tokens_saved_total\{tenant="acme",route="\/openai\/v1\/chat\/completions"\} \d+/);
     expect(metrics).toMatch(/kaizen_http_requests_total\{route="\/openai\/v1\/chat\/completions"/);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const lines = logs.lines.map((line) => JSON.parse(line)).filter((line) => line.request_id === 'gw-log-check');
+    const linesOfCall = () => logs.lines.map((line) => JSON.parse(line)).filter((line) => line.request_id === 'gw-log-check');
+    await waitFor('the access log line of gw-log-check', () => linesOfCall().length > 0);
+    const lines = linesOfCall();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       path: '/openai/v1/chat/completions',
