@@ -1,6 +1,8 @@
 /** The /playground page in real headless Chromium against a real server on loopback. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { encode } from '@kaizen/ktof';
@@ -8,7 +10,9 @@ import { startTestServer, removeTempDirs, type TestServer } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const IMAGES = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run
+// leaves the working tree as it found it; otherwise they go to a temporary folder.
+const IMAGES = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../../docs/images/', import.meta.url)) : join(tmpdir(), `kaizen-playground-${process.pid}`) + sep;
 // The browser module of the samples is plain ESM: the test imports the very same data.
 const { SAMPLES } = (await import(fileURLToPath(new URL('../../server/playground/samples.js', import.meta.url)))) as { SAMPLES: { id: string; data: unknown }[] };
 
