@@ -135,7 +135,7 @@ export class Planner {
     const costs = this.fields(v, keys, depth + 1, fields);
     const lines: FieldsLayout = { form: 'fields', value: v, keys, fields, cost: lineCost + costs.block, inline: costs.inline };
     // A keyed table whose cells may be cheaper as blocks is weighed against these field lines.
-    return preferInline(keyed ? this.tableOrRival(keyed.layout, keyed.cost, lines, depth) : lines, lineCost, v);
+    return preferInline(keyed?.rival ? this.tableOrRival(keyed.layout, keyed.rival, lines, depth) : lines, lineCost, v);
   }
 
   /** A list item holding a container at `depth`: `- [inline]`, `-` (empty object), field lines, or `- {inline}`. */
@@ -182,7 +182,7 @@ export class Planner {
       const tally = rivalTally();
       const table = this.table(keyCost, rows, plan, depth, NEVER, tally);
       if (!blocksMayPay(this.f, plan, tally.nested) || !this.mayPlanList(plan)) return table;
-      return this.tableOrRival(table, repriced(this.f, table.cost, tally), this.rowList(keyCost, rows, plan, depth), depth);
+      return this.tableOrRival(table, tally, this.rowList(keyCost, rows, plan, depth), depth);
     }
     // Rows of primitives only are priced as a list without planning one (the common case); a tie
     // then goes to the table. Other rows are planned both ways, and a tie goes to the list.
@@ -213,13 +213,20 @@ export class Planner {
 
   /**
    * A table whose container cells might be cheaper as blocks (blocksMayPay), or `rival`, the same
-   * value as a list or field lines; `tableCost` is the table's cost for this choice (repriced). A
-   * tie goes to the table. With the caller's tokenizer, a choice the model calls close is counted:
-   * both texts are written here, which only happens where those cells are large.
+   * value as a list or field lines; for this choice the table is priced with the merges of its
+   * container cells taken off (repriced, from `tally`). A tie goes to the table. With the caller's
+   * tokenizer, a choice the model calls close is counted: both texts are written here, which only
+   * happens where those cells are large.
    */
-  private tableOrRival(table: LinesLayout, tableCost: number, rival: Layout, depth: number): Layout {
+  private tableOrRival(table: LinesLayout, tally: RowTally, rival: Layout, depth: number): Layout {
     const count = this.count;
-    if (count !== undefined && this.countedCalls > 0 && Math.abs(rival.cost - tableCost) <= CLOSE_CALL * tableCost) {
+    const counting = count !== undefined && this.countedCalls > 0;
+    // Repricing only lowers the table's cost, so a rival above the table's model cost (beyond the
+    // close-call share when counting) loses either way; most rivals do, and skip the merge walk.
+    const margin = rival.cost - table.cost;
+    if (counting ? margin > CLOSE_CALL * table.cost : margin >= 0) return table;
+    const tableCost = repriced(this.f, table.cost, tally);
+    if (counting && Math.abs(rival.cost - tableCost) <= CLOSE_CALL * tableCost) {
       this.countedCalls--;
       const f = this.f;
       return count(renderBlock(f, rival, depth).join('\n')) < count(renderBlock(f, table, depth).join('\n')) ? rival : table;
@@ -311,10 +318,11 @@ export class Planner {
 
   /**
    * An object whose values are all non-empty objects, as `key[N:]{fields}:` + `entry: cells`;
-   * null when it cannot be one. `rival`: its cells hold containers that nested field lines might
-   * write for less (blocksMayPay), so the caller must price those too.
+   * null when it cannot be one. `rival`: when its cells hold containers that nested field lines
+   * might write for less (blocksMayPay), the tally of those cells, and the caller must price the
+   * field lines too; null otherwise.
    */
-  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): { layout: LinesLayout; rival: boolean; cost: number } | null {
+  private keyedTable(keyCost: number, v: JsonObject, keys: string[], depth: number): { layout: LinesLayout; rival: RowTally | null } | null {
     if (keys.length < KEYED_TABLE_MIN_ENTRIES) return null;
     const rows: JsonObject[] = [];
     for (const k of keys) {
@@ -341,8 +349,7 @@ export class Planner {
       }
     }
     const layout: LinesLayout = { form: 'lines', head: f.bracket(keys.length, true) + headerText(f, plan.columns) + ':', lines, cost, inline };
-    const rival = blocksMayPay(f, plan, tally.nested);
-    return { layout, rival, cost: rival ? repriced(f, cost, tally) : cost };
+    return { layout, rival: blocksMayPay(f, plan, tally.nested) ? tally : null };
   }
 }
 
