@@ -59,6 +59,18 @@ describe('encode and decode over pipes', () => {
 });
 
 describe('errors', () => {
+  it('says where a payload id can be decoded when one is decoded in-process', async () => {
+    const result = await kaizen(['decode'], { input: 'kz_aaaaaaaaaaaaaaaaaaaaaa\n' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No payload kz_aaaaaaaaaaaaaaaaaaaaaa');
+    expect(result.stderr).toContain('decode with --remote');
+    expect(result.stdout).toBe('');
+    // The KTOF of that very string is quoted, so it decodes in-process as the string.
+    const quoted = await kaizen(['encode'], { input: JSON.stringify('kz_aaaaaaaaaaaaaaaaaaaaaa') });
+    const back = await kaizen(['decode', '--compact'], { input: quoted.stdout });
+    expect(JSON.parse(back.stdout)).toBe('kz_aaaaaaaaaaaaaaaaaaaaaa');
+  });
+
   it('reports invalid JSON as file:line:column with exit 1 and writes nothing', async () => {
     const dir = tempDir();
     const file = join(dir, 'broken.json');

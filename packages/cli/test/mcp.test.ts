@@ -128,6 +128,19 @@ describe('/mcp on kaizen serve (Streamable HTTP)', () => {
     await client.close();
   });
 
+  it('ktof_decode gives back the prompt a payload id of the same tenant stands for (docs/mcp.md)', async () => {
+    const prompt = { messages: [{ role: 'user', content: JSON.stringify(USERS) }] };
+    const encoded = await fetch(`${server.url}/v1/prompts/encode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.key }, body: JSON.stringify({ prompt }) });
+    const id = ((await encoded.json()) as { meta: { payload_id: string } }).meta.payload_id;
+    const client = await connectClient(http(server, server.key));
+    const decoded = await call(client, 'ktof_decode', { ktof: id });
+    expect(decoded.isError).toBeFalsy();
+    expect(JSON.parse(decoded.content[0]!.text)).toEqual(prompt);
+    const unknown = await call(client, 'ktof_decode', { ktof: 'kz_' + 'a'.repeat(22) });
+    expect(unknown.isError).toBe(true);
+    await client.close();
+  });
+
   it('refuses a request without a key (401) and a GET (405)', async () => {
     await expect(connectClient(http(server))).rejects.toThrow(/missing_api_key/);
     const get = await fetch(`${server.url}/mcp`, { headers: { 'x-api-key': server.key, accept: 'text/event-stream' } });

@@ -28,6 +28,10 @@ export function remoteFailure(error: unknown, file: string, server: string | und
     const malformed = malformedKtof(error);
     if (malformed) return dataError(malformed.message, file, malformed.line, malformed.column);
     if (error.code === 'unknown_token_model') return usageError(detail);
+    // In-process there is no store: an id-shaped text can only be decoded where it was issued.
+    if (server === undefined && error.code === 'payload_not_found') {
+      return dataError(`${detail} Payload ids are kept by the server that issued them: decode with --remote <its URL> (and --api-key). A KTOF text of that string is written quoted ("kz_…").`, file);
+    }
     if (error.statusCode === 400 || (server === undefined && error.statusCode < 500)) return dataError(detail, file);
     // In-process, a 5xx is a fault of ours, reported as run.ts reports any unexpected failure.
     if (server === undefined) return new CliError(`unexpected failure: ${detail}`, ExitCode.DATA);

@@ -144,8 +144,8 @@ export function createKtofMcpServer(operations: KtofOperations, options: KtofMcp
     'ktof_decode',
     {
       title: 'KTOF to JSON',
-      description: 'Decode a KTOF (or TOON, or JSON) text back to JSON. Returns compact JSON text; a malformed document is an error with its line and column.',
-      inputSchema: { ktof: z.string().describe('the KTOF text to decode'), options: decodeOptions },
+      description: 'Decode a KTOF (or TOON, or JSON) text back to JSON. Returns compact JSON text; a malformed document is an error with its line and column. On a Kaizen server a payload id (kz_…) from prompts.encode gives back the stored prompt.',
+      inputSchema: { ktof: z.string().describe('the KTOF text to decode, or a payload id'), options: decodeOptions },
       outputSchema: { json: z.string() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
