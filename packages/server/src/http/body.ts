@@ -4,10 +4,10 @@
  * refused as soon as it passes the limit, so an oversized upload is never buffered whole.
  */
 import type { Context } from 'hono';
-import { mayLoseNumbers, parseJson } from '@kaizen/ktof';
+import { parseJson } from '@kaizen/ktof';
 import { ErrorCode, KaizenProblem } from '@kaizen/protocol';
 import { MAX_REQUEST_DEPTH } from '@kaizen/core';
-import { assertJsonDepth } from './json-depth.js';
+import { checkJsonText } from './json-depth.js';
 import type { AppEnv } from './env.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -118,9 +118,9 @@ export async function readJsonBody(c: Context<AppEnv>, max: number): Promise<{ b
   } catch {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, 'Request body is not valid UTF-8.');
   }
-  assertJsonDepth(text, MAX_REQUEST_DEPTH);
+  // One pass for both: too deep is a 400; long numbers mean the exact (slower) parse.
+  const exactNumbers = checkJsonText(text, MAX_REQUEST_DEPTH).longNumbers;
   try {
-    const exactNumbers = mayLoseNumbers(text);
     return { body: exactNumbers ? parseJson(text) : JSON.parse(text), bytes: bytes.length, exactNumbers };
   } catch (error) {
     throw new KaizenProblem(ErrorCode.MALFORMED_JSON, `Request body is not valid JSON: ${(error as Error).message}`);
