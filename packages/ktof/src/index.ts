@@ -8,4 +8,4 @@ export { KTOF_VERSION, KTOF_PRIMER, DEFAULT_MAX_DEPTH } from './shared/constants
 export { encode, encodeLines, estimateTokens } from './encode/index.js';
 export { decode, KtofStreamDecoder, decodeStream, decodeStreamEvents, buildValue } from './decode/index.js';
 export { KtofNumber, type NumberMode } from './shared/exact-number.js';
-export { parseJson, stringifyJson, mayLoseNumbers, needsExactJson, RawJson, type ParseJsonOptions } from './json.js';
+export { parseJson, stringifyJson, mayLoseNumbers, scanJson, needsExactJson, RawJson, type ParseJsonOptions, type JsonTextScan } from './json.js';

@@ -1,12 +1,11 @@
 /**
- * The body scan before JSON.parse (http/json-depth.ts): one pass that skips string contents must
- * find the same depth as a char-by-char walk, and long numbers exactly where the codec's rule
- * (mayLoseNumbers) finds them once digits inside strings are left out.
+ * scanJson, the pass a server makes over a body before JSON.parse: skipping string contents with
+ * indexOf, it must find the same depth as a char-by-char walk, and long numbers exactly where the
+ * char-by-char rule finds them once digits inside strings are left out.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mayLoseNumbers } from '@kaizen/ktof';
-import { scanJsonText } from '../src/http/json-depth.js';
+import { mayLoseNumbers, scanJson } from '../src/index.js';
 
 /** The walk the scan replaced: every char code, a backslash in a string skipping the next one. */
 function referenceDepth(text: string): number {
@@ -23,6 +22,11 @@ function referenceDepth(text: string): number {
     else if (c === ']' || c === '}') depth--;
   }
   return deepest;
+}
+
+/** The char-by-char number rule the scan replaced: 16+ digits and dots in a row, or a 3-digit exponent. */
+function referenceLongNumbers(text: string): boolean {
+  return /[0-9][0-9.]{15}|[0-9]\.*[eE][+-]?[0-9]{3}/.test(text);
 }
 
 /** The text with every string's contents replaced by `x`s of the same length: what is outside strings. */
@@ -50,30 +54,31 @@ const jsonText: fc.Arbitrary<string> = fc.letrec((tie) => ({
   object: fc.array(fc.tuple(trickyString, tie('value')), { maxLength: 4 }).map((entries) => `{${entries.map(([k, v]) => `${k}: ${v}`).join(',')}}`),
 })).value as fc.Arbitrary<string>;
 
-describe('scanJsonText', () => {
-  it('property: the depth of the char-by-char walk, and long numbers where mayLoseNumbers sees them outside strings', () => {
+describe('scanJson', () => {
+  it('property: the depth of the char-by-char walk, and long numbers where the char-by-char rule sees them outside strings', () => {
     fc.assert(
       fc.property(jsonText, (text) => {
-        const scan = scanJsonText(text);
+        const scan = scanJson(text);
         expect(scan.depth).toBe(referenceDepth(text));
-        expect(scan.longNumbers).toBe(mayLoseNumbers(outsideStrings(text)));
+        expect(scan.longNumbers).toBe(referenceLongNumbers(outsideStrings(text)));
+        expect(mayLoseNumbers(text)).toBe(scan.longNumbers);
       }),
       { numRuns: 2_000 },
     );
   });
 
   it('finds the numbers JSON.parse would change, and none in strings', () => {
-    expect(scanJsonText('{"id":12345678901234567890}').longNumbers).toBe(true);
-    expect(scanJsonText('[9007199254740993]').longNumbers).toBe(true);
-    expect(scanJsonText('[1e400]').longNumbers).toBe(true);
-    expect(scanJsonText('[1.5e-7, 42, 3.14159]').longNumbers).toBe(false);
-    expect(scanJsonText('{"phone":"12345678901234567890","a\\"[[":"\\\\"}').longNumbers).toBe(false);
-    expect(scanJsonText('{"a\\"[[":"\\\\","b":[[1]]}').depth).toBe(3);
+    expect(scanJson('{"id":12345678901234567890}').longNumbers).toBe(true);
+    expect(scanJson('[9007199254740993]').longNumbers).toBe(true);
+    expect(scanJson('[1e400]').longNumbers).toBe(true);
+    expect(scanJson('[1.5e-7, 42, 3.14159]').longNumbers).toBe(false);
+    expect(scanJson('{"phone":"12345678901234567890","a\\"[[":"\\\\"}').longNumbers).toBe(false);
+    expect(scanJson('{"a\\"[[":"\\\\","b":[[1]]}').depth).toBe(3);
   });
 
   it('stops counting past the limit it is given', () => {
     const deep = '['.repeat(5_000) + ']'.repeat(5_000);
-    expect(scanJsonText(deep, 1_024).depth).toBe(1_025);
-    expect(scanJsonText(deep).depth).toBe(5_000);
+    expect(scanJson(deep, 1_024).depth).toBe(1_025);
+    expect(scanJson(deep).depth).toBe(5_000);
   });
 });
